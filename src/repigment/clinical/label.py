@@ -1,0 +1,586 @@
+"""Is a planned treatment within the label? US prescribing information (FDA) and EU SmPC (EMA).
+
+Each rule gives a finding: ``ok`` (within the label), ``caution`` (within the label but the
+prescriber must document their attention) or ``outside_label`` (the label advises against it
+or does not cover it; the app asks for a recorded justification). The overall level is the
+worst finding. Every finding names the reference it rests on.
+
+Quantity limits, as this module reads them:
+
+* FDA: "no more than one 60 g tube per week or one 100 g tube per 2 weeks". The weekly amount
+  may reach 60 g when the cream is dispensed in 60 g tubes, but only 50 g (100 g / 2 weeks)
+  when it is dispensed in 100 g tubes. With the tube size unknown, more than 50 g and up to
+  60 g a week is a ``caution`` (within the label only as 60 g tubes).
+* EMA: "no more than two 100 g tubes per month", i.e. 200 g per month whatever the tube size.
+  A month is read as any calendar month, so a weekly amount is within the limit only if the
+  longest month (31 days) stays within 200 g: grams per week x 31 <= 200 x 7 (about 45.2 g).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+from functools import partial
+from typing import Any
+
+from repigment.clinical._values import to_bool, to_decimal, to_int
+from repigment.clinical.errors import ClinicalInputError
+
+
+class Level(StrEnum):
+    """A finding's level, ordered by severity: ok < caution < outside_label."""
+
+    OK = "ok"
+    CAUTION = "caution"
+    OUTSIDE_LABEL = "outside_label"
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self.value]
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.severity < other.severity
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.severity <= other.severity
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.severity > other.severity
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Level):
+            return NotImplemented
+        return self.severity >= other.severity
+
+
+_SEVERITY = {"ok": 0, "caution": 1, "outside_label": 2}
+
+JURISDICTIONS = ("FDA", "EMA")
+VITILIGO_TYPES = ("non-segmental", "segmental", "mixed", "unclassified")
+MINIMUM_AGE_YEARS = 12
+MAX_TREATED_BSA_PERCENT = Decimal(10)
+FDA_MAX_GRAMS_PER_WEEK_60G_TUBES = Decimal(60)  # one 60 g tube per week
+FDA_MAX_GRAMS_PER_WEEK_100G_TUBES = Decimal(50)  # one 100 g tube per 2 weeks
+EMA_MAX_GRAMS_PER_MONTH = Decimal(200)  # two 100 g tubes per month
+EMA_LONGEST_MONTH_DAYS = 31
+TUBE_SIZES_GRAMS = (60, 100)
+
+JAK_INHIBITORS = frozenset(
+    {
+        "tofacitinib",
+        "baricitinib",
+        "upadacitinib",
+        "abrocitinib",
+        "ritlecitinib",
+        "filgotinib",
+        "ruxolitinib oral",
+        "oral ruxolitinib",
+        "jak inhibitor",
+        "jak inhibitors",
+    }
+)
+THERAPEUTIC_BIOLOGICS = frozenset(
+    {
+        "dupilumab",
+        "tralokinumab",
+        "adalimumab",
+        "infliximab",
+        "etanercept",
+        "ustekinumab",
+        "secukinumab",
+        "biologic",
+        "biologics",
+        "therapeutic biologic",
+        "therapeutic biologics",
+    }
+)
+POTENT_IMMUNOSUPPRESSANTS = frozenset(
+    {
+        "azathioprine",
+        "ciclosporin",
+        "cyclosporine",
+        "cyclosporin",
+        "methotrexate",
+        "mycophenolate",
+        "mycophenolate mofetil",
+        "mycophenolic acid",
+        "tacrolimus systemic",
+        "systemic tacrolimus",
+        "oral tacrolimus",
+        "tacrolimus oral",
+        "potent immunosuppressant",
+        "potent immunosuppressants",
+        "immunosuppressant",
+        "immunosuppressants",
+    }
+)
+# Known and not named by the limitation of use (topical tacrolimus is a common vitiligo
+# co-treatment); bare "tacrolimus" is ambiguous and gets a caution asking which form.
+NOT_LIMITED_CO_MEDICATIONS = frozenset({"tacrolimus topical", "topical tacrolimus"})
+AMBIGUOUS_CO_MEDICATIONS = {"tacrolimus": "say whether it is systemic or topical tacrolimus"}
+
+SOURCES: Mapping[str, tuple[str, ...]] = {
+    "JURISDICTIONS": ("prescriberpoint-us-label", "rxreasoner-eu-smpc"),
+    "VITILIGO_TYPES": ("opzelurahcp-vitiligo-facts", "rxreasoner-eu-smpc"),
+    "MINIMUM_AGE_YEARS": ("opzelurahcp-vitiligo-facts", "rxreasoner-eu-smpc"),
+    "MAX_TREATED_BSA_PERCENT": ("physiciansweekly-fda-approval-2022", "rxreasoner-eu-smpc"),
+    "FDA_MAX_GRAMS_PER_WEEK_60G_TUBES": ("prescriberpoint-us-label", "singlecare-opzelura-dosage"),
+    "FDA_MAX_GRAMS_PER_WEEK_100G_TUBES": (
+        "prescriberpoint-us-label",
+        "singlecare-opzelura-dosage",
+    ),
+    "EMA_MAX_GRAMS_PER_MONTH": ("rxreasoner-eu-smpc",),
+    "EMA_LONGEST_MONTH_DAYS": ("rxreasoner-eu-smpc",),
+    "TUBE_SIZES_GRAMS": ("fda-ndc-50881-007",),
+    "JAK_INHIBITORS": ("opzelurahcp-vitiligo-facts",),
+    "THERAPEUTIC_BIOLOGICS": ("opzelurahcp-vitiligo-facts",),
+    "POTENT_IMMUNOSUPPRESSANTS": ("opzelurahcp-vitiligo-facts",),
+    "NOT_LIMITED_CO_MEDICATIONS": ("opzelurahcp-vitiligo-facts",),
+    "AMBIGUOUS_CO_MEDICATIONS": ("opzelurahcp-vitiligo-facts",),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    jurisdiction: str
+    summary: str
+    reference: str
+
+
+def _rules(*rules: Rule) -> Mapping[str, Rule]:
+    return {rule.id: rule for rule in rules}
+
+
+_FDA_LABEL = "prescriberpoint-us-label"
+_FDA_FACTS = "opzelurahcp-vitiligo-facts"
+_EU_SMPC = "rxreasoner-eu-smpc"
+
+RULES: Mapping[str, Rule] = _rules(
+    Rule("fda.age", "FDA", "aged 12 years or older", _FDA_FACTS),
+    Rule("fda.indication", "FDA", "non-segmental vitiligo only", _FDA_FACTS),
+    Rule("fda.bsa", "FDA", "up to 10% body surface area", "physiciansweekly-fda-approval-2022"),
+    Rule("fda.pregnancy", "FDA", "no human data; pregnancy registry", "drugs-com-pregnancy"),
+    Rule("fda.breastfeeding", "FDA", "breastfeeding not recommended", "drugs-com-pregnancy"),
+    Rule("fda.infection", "FDA", "avoid in active serious infection", _FDA_LABEL),
+    Rule("fda.co_medication", "FDA", "limitation of use with other drugs", _FDA_FACTS),
+    Rule("fda.quantity", "FDA", "60 g a week or 100 g per 2 weeks", _FDA_LABEL),
+    Rule("ema.age", "EMA", "aged 12 years or older", _EU_SMPC),
+    Rule("ema.indication", "EMA", "non-segmental vitiligo only", _EU_SMPC),
+    Rule("ema.facial_involvement", "EMA", "vitiligo with facial involvement", _EU_SMPC),
+    Rule("ema.bsa", "EMA", "up to 10% body surface area", _EU_SMPC),
+    Rule("ema.pregnancy", "EMA", "contraindicated in pregnancy", "oddb-ch-pregnancy"),
+    Rule("ema.breastfeeding", "EMA", "contraindicated when breastfeeding", "oddb-ch-pregnancy"),
+    # No confirmed EU source covers these two; they rest on the US label and say so.
+    Rule("ema.infection", "EMA", "EU wording not confirmed; US label advises avoiding", _FDA_LABEL),
+    Rule("ema.co_medication", "EMA", "EU wording not confirmed; US limitation", _FDA_FACTS),
+    Rule("ema.quantity", "EMA", "two 100 g tubes per month", _EU_SMPC),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    level: Level
+    reason: str
+    reference: str
+
+
+@dataclass(frozen=True)
+class LabelResult:
+    jurisdiction: str
+    overall: Level
+    findings: list[Finding]
+
+
+@dataclass(frozen=True)
+class LabelInput:
+    jurisdiction: str
+    age_years: int
+    vitiligo_type: str
+    facial_involvement: bool
+    treated_bsa_percent: Decimal
+    pregnant: bool
+    breastfeeding: bool
+    active_serious_infection: bool
+    co_medications: tuple[str, ...] = ()
+    grams_per_week: Decimal | None = None
+    tube_grams: int | None = None
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> LabelInput:
+        """Build from JSON-like data; unknown or missing fields are errors, not guesses."""
+        return _from_mapping(cls, data)
+
+
+def check_label(data: LabelInput) -> LabelResult:
+    """All findings for this jurisdiction, and the worst of them as the overall level."""
+    checks = _FDA_CHECKS if data.jurisdiction == "FDA" else _EMA_CHECKS
+    findings = [finding for check in checks for finding in check(data)]
+    overall = max((finding.level for finding in findings), default=Level.OK)
+    return LabelResult(data.jurisdiction, overall, findings)
+
+
+def _finding(rule_id: str, level: Level, reason: str) -> Finding:
+    return Finding(rule_id, level, reason, RULES[rule_id].reference)
+
+
+# --- rules shared by both jurisdictions, parameterised by the rule-id prefix ----------------
+
+
+def _age(prefix: str, data: LabelInput) -> Iterable[Finding]:
+    if data.age_years < MINIMUM_AGE_YEARS:
+        yield _finding(
+            f"{prefix}.age",
+            Level.OUTSIDE_LABEL,
+            f"Aged {data.age_years}: the label covers patients aged 12 years or older.",
+        )
+    else:
+        yield _finding(f"{prefix}.age", Level.OK, f"Aged {data.age_years}: 12 or older.")
+
+
+def _indication(prefix: str, data: LabelInput) -> Iterable[Finding]:
+    rule = f"{prefix}.indication"
+    kind = data.vitiligo_type
+    if kind == "non-segmental":
+        yield _finding(rule, Level.OK, "Non-segmental vitiligo is the labelled indication.")
+    elif kind == "unclassified":
+        yield _finding(
+            rule,
+            Level.OUTSIDE_LABEL,
+            "Vitiligo type not yet classified: the label covers non-segmental vitiligo only; "
+            "classify it or record why treatment goes ahead.",
+        )
+    else:
+        yield _finding(
+            rule,
+            Level.OUTSIDE_LABEL,
+            f"{kind.capitalize()} vitiligo: the label covers non-segmental vitiligo only.",
+        )
+
+
+def _bsa(prefix: str, data: LabelInput) -> Iterable[Finding]:
+    area = _plain(data.treated_bsa_percent)
+    if data.treated_bsa_percent > MAX_TREATED_BSA_PERCENT:
+        yield _finding(
+            f"{prefix}.bsa",
+            Level.OUTSIDE_LABEL,
+            f"Treated area {area}% of body surface: the label allows at most 10% "
+            "(about 10 palms with fingers).",
+        )
+    else:
+        yield _finding(
+            f"{prefix}.bsa", Level.OK, f"Treated area {area}% of body surface: 10% or less."
+        )
+
+
+def _infection(prefix: str, data: LabelInput, *, present: Level) -> Iterable[Finding]:
+    rule = f"{prefix}.infection"
+    if not data.active_serious_infection:
+        yield _finding(rule, Level.OK, "No active serious infection recorded.")
+    elif prefix == "fda":
+        yield _finding(
+            rule,
+            present,
+            "Active serious infection: the US boxed warning says to avoid the cream in active "
+            "serious infection, including localised infection.",
+        )
+    else:
+        yield _finding(
+            rule,
+            present,
+            "Active serious infection: the EU wording is not in our confirmed sources; the US "
+            "label says to avoid the cream in active serious infection. Document your assessment.",
+        )
+
+
+def _co_medications(prefix: str, data: LabelInput, *, limited: Level) -> Iterable[Finding]:
+    rule = f"{prefix}.co_medication"
+    if not data.co_medications:
+        yield _finding(rule, Level.OK, "No co-medications recorded.")
+    for name in data.co_medications:
+        yield _co_medication_finding(rule, name, limited, prefix)
+
+
+def _co_medication_finding(rule: str, name: str, limited: Level, prefix: str) -> Finding:
+    key = normalise_medicine_name(name)
+    drug_class = medicine_class(key)
+    if drug_class is not None:
+        where = (
+            "the US label does not recommend"
+            if prefix == "fda"
+            else "the EU wording is not in our confirmed sources; the US label does not recommend"
+        )
+        return _finding(
+            rule, limited, f"{name} ({drug_class}): {where} combining it with the cream."
+        )
+    if key in NOT_LIMITED_CO_MEDICATIONS:
+        return _finding(
+            rule, Level.OK, f"{name}: not a biologic, JAK inhibitor or potent immunosuppressant."
+        )
+    if key in AMBIGUOUS_CO_MEDICATIONS:
+        return _finding(rule, Level.CAUTION, f"{name}: {AMBIGUOUS_CO_MEDICATIONS[key]}.")
+    return _finding(
+        rule,
+        Level.CAUTION,
+        f"{name}: not assessed, this check does not know the medicine; check it against the label.",
+    )
+
+
+def normalise_medicine_name(name: str) -> str:
+    """Lower case, brackets and commas dropped, single spaces: "Tacrolimus (systemic)" matches."""
+    cleaned = name.casefold().replace("(", " ").replace(")", " ").replace(",", " ")
+    return " ".join(cleaned.split())
+
+
+def medicine_class(normalised_name: str) -> str | None:
+    """The limitation-of-use class a medicine belongs to, or None when it is not in one."""
+    if normalised_name in JAK_INHIBITORS:
+        return "JAK inhibitor"
+    if normalised_name in THERAPEUTIC_BIOLOGICS:
+        return "therapeutic biologic"
+    if normalised_name in POTENT_IMMUNOSUPPRESSANTS:
+        return "potent immunosuppressant"
+    return None
+
+
+# --- FDA -----------------------------------------------------------------------------------
+
+
+def _fda_pregnancy(data: LabelInput) -> Iterable[Finding]:
+    if data.pregnant:
+        yield _finding(
+            "fda.pregnancy",
+            Level.CAUTION,
+            "Pregnant: the US label has no human data on the risk; oral ruxolitinib harmed "
+            "animal development at doses toxic to the mother. Discuss, document, and offer "
+            "the pregnancy registry.",
+        )
+    else:
+        yield _finding("fda.pregnancy", Level.OK, "Not pregnant.")
+
+
+def _fda_breastfeeding(data: LabelInput) -> Iterable[Finding]:
+    if data.breastfeeding:
+        yield _finding(
+            "fda.breastfeeding",
+            Level.OUTSIDE_LABEL,
+            "Breastfeeding: the US label does not recommend breastfeeding during treatment "
+            "and for about 4 weeks after the last dose.",
+        )
+    else:
+        yield _finding("fda.breastfeeding", Level.OK, "Not breastfeeding.")
+
+
+def _fda_quantity(data: LabelInput) -> Iterable[Finding]:
+    grams = data.grams_per_week
+    if grams is None:
+        return
+    level, reason = fda_quantity_level(grams, data.tube_grams)
+    yield _finding("fda.quantity", level, reason)
+
+
+def fda_quantity_level(grams_per_week: Decimal, tube_grams: int | None) -> tuple[Level, str]:
+    """The FDA level for a weekly amount, given the tube size when it is known."""
+    amount = f"{_plain(grams_per_week)} g a week"
+    limit_60 = FDA_MAX_GRAMS_PER_WEEK_60G_TUBES
+    limit_100 = FDA_MAX_GRAMS_PER_WEEK_100G_TUBES
+    if tube_grams == 100 and grams_per_week > limit_100:
+        return Level.OUTSIDE_LABEL, f"{amount}: more than one 100 g tube per 2 weeks (50 g a week)."
+    if grams_per_week > limit_60:
+        return Level.OUTSIDE_LABEL, f"{amount}: more than one 60 g tube per week."
+    if tube_grams is None and grams_per_week > limit_100:
+        return Level.CAUTION, (
+            f"{amount}: within the label only as 60 g tubes (one a week); "
+            "100 g tubes allow one per 2 weeks (50 g a week)."
+        )
+    return Level.OK, f"{amount}: within one 60 g tube per week or one 100 g tube per 2 weeks."
+
+
+# --- EMA -----------------------------------------------------------------------------------
+
+
+def _ema_facial_involvement(data: LabelInput) -> Iterable[Finding]:
+    if data.facial_involvement:
+        yield _finding("ema.facial_involvement", Level.OK, "Facial involvement recorded.")
+    else:
+        yield _finding(
+            "ema.facial_involvement",
+            Level.OUTSIDE_LABEL,
+            "No facial involvement: the EU indication is non-segmental vitiligo with facial "
+            "involvement.",
+        )
+
+
+def _ema_pregnancy(data: LabelInput) -> Iterable[Finding]:
+    if data.pregnant:
+        yield _finding(
+            "ema.pregnancy",
+            Level.OUTSIDE_LABEL,
+            "Pregnant: the cream is contraindicated in pregnancy.",
+        )
+    else:
+        yield _finding(
+            "ema.pregnancy",
+            Level.OK,
+            "Not pregnant (women who could become pregnant need effective contraception during "
+            "treatment and for 4 weeks after).",
+        )
+
+
+def _ema_breastfeeding(data: LabelInput) -> Iterable[Finding]:
+    if data.breastfeeding:
+        yield _finding(
+            "ema.breastfeeding",
+            Level.OUTSIDE_LABEL,
+            "Breastfeeding: the cream is contraindicated while breastfeeding.",
+        )
+    else:
+        yield _finding("ema.breastfeeding", Level.OK, "Not breastfeeding.")
+
+
+def _ema_quantity(data: LabelInput) -> Iterable[Finding]:
+    grams = data.grams_per_week
+    if grams is None:
+        return
+    amount = f"{_plain(grams)} g a week"
+    if ema_weekly_amount_within_limit(grams):
+        yield _finding(
+            "ema.quantity", Level.OK, f"{amount}: within two 100 g tubes in any calendar month."
+        )
+    else:
+        yield _finding(
+            "ema.quantity",
+            Level.OUTSIDE_LABEL,
+            f"{amount}: a 31-day month would need more than two 100 g tubes (200 g).",
+        )
+
+
+def ema_weekly_amount_within_limit(grams_per_week: Decimal) -> bool:
+    """True when even a 31-day month at this weekly rate stays within 200 g (exact)."""
+    return grams_per_week * EMA_LONGEST_MONTH_DAYS <= EMA_MAX_GRAMS_PER_MONTH * 7
+
+
+Check = Callable[[LabelInput], Iterable[Finding]]
+
+_FDA_CHECKS: tuple[Check, ...] = (
+    partial(_age, "fda"),
+    partial(_indication, "fda"),
+    partial(_bsa, "fda"),
+    _fda_pregnancy,
+    _fda_breastfeeding,
+    partial(_infection, "fda", present=Level.OUTSIDE_LABEL),
+    partial(_co_medications, "fda", limited=Level.OUTSIDE_LABEL),
+    _fda_quantity,
+)
+_EMA_CHECKS: tuple[Check, ...] = (
+    partial(_age, "ema"),
+    partial(_indication, "ema"),
+    _ema_facial_involvement,
+    partial(_bsa, "ema"),
+    _ema_pregnancy,
+    _ema_breastfeeding,
+    partial(_infection, "ema", present=Level.CAUTION),
+    partial(_co_medications, "ema", limited=Level.CAUTION),
+    _ema_quantity,
+)
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+def _validate(data: LabelInput) -> None:
+    if data.jurisdiction not in JURISDICTIONS:
+        raise ClinicalInputError("jurisdiction", "must be FDA or EMA")
+    if isinstance(data.age_years, bool) or not isinstance(data.age_years, int):
+        raise ClinicalInputError("age_years", "must be a whole number of years")
+    if not 0 <= data.age_years <= 130:
+        raise ClinicalInputError("age_years", "must be between 0 and 130")
+    if data.vitiligo_type not in VITILIGO_TYPES:
+        raise ClinicalInputError("vitiligo_type", f"must be one of {', '.join(VITILIGO_TYPES)}")
+    for field in ("facial_involvement", "pregnant", "breastfeeding", "active_serious_infection"):
+        to_bool(getattr(data, field), field)
+    _validate_amounts(data)
+    if not isinstance(data.co_medications, tuple) or not all(
+        isinstance(name, str) and name.strip() for name in data.co_medications
+    ):
+        raise ClinicalInputError("co_medications", "must be a list of medicine names")
+
+
+def _validate_amounts(data: LabelInput) -> None:
+    bsa = data.treated_bsa_percent
+    if not isinstance(bsa, Decimal) or not bsa.is_finite():
+        raise ClinicalInputError("treated_bsa_percent", "must be a number")
+    if not 0 < bsa <= 100:
+        raise ClinicalInputError("treated_bsa_percent", "must be more than 0 and at most 100")
+    grams = data.grams_per_week
+    if grams is not None and (not isinstance(grams, Decimal) or not grams.is_finite() or grams < 0):
+        raise ClinicalInputError("grams_per_week", "must be a number of grams, 0 or more")
+    if data.tube_grams is not None and data.tube_grams not in TUBE_SIZES_GRAMS:
+        raise ClinicalInputError("tube_grams", "must be 60 or 100")
+
+
+_REQUIRED = (
+    "jurisdiction",
+    "age_years",
+    "vitiligo_type",
+    "facial_involvement",
+    "treated_bsa_percent",
+    "pregnant",
+    "breastfeeding",
+    "active_serious_infection",
+    "co_medications",
+)
+_OPTIONAL = ("grams_per_week", "tube_grams")
+
+
+def _from_mapping(cls: type[LabelInput], data: Mapping[str, Any]) -> LabelInput:
+    if not isinstance(data, Mapping):
+        raise ClinicalInputError("input", "must be a JSON object")
+    for key in data:
+        if key not in _REQUIRED and key not in _OPTIONAL:
+            raise ClinicalInputError(str(key), "is not a field this check knows")
+    for key in _REQUIRED:
+        if key not in data:
+            raise ClinicalInputError(key, "is required")
+    medications = data["co_medications"]
+    if not isinstance(medications, list | tuple):
+        raise ClinicalInputError("co_medications", "must be a list of medicine names")
+    grams = data.get("grams_per_week")
+    tube = data.get("tube_grams")
+    return cls(
+        jurisdiction=_text(data["jurisdiction"], "jurisdiction"),
+        age_years=to_int(data["age_years"], "age_years"),
+        vitiligo_type=_text(data["vitiligo_type"], "vitiligo_type"),
+        facial_involvement=to_bool(data["facial_involvement"], "facial_involvement"),
+        treated_bsa_percent=to_decimal(data["treated_bsa_percent"], "treated_bsa_percent"),
+        pregnant=to_bool(data["pregnant"], "pregnant"),
+        breastfeeding=to_bool(data["breastfeeding"], "breastfeeding"),
+        active_serious_infection=to_bool(
+            data["active_serious_infection"], "active_serious_infection"
+        ),
+        co_medications=tuple(medications),
+        grams_per_week=None if grams is None else to_decimal(grams, "grams_per_week"),
+        tube_grams=None if tube is None else to_int(tube, "tube_grams"),
+    )
+
+
+def _text(value: object, field: str) -> str:
+    if not isinstance(value, str):
+        raise ClinicalInputError(field, "must be text")
+    return value
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")

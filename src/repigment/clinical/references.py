@@ -1,0 +1,266 @@
+"""The sources behind every clinical constant, rule and trial figure.
+
+Each entry comes from a fact in the team's CLINICAL.md that is not marked UNCONFIRMED.
+Titles describe what the page is; ``citation`` is the short label to show beside a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from types import MappingProxyType
+
+
+class Quality(StrEnum):
+    """How much weight a source carries (CLINICAL.md's source-quality key)."""
+
+    PRIMARY = "primary"  # label, SmPC, registry, peer-reviewed abstract
+    SECONDARY = "secondary"  # news or congress report
+    PROMOTIONAL = "promotional"  # manufacturer or promotional material
+    WEAK = "weak"  # code repository or content aggregator
+
+
+CHECKED = date(2026, 11, 26)
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    title: str
+    url: str
+    quality: Quality
+    checked: date
+    citation: str
+
+
+def _ref(ref_id: str, citation: str, title: str, url: str, quality: Quality) -> Reference:
+    return Reference(ref_id, title, url, quality, CHECKED, citation)
+
+
+_P, _S, _PR, _W = Quality.PRIMARY, Quality.SECONDARY, Quality.PROMOTIONAL, Quality.WEAK
+
+_ALL = (
+    # --- TRuE-V1 / TRuE-V2 and their follow-up -------------------------------------------
+    _ref(
+        "tipranks-mhra-2023",
+        "TipRanks/The Fly 2023",
+        "Incyte UK announces MHRA authorisation of Opzelura cream (quotes TRuE-V1/V2 week-24 "
+        "F-VASI75: 29.8% vs 7.4% and 30.9% vs 11.4%)",
+        "https://www.tipranks.com/news/the-fly/"
+        "incyte-uk-announces-that-mhra-granted-authorization-for-opzelura-cream",
+        _S,
+    ),
+    _ref(
+        "springer-2023-ruxolitinib",
+        "Springer Medizin 2023",
+        "Report on ruxolitinib cream for vitiligo (TRuE-V1/V2 week-24 F-VASI75 29.8% / 30.9%)",
+        "https://link.springer.com/article/10.1007/s12634-023-2369-3",
+        _S,
+    ),
+    _ref(
+        "mdedge-eadv-2021",
+        "MDedge, EADV 2021",
+        "EADV 2021 congress report of TRuE-V1 and TRuE-V2 (week-24 F-VASI50/75/90)",
+        "https://mdedge9-ma1.mdedge.com/node/247032/path_term/51947",
+        _S,
+    ),
+    _ref(
+        "physiciansweekly-fda-approval-2022",
+        "HealthDay, 20 Jul 2022",
+        "First topical vitiligo treatment approved (FDA approval of ruxolitinib cream; dose up "
+        "to 10% BSA twice daily; F-VASI75 definition; about half F-VASI75 at week 52)",
+        "https://www.physiciansweekly.com/first-topical-vitiligo-treatment-approved",
+        _S,
+    ),
+    _ref(
+        "dermavidya-eadv-2023-acne",
+        "EADV 2023 acne report",
+        "Treatment-related acne after ruxolitinib application for vitiligo occurred in patients "
+        "without history of acne (EADV 2023)",
+        "https://test.fw.dermavidya.com/view/treatment-related-acne-after-ruxolitinib-"
+        "application-for-vitiligo-occurred-in-patients-without-history-of-acne",
+        _S,
+    ),
+    _ref(
+        "euctr-2019-000846-37",
+        "EU CTR 2019-000846-37",
+        "EU Clinical Trials Register, EudraCT 2019-000846-37 (one of the TRuE-V trials)",
+        "https://www.clinicaltrialsregister.eu/ctr-search/trial/2019-000846-37/FR",
+        _P,
+    ),
+    _ref(
+        "nhs-phase2-2020",
+        "Rosmarin, Lancet 2020 (NHS summary)",
+        "Ruxolitinib cream for treatment of vitiligo: a randomised controlled phase 2 trial "
+        "(Rosmarin et al., Lancet 2020;396:110-120)",
+        "https://www.medicinesresources.nhs.uk/"
+        "ruxolitinib-cream-for-treatment-of-vitiligo-a-randomised-controlled-phase-2-trial.html",
+        _S,
+    ),
+    _ref(
+        "seekingalpha-phase2-week52-2019",
+        "Seeking Alpha, Oct 2019",
+        "Incyte's ruxolitinib cream shows sustained benefit in mid-stage vitiligo study "
+        "(phase 2, week 52)",
+        "https://seekingalpha.com/news/"
+        "3505428-incytes-ruxolitinib-cream-shows-sustained-benefit-mid-stage-vitiligo-study",
+        _S,
+    ),
+    _ref(
+        "businesswire-phase2-week52-2019",
+        "Incyte press release, 11 Oct 2019",
+        "Incyte announces positive 52-week results from a randomized phase 2 study of "
+        "ruxolitinib cream in patients with vitiligo",
+        "https://businesswire.com/news/home/20191011005588/en/Incyte-Announces-Positive-52-Week-"
+        "Results-From-a-Randomized-Phase-2-Study-of-Ruxolitinib-Cream-in-Patients-With-Vitiligo",
+        _PR,
+    ),
+    _ref(
+        "medicom-aad-2023-withdrawal",
+        "Medicom, AAD 2023",
+        "Vitiligo patients maintain re-pigmentation after ruxolitinib cream withdrawal "
+        "(TRuE-V long-term extension, randomised-withdrawal cohort)",
+        "https://conferences.medicom-publishers.com/specialisation/dermatology/aad-2023/"
+        "vitiligo-patients-maintain-re-pigmentation-after-ruxolitinib-cream-withdrawal/",
+        _S,
+    ),
+    _ref(
+        "physiciansweekly-withdrawal-2023",
+        "Physician's Weekly, AAD 2023",
+        "Repigmentation persists after treatment withdrawal from topical ruxolitinib",
+        "https://www.physiciansweekly.com/"
+        "repigmentation-persists-after-treatment-withdrawal-from-topical-ruxolitinib/",
+        _S,
+    ),
+    # --- United States prescribing information (FDA) ---------------------------------------
+    _ref(
+        "prescriberpoint-us-label",
+        "US prescribing information (PrescriberPoint)",
+        "Opzelura US prescribing information: boxed warning, dosage and quantity limit",
+        "https://prescriberpoint.com/therapies/opzelura-24da550",
+        _P,
+    ),
+    _ref(
+        "opzelurahcp-vitiligo-facts",
+        "Opzelura HCP site (Incyte)",
+        "Facts about vitiligo: US indication (non-segmental vitiligo, age 12 or older) and "
+        "limitation of use with biologics, JAK inhibitors and potent immunosuppressants",
+        "https://opzelurahcp.com/vitiligo/facts-about-vitiligo",
+        _PR,
+    ),
+    _ref(
+        "singlecare-opzelura-dosage",
+        "SingleCare",
+        "Opzelura dosage (no more than one 60 g tube per week or one 100 g tube per 2 weeks)",
+        "https://www.singlecare.com/prescription/opzelura/dosage",
+        _W,
+    ),
+    _ref(
+        "drugs-com-pregnancy",
+        "Drugs.com",
+        "Ruxolitinib topical: pregnancy and breastfeeding warnings (summarising the US label)",
+        "https://www.drugs.com/pregnancy/ruxolitinib-topical.html",
+        _S,
+    ),
+    _ref(
+        "fda-ndc-50881-007",
+        "FDA NDC directory 50881-007",
+        "FDA National Drug Code directory, Opzelura 1.5% cream packages (5 g, 60 g, 100 g)",
+        "https://api.fda.gov/drug/ndc.json?search=product_ndc%3A%2250881-007%22",
+        _P,
+    ),
+    # --- European Union (EMA SmPC) and the matching Swiss and UK texts -------------------
+    _ref(
+        "rxreasoner-eu-smpc",
+        "EU SmPC 2023 (RxReasoner)",
+        "Opzelura EU summary of product characteristics, posology and method of administration",
+        "https://rxreasoner.com/monographs/opzelura/usage",
+        _P,
+    ),
+    _ref(
+        "oddb-ch-usage",
+        "Swiss product information, dosage",
+        "Opzelura Swiss product information: dosage and administration",
+        "https://ch.oddb.org:443/de/gcc/fachinfo/reg/69443/chapter/usage",
+        _P,
+    ),
+    _ref(
+        "oddb-ch-pregnancy",
+        "Swiss product information, pregnancy",
+        "Opzelura Swiss product information: pregnancy and breastfeeding",
+        "https://ch.oddb.org:443/en/gcc/fachinfo/reg/69443/chapter/pregnancy",
+        _P,
+    ),
+    _ref(
+        "oddb-ch-effects",
+        "Swiss product information, clinical efficacy",
+        "Opzelura Swiss product information: properties and effects (TRuE-V1/V2 population)",
+        "https://ch.oddb.org:443/en/gcc/fachinfo/reg/69443/chapter/effects",
+        _P,
+    ),
+    _ref(
+        "emc-uk-pil",
+        "UK patient leaflet (emc)",
+        "Opzelura UK patient information leaflet",
+        "https://www.medicines.org.uk/emc/product/14903/xpil/print",
+        _P,
+    ),
+    # --- Scoring instruments ---------------------------------------------------------------
+    _ref(
+        "usdermed-vasi",
+        "usdermed VASI tool",
+        "Vitiligo Area Scoring Index (VASI) and facial VASI: method, hand unit and ranges",
+        "https://www.usdermed.com/clinical-tools/vasi",
+        _S,
+    ),
+    _ref(
+        "medicalalgorithms-vasi",
+        "Medical Algorithms, VASI",
+        "Vitiligo Area Scoring Index (VASI)",
+        "https://www.medicalalgorithms.com/vitiligo-area-scoring-index-vasi",
+        _S,
+    ),
+    _ref(
+        "consultantlive-vitiligo-severity",
+        "Consultant360, assessing vitiligo severity",
+        "Assessment of vitiligo severity (hand unit about 1% BSA; F-VASI worked example)",
+        "https://www.consultantlive.com/view/assessment-of-vitiligo-severity",
+        _S,
+    ),
+    _ref(
+        "ssdds-vasi-head-neck",
+        "ssdds.org",
+        "VASI description listing head and neck as a sixth body site",
+        "https://ssdds.org/en/4162",
+        _W,
+    ),
+)
+
+REFERENCES: Mapping[str, Reference] = MappingProxyType({ref.id: ref for ref in _ALL})
+
+# Figures the issue asks for that no confirmed CLINICAL.md fact backs yet. They are kept here,
+# in the open, so that pages can show "source pending" and a test can hold the list to these.
+UNSOURCED: Mapping[str, str] = MappingProxyType(
+    {
+        "quantity.GRAMS_PER_FINGERTIP_UNIT": (
+            "fingertip unit of 0.5 g covering two hand units: from the issue; CLINICAL.md "
+            "has no source for it yet"
+        ),
+        "identifiers.ZA_ID_FORMAT": (
+            "South African ID number layout and check digit: an identifier format, not a "
+            "clinical fact; CLINICAL.md has no source for it"
+        ),
+    }
+)
+
+
+def get_reference(ref_id: str) -> Reference:
+    """The reference with this id; a KeyError names the unknown id."""
+    try:
+        return REFERENCES[ref_id]
+    except KeyError:
+        raise KeyError(
+            f"unknown reference id {ref_id!r}; see repigment.clinical.references"
+        ) from None
