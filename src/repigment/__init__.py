@@ -1,0 +1,1 @@
+"""Repigment: access, supply, treatment and outcomes for topical ruxolitinib in vitiligo."""

@@ -1,0 +1,19 @@
+"""Clinic switcher data for the base layout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from repigment.accounts.permissions import user_clinics
+
+
+def clinic_context(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "my_clinics": list(user_clinics(user)),  # type: ignore[arg-type]
+        "active_clinic": getattr(request, "active_clinic", None),
+    }

@@ -1,0 +1,64 @@
+"""Forms for the audit filter, API tokens and clinic memberships."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from repigment.accounts.models import AuditAction, Membership, Role, User
+
+
+class AuditFilterForm(forms.Form):
+    user = forms.CharField(label=_("User e-mail contains"), required=False, max_length=254)
+    patient = forms.IntegerField(label=_("Patient id"), required=False, min_value=1)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("Any"))] + list(AuditAction.choices)
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What is this token for?"),
+        max_length=80,
+        help_text=_("For example: the clinic's reporting script."),
+    )
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail of an existing user"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def __init__(self, *args: Any, clinic: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.clinic = clinic
+
+    def clean_email(self) -> User:
+        email = self.cleaned_data["email"].lower()
+        user = User.objects.filter(email=email, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user has this e-mail address."))
+        return user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        user, role = data.get("email"), data.get("role")
+        if user and role and Membership.objects.filter(
+            user=user, clinic=self.clinic, role=role
+        ).exists():
+            raise forms.ValidationError(_("This person already holds that role here."))
+        return data

@@ -1,0 +1,141 @@
+"""Dashboard, clinic switcher, clinic members, audit trail and API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from repigment.accounts import audit, services
+from repigment.accounts.forms import AddMemberForm, ApiTokenForm, AuditFilterForm
+from repigment.accounts.middleware import ACTIVE_CLINIC_KEY
+from repigment.accounts.models import ApiToken, AuditAction, Clinic, Membership, Role
+from repigment.accounts.permissions import clinic_member_required, role_required, user_clinics
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    return render(request, "accounts/home.html")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    panels = services.dashboard_panels(request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/dashboard.html", {"panels": panels})
+
+
+@login_required
+@require_POST
+def switch_clinic(request: HttpRequest) -> HttpResponse:
+    wanted = request.POST.get("clinic", "")
+    if wanted == "":
+        request.session.pop(ACTIVE_CLINIC_KEY, None)
+    elif wanted.isdigit() and user_clinics(request.user).filter(pk=int(wanted)).exists():  # type: ignore[arg-type]
+        request.session[ACTIVE_CLINIC_KEY] = int(wanted)
+    else:
+        messages.error(request, _("You are not a member of that clinic."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        target = "/"
+    return redirect(target or "accounts:dashboard")
+
+
+@clinic_member_required()
+def clinic_detail(request: HttpRequest, clinic: Clinic) -> HttpResponse:
+    my_roles = Membership.objects.filter(user=request.user, clinic=clinic)
+    return render(request, "accounts/clinic_detail.html", {"clinic": clinic, "my_roles": my_roles})
+
+
+@clinic_member_required(Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def clinic_members(request: HttpRequest, clinic: Clinic) -> HttpResponse:
+    form = AddMemberForm(request.POST or None, clinic=clinic)
+    if request.method == "POST" and form.is_valid():
+        member = Membership.objects.create(
+            user=form.cleaned_data["email"], clinic=clinic, role=form.cleaned_data["role"]
+        )
+        audit.record(request, AuditAction.MEMBERSHIP, object_type="membership",
+                     object_id=member.pk, clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
+        messages.success(request, _("Membership added."))
+        return redirect("accounts:clinic_members", clinic_id=clinic.pk)
+    members = clinic.memberships.select_related("user").order_by("user__full_name", "role")
+    return render(
+        request, "accounts/clinic_members.html", {"clinic": clinic, "members": members, "form": form}
+    )
+
+
+@clinic_member_required(Role.CLINIC_ADMIN)
+@require_POST
+def remove_member(request: HttpRequest, clinic: Clinic, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(Membership, pk=membership_id, clinic=clinic)
+    if membership.user_id == request.user.pk and membership.role == Role.CLINIC_ADMIN:
+        messages.error(request, _("You cannot remove your own administrator role."))
+    else:
+        audit.record(request, AuditAction.MEMBERSHIP, object_type="membership",
+                     object_id=membership.pk, clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
+        membership.delete()
+        messages.success(request, _("Membership removed."))
+    return redirect("accounts:clinic_members", clinic_id=clinic.pk)
+
+
+@role_required(Role.AUDITOR)
+def audit_list(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    entries = services.visible_audit_entries(request.user)  # type: ignore[arg-type]
+    if form.is_valid():
+        entries = services.filter_audit_entries(entries, form.cleaned_data)
+    elif form.is_bound:
+        entries = entries.none()
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "accounts/audit_list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+@role_required(Role.AUDITOR)
+def audit_export(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET or None)
+    entries = services.visible_audit_entries(request.user)  # type: ignore[arg-type]
+    if form.is_bound and not form.is_valid():
+        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
+    if form.is_valid():
+        entries = services.filter_audit_entries(entries, form.cleaned_data)
+    audit.record(request, AuditAction.EXPORT, object_type="audit_trail", role=Role.AUDITOR)
+    response = HttpResponse(services.audit_csv(entries.iterator()), content_type="text/csv")
+    stamp = timezone.now().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    new_token = None
+    if request.method == "POST" and form.is_valid():
+        token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        audit.record(request, AuditAction.TOKEN, object_type="api_token", object_id=token.pk)
+        form = ApiTokenForm()
+    tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
+    context = {"form": form, "tokens": tokens, "new_token": new_token}
+    return render(request, "accounts/profile.html", context)
+
+
+@login_required
+@require_POST
+def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = get_object_or_404(ApiToken, pk=token_id, user=request.user, revoked_at__isnull=True)
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(request, AuditAction.TOKEN, object_type="api_token", object_id=token.pk)
+    messages.success(request, _("The token was revoked; it no longer works."))
+    return redirect("accounts:profile")

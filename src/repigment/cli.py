@@ -1,0 +1,101 @@
+"""The `repigment` command: serve, demo data, checks and the clinical calculators."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import typer
+
+app = typer.Typer(
+    help="Repigment: access, supply, treatment and outcomes for topical ruxolitinib.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _django(*args: str) -> None:
+    """Run a Django management command in this process."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command(*args)
+
+
+def print_demo_logins() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
+    import django
+
+    django.setup()
+    from repigment.accounts.demo import login_table
+
+    rows = login_table()
+    from repigment.accounts.models import User
+
+    if not User.objects.filter(email=rows[0][0]).exists():
+        return
+    typer.echo("\nDemo log-ins:")
+    for email, password, what in rows:
+        typer.echo(f"  {email:<28} {password}   {what}")
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    _django("migrate", "--no-input", "-v", "0")
+
+
+@app.command()
+def demo(progress: bool = typer.Option(True, help="Show a progress bar.")) -> None:
+    """Build the demo world (idempotent) and print the demo log-ins."""
+    _django("demo", *([] if progress else ["--no-progress"]))
+    print_demo_logins()
+
+
+@app.command()
+def check(deploy: bool = typer.Option(False, help="Also run the deployment checks.")) -> None:
+    """Run Django's system checks."""
+    _django("check", *(["--deploy", "--fail-level", "WARNING"] if deploy else []))
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(2, help="gunicorn worker processes."),
+) -> None:
+    """Serve with gunicorn (static files through WhiteNoise) until Ctrl-C."""
+    _django("collectstatic", "--no-input", "-v", "0")
+    print_demo_logins()
+    typer.echo(f"\nServing on http://{host}:{port}/  (Ctrl-C stops)\n")
+    command = [
+        sys.executable, "-m", "gunicorn", "repigment.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+        "--graceful-timeout", "5",
+    ]  # fmt: skip
+    server = subprocess.Popen(command)
+    try:
+        code = server.wait()
+    except KeyboardInterrupt:
+        # The terminal sent SIGINT to gunicorn too; let it finish its requests.
+        code = server.wait()
+        typer.echo("Stopped.")
+    raise typer.Exit(0 if code in (0, -2) else code)
+
+
+def _register_optional() -> None:
+    try:
+        from repigment.clinical.cli import register
+    except ImportError:  # the clinical core arrives in its own change
+        return
+    register(app)
+
+
+_register_optional()
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,97 @@
+"""The REST API under /api/v1/: authentication, error handling and routers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from repigment.accounts import audit
+from repigment.accounts.api import router as accounts_router
+from repigment.accounts.models import ApiToken, AuditAction
+from repigment.interop.errors import ApiError, error_body, fields_from_validation
+
+logger = logging.getLogger(__name__)
+
+
+class TokenAuth(HttpBearer):
+    """Personal API tokens (``Authorization: Bearer rpg_…``); bad ones are audited."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        found = ApiToken.find_active(token.strip())
+        if found is None:
+            audit.record(request, AuditAction.API_AUTH_FAILED, object_type="api_token")
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="Repigment API",
+    version="1",
+    description="Clinics, patients, treatment, access and supply for topical ruxolitinib.",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+api.add_router("/", accounts_router)
+
+
+def _json(status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> HttpResponse:
+    return JsonResponse(error_body(code, message, fields), status=status)
+
+
+@api.exception_handler(ApiError)
+def _api_error(request: HttpRequest, exc: ApiError) -> HttpResponse:
+    return _json(exc.status, exc.code, exc.message, exc.fields)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _json(401, "unauthenticated", "Log in or send a valid API token.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _json(403, "forbidden", "Your role does not allow this.")
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _json(404, "not_found", "No such object, or not one you may see.")
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields = fields_from_validation(list(exc.errors))
+    return _json(422, "invalid", "Some fields are not valid.", fields)
+
+
+@api.exception_handler(DjangoValidationError)
+def _invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return _json(422, "invalid", "Some fields are not valid.", fields)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _json(exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(Exception)
+def _crash(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.exception("API error on %s", request.path)
+    return _json(500, "server_error", "Something went wrong on our side; nothing was saved.")
+
+
+def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Unknown paths under /api/v1/ answer in JSON, not with the HTML 404 page."""
+    return _json(404, "not_found", "There is no such API endpoint.")

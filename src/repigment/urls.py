@@ -1,0 +1,20 @@
+"""Project URLs: pages per app, the REST API under /api/v1/, site administration."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from repigment.interop.api import api, api_not_found
+
+admin.site.site_header = "Repigment administration"
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", api_not_found, name="api_not_found"),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("repigment.accounts.urls")),
+]
+
+handler403 = "repigment.accounts.errors.forbidden"
+handler404 = "repigment.accounts.errors.not_found"
+handler500 = "repigment.accounts.errors.server_error"

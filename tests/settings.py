@@ -1,0 +1,15 @@
+"""Settings for the test run: the project's settings with fast password hashing."""
+
+import os
+
+os.environ["REPIGMENT_ENV"] = "test"
+
+from repigment.settings import *  # noqa: E402, F403
+
+# Argon2 is the production hasher (a test checks it); tests create many users.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# WhiteNoise serves from the finders in tests; its root must merely exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
