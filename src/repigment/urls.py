@@ -1,5 +1,6 @@
 """Project URLs: pages per app, the REST API under /api/v1/, site administration."""
 
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +15,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("repigment.accounts.urls")),
 ]
+
+# Public pages carry their language in the URL (/en/…, /fr/…, /pt/…).
+urlpatterns += i18n_patterns(prefix_default_language=True)
 
 handler403 = "repigment.accounts.errors.forbidden"
 handler404 = "repigment.accounts.errors.not_found"

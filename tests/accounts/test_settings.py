@@ -18,7 +18,11 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def run_django(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("REPIGMENT_")}
+    environment = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("REPIGMENT_", "DJANGO_", "DATABASE_URL"))
+    }
     environment.update(DJANGO_SETTINGS_MODULE="repigment.settings", **extra_env)
     return subprocess.run(
         [sys.executable, str(REPO / "manage.py"), *args],
