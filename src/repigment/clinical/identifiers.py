@@ -14,7 +14,7 @@ from enum import StrEnum
 from repigment.clinical.errors import ClinicalInputError
 
 ZA_ID_LENGTH = 13
-ZA_ID_FIELD = "id_number"
+_FIELD = "id_number"
 
 
 class Sex(StrEnum):
@@ -43,19 +43,19 @@ class ZaIdNumber:
 def parse_za_id(text: str, today: date | None = None) -> ZaIdNumber:
     """Parse and check a South African ID number, saying which part is wrong if it is."""
     if not isinstance(text, str):
-        raise ClinicalInputError(ZA_ID_FIELD, "must be text of 13 digits")
+        raise ClinicalInputError(_FIELD, "must be text of 13 digits")
     number = text.strip()
     if len(number) != ZA_ID_LENGTH or not (number.isascii() and number.isdigit()):
-        raise ClinicalInputError(ZA_ID_FIELD, "must be exactly 13 digits")
+        raise ClinicalInputError(_FIELD, "must be exactly 13 digits")
     birth_date = _birth_date(number[:6], today or date.today())
     citizenship = _CITIZENSHIP_DIGITS.get(number[10])
     if citizenship is None:
         raise ClinicalInputError(
-            ZA_ID_FIELD,
+            _FIELD,
             f"citizenship digit (11th) is {number[10]}; it must be 0, 1 or 2",
         )
     if luhn_check_digit(number[:12]) != int(number[12]):
-        raise ClinicalInputError(ZA_ID_FIELD, "check digit (13th) does not match; mistyped?")
+        raise ClinicalInputError(_FIELD, "check digit (13th) does not match; mistyped?")
     sex = Sex.FEMALE if int(number[6:10]) < 5000 else Sex.MALE
     return ZaIdNumber(number, birth_date, sex, citizenship)
 
@@ -92,5 +92,5 @@ def _birth_date(yymmdd: str, today: date) -> date:
         if candidate <= today:
             return candidate
     raise ClinicalInputError(
-        ZA_ID_FIELD, f"birth date (first six digits, {yymmdd}) is not a real past date"
+        _FIELD, f"birth date (first six digits, {yymmdd}) is not a real past date"
     )

@@ -24,14 +24,14 @@ GRAMS_PER_FINGERTIP_UNIT = Decimal("0.5")
 BSA_PERCENT_PER_FINGERTIP_UNIT = Decimal(2)  # two hand units, each about 1% BSA
 GRAMS_PER_BSA_PERCENT = GRAMS_PER_FINGERTIP_UNIT / BSA_PERCENT_PER_FINGERTIP_UNIT  # 0.25 g
 APPLICATIONS_PER_DAY = 2
-MAX_WEEKS = 520  # ten years: a guard against typing errors, not a clinical limit
+_MAX_WEEKS = 520  # ten years: a guard against typing errors, not a clinical limit
 
 SOURCES: Mapping[str, tuple[str, ...]] = {
     "BSA_PERCENT_PER_FINGERTIP_UNIT": ("usdermed-vasi", "consultantlive-vitiligo-severity"),
     "GRAMS_PER_BSA_PERCENT": ("usdermed-vasi", "consultantlive-vitiligo-severity"),
     "APPLICATIONS_PER_DAY": ("physiciansweekly-fda-approval-2022", "rxreasoner-eu-smpc"),
 }
-# GRAMS_PER_FINGERTIP_UNIT is listed in references.UNSOURCED; MAX_WEEKS is an input guard.
+# GRAMS_PER_FINGERTIP_UNIT is listed in references.UNSOURCED; _MAX_WEEKS is only an input guard.
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,6 @@ def _bsa(value: object) -> Decimal:
 
 def _weeks(value: object) -> int:
     weeks = to_int(value, "weeks")
-    if not 1 <= weeks <= MAX_WEEKS:
-        raise ClinicalInputError("weeks", f"must be a whole number from 1 to {MAX_WEEKS}")
+    if not 1 <= weeks <= _MAX_WEEKS:
+        raise ClinicalInputError("weeks", f"must be a whole number from 1 to {_MAX_WEEKS}")
     return weeks

@@ -248,7 +248,7 @@ UNSOURCED: Mapping[str, str] = MappingProxyType(
             "fingertip unit of 0.5 g covering two hand units: from the issue; CLINICAL.md "
             "has no source for it yet"
         ),
-        "identifiers.ZA_ID_FORMAT": (
+        "identifiers.ZA_ID_LENGTH": (
             "South African ID number layout and check digit: an identifier format, not a "
             "clinical fact; CLINICAL.md has no source for it"
         ),
