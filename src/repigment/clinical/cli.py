@@ -51,6 +51,8 @@ def _usage_message(error: Exception) -> str:
     option_name = getattr(error, "option_name", None)
     if type(error).__name__ == "NoSuchOption" and option_name:
         return f"{option_name}: is not an option of this command"
+    if option_name:  # e.g. an option given without its value
+        return f"{option_name}: {getattr(error, 'message', error)}"
     text = getattr(error, "message", "") or str(error)
     return f"{field}: {text}" if field else str(text)
 
