@@ -286,3 +286,9 @@ def test_grams_per_week_may_be_left_out_or_null() -> None:
     assert LabelInput.from_mapping(data).grams_per_week is None
     del data["grams_per_week"]
     assert LabelInput.from_mapping(data).grams_per_week is None
+
+
+def test_whole_number_amounts_may_be_given_as_ints() -> None:
+    data = plan("FDA", treated_bsa_percent=6, grams_per_week=30)
+    assert data == plan("FDA")
+    assert isinstance(data.treated_bsa_percent, Decimal)

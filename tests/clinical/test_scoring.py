@@ -224,3 +224,14 @@ def test_adding_an_area_never_lowers_a_score(
     entries: list[VasiEntry], units: Decimal, grade: int
 ) -> None:
     assert score_fvasi([*entries, face(str(units), grade)]).score >= score_fvasi(entries).score
+
+
+def test_whole_hand_units_may_be_given_as_an_int() -> None:
+    entry = VasiEntry("face", 1, 50)  # type: ignore[arg-type]
+    assert entry.hand_units == D(1)
+    assert isinstance(entry.hand_units, Decimal)
+
+
+def test_float_hand_units_are_refused_in_direct_construction() -> None:
+    with pytest.raises(ClinicalInputError, match="hand_units"):
+        VasiEntry("face", 0.1, 50)  # type: ignore[arg-type]

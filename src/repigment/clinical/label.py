@@ -14,6 +14,9 @@ Quantity limits, as this module reads them:
 * EMA: "no more than two 100 g tubes per month", i.e. 200 g per month whatever the tube size.
   A month is read as any calendar month, so a weekly amount is within the limit only if the
   longest month (31 days) stays within 200 g: grams per week x 31 <= 200 x 7 (about 45.2 g).
+
+The retrieved US label text states the FDA limit under the atopic-dermatitis dosing section
+(2.1); CLINICAL.md notes that the vitiligo section repeating it is not yet confirmed.
 """
 
 from __future__ import annotations
@@ -216,6 +219,11 @@ class LabelInput:
     tube_grams: int | None = None
 
     def __post_init__(self) -> None:
+        # Whole numbers are exact, so an int from a form or a notebook is taken as a Decimal.
+        for field in ("treated_bsa_percent", "grams_per_week"):
+            value = getattr(self, field)
+            if isinstance(value, int) and not isinstance(value, bool):
+                object.__setattr__(self, field, Decimal(value))
         _validate(self)
 
     @classmethod

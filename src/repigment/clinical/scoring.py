@@ -46,6 +46,8 @@ class VasiEntry:
     depigmentation: int
 
     def __post_init__(self) -> None:
+        if isinstance(self.hand_units, int) and not isinstance(self.hand_units, bool):
+            object.__setattr__(self, "hand_units", Decimal(self.hand_units))  # exact
         if not isinstance(self.region, str) or not self.region.strip():
             raise ClinicalInputError("region", "must be a region name")
         _check_hand_units(self.hand_units)
