@@ -4,7 +4,7 @@ import os
 
 os.environ["REPIGMENT_ENV"] = "test"
 
-from repigment.settings import *  # noqa: E402, F403
+from repigment.settings import *  # noqa: F403
 
 # Argon2 is the production hasher (a test checks it); tests create many users.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -13,3 +13,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # WhiteNoise serves from the finders in tests; its root must merely exist.
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+
+# Concurrent runs on one PostgreSQL server (several developers, CI) must not
+# drop each other's test database.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_repigment_{os.getpid()}"}  # noqa: F405

@@ -8,6 +8,8 @@ import sys
 
 import typer
 
+from repigment.clinical.cli import register as register_clinical_commands
+
 app = typer.Typer(
     help="Repigment: access, supply, treatment and outcomes for topical ruxolitinib.",
     no_args_is_help=True,
@@ -86,15 +88,7 @@ def serve(
     raise typer.Exit(0 if code in (0, -2) else code)
 
 
-def _register_optional() -> None:
-    try:
-        from repigment.clinical.cli import register
-    except ImportError:  # the clinical core arrives in its own change
-        return
-    register(app)
-
-
-_register_optional()
+register_clinical_commands(app)
 
 
 def main() -> None:

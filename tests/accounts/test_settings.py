@@ -31,7 +31,9 @@ def run_django(*args: str, **extra_env: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.mark.parametrize("raw", ["maybe", "2", "yes please"])
-def test_env_bool_refuses_anything_but_a_yes_or_no(monkeypatch: pytest.MonkeyPatch, raw: str) -> None:
+def test_env_bool_refuses_anything_but_a_yes_or_no(
+    monkeypatch: pytest.MonkeyPatch, raw: str
+) -> None:
     monkeypatch.setenv("REPIGMENT_X", raw)
     with pytest.raises(ImproperlyConfigured, match="REPIGMENT_X must be true or false"):
         env.env_bool("REPIGMENT_X", False)

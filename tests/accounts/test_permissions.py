@@ -1,0 +1,76 @@
+"""A person with roles in several clinics sees the union of them, never more."""
+
+from __future__ import annotations
+
+from django.test import Client
+from django.urls import reverse
+
+from repigment.accounts.models import Membership, Role
+from repigment.accounts.permissions import has_role, user_clinics
+from tests.conftest import World
+
+
+def test_roles_in_two_clinics_give_the_union_and_nothing_else(world: World) -> None:
+    Membership.objects.create(user=world.analyst, clinic=world.other_clinic, role=Role.PRESCRIBER)
+    assert set(user_clinics(world.analyst)) == {world.clinic, world.other_clinic}
+    assert has_role(world.analyst, [Role.PRESCRIBER], world.other_clinic)
+    assert not has_role(world.analyst, [Role.PRESCRIBER], world.clinic)
+    assert not has_role(world.analyst, [Role.AUDITOR])
+    assert list(user_clinics(world.analyst, [Role.PRESCRIBER])) == [world.other_clinic]
+
+
+def test_the_dashboard_shows_one_panel_per_role_held(client: Client, world: World) -> None:
+    Membership.objects.create(user=world.analyst, clinic=world.other_clinic, role=Role.PRESCRIBER)
+    client.force_login(world.analyst)
+    panels = client.get(reverse("accounts:dashboard")).context["panels"]
+    assert [(p["role"], [c.pk for c in p["clinics"]]) for p in panels] == [
+        (Role.PRESCRIBER, [world.other_clinic.pk]),
+        (Role.ANALYST, [world.clinic.pk]),
+    ]
+
+
+def test_the_switcher_only_selects_the_users_own_clinics(client: Client, world: World) -> None:
+    client.force_login(world.prescriber)
+    client.post(reverse("accounts:switch_clinic"), {"clinic": world.clinic.pk})
+    assert client.session["active_clinic_id"] == world.clinic.pk
+    response = client.post(
+        reverse("accounts:switch_clinic"), {"clinic": world.other_clinic.pk}, follow=True
+    )
+    assert client.session["active_clinic_id"] == world.clinic.pk
+    assert "You are not a member of that clinic." in response.content.decode()
+
+
+def test_the_switcher_refuses_to_redirect_to_another_host(client: Client, world: World) -> None:
+    client.force_login(world.prescriber)
+    response = client.post(
+        reverse("accounts:switch_clinic"), {"clinic": "", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_a_clinic_admin_adds_and_removes_a_role(client: Client, world: World) -> None:
+    client.force_login(world.clinic_admin)
+    url = reverse("accounts:clinic_members", args=[world.clinic.pk])
+    client.post(url, {"email": world.other_prescriber.email, "role": Role.PRESCRIBER})
+    added = Membership.objects.get(user=world.other_prescriber, clinic=world.clinic)
+    repeat = client.post(url, {"email": world.other_prescriber.email, "role": Role.PRESCRIBER})
+    assert "already holds that role" in repeat.content.decode()
+    unknown = client.post(url, {"email": "nobody@x.test", "role": Role.PRESCRIBER})
+    assert "No active user has this e-mail address." in unknown.content.decode()
+    client.post(reverse("accounts:remove_member", args=[world.clinic.pk, added.pk]))
+    assert not Membership.objects.filter(pk=added.pk).exists()
+
+
+def test_a_clinic_admin_cannot_remove_their_own_admin_role(client: Client, world: World) -> None:
+    own = Membership.objects.get(user=world.clinic_admin, role=Role.CLINIC_ADMIN)
+    client.force_login(world.clinic_admin)
+    client.post(reverse("accounts:remove_member", args=[world.clinic.pk, own.pk]))
+    assert Membership.objects.filter(pk=own.pk).exists()
+
+
+def test_a_clinic_admin_cannot_manage_another_clinics_members(client: Client, world: World) -> None:
+    target = Membership.objects.get(user=world.other_prescriber)
+    client.force_login(world.clinic_admin)
+    url = reverse("accounts:remove_member", args=[world.other_clinic.pk, target.pk])
+    assert client.post(url).status_code == 403
+    assert Membership.objects.filter(pk=target.pk).exists()
