@@ -262,6 +262,8 @@ def test_from_mapping_reads_the_issue_example() -> None:
         ({"co_medications": "dupilumab"}, "co_medications"),
         ({"co_medications": [""]}, "co_medications"),
         ({"grams_per_week": -5}, "grams_per_week"),
+        ({"grams_per_week": "45.16129"}, "grams_per_week"),
+        ({"treated_bsa_percent": "9.999"}, "treated_bsa_percent"),
         ({"tube_grams": 30}, "tube_grams"),
         ({"pregant": True}, "pregant"),
     ],

@@ -66,6 +66,7 @@ def test_ema_limit_keeps_a_31_day_month_within_two_100_g_tubes() -> None:
         (-1, 4, 100, "bsa_percent"),
         ("100.5", 4, 100, "bsa_percent"),
         ("ten", 4, 100, "bsa_percent"),
+        ("10.125", 4, 100, "bsa_percent"),
         (10, 0, 100, "weeks"),
         (10, "2.5", 100, "weeks"),
         (10, 521, 100, "weeks"),

@@ -134,3 +134,11 @@ def test_each_response_is_reached_exactly_when_improvement_reaches_its_threshold
     result = classify_response("F-VASI", baseline, current)
     assert result.responses == {f"F-VASI{t}": exact >= t for t in (50, 75, 90)}
     assert abs(Fraction(result.percent_improvement_rounded) - exact) <= Fraction(1, 200)
+
+
+def test_a_score_with_more_than_four_decimal_places_is_rejected() -> None:
+    # the finest possible score is 0.01 HU x 25% = 0.0025; 0.00001 cannot come from VASI
+    assert percent_improvement(D("0.0025"), D("0.0001")) == 96
+    with pytest.raises(ClinicalInputError, match="four decimal places") as caught:
+        percent_improvement(D("1e-999999"), D("0"))
+    assert caught.value.field == "baseline"

@@ -28,7 +28,7 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from repigment.clinical._values import to_bool, to_decimal, to_int
+from repigment.clinical._values import decimal_places, to_bool, to_decimal, to_int
 from repigment.clinical.errors import ClinicalInputError
 
 
@@ -532,9 +532,13 @@ def _validate_amounts(data: LabelInput) -> None:
         raise ClinicalInputError("treated_bsa_percent", "must be a number")
     if not 0 < bsa <= 100:
         raise ClinicalInputError("treated_bsa_percent", "must be more than 0 and at most 100")
+    if decimal_places(bsa) > 2:
+        raise ClinicalInputError("treated_bsa_percent", "must have at most two decimal places")
     grams = data.grams_per_week
     if grams is not None and (not isinstance(grams, Decimal) or not grams.is_finite() or grams < 0):
         raise ClinicalInputError("grams_per_week", "must be a number of grams, 0 or more")
+    if grams is not None and (grams > 10_000 or decimal_places(grams) > 3):
+        raise ClinicalInputError("grams_per_week", "must be at most 10000 g, to 3 decimal places")
     if data.tube_grams is not None and data.tube_grams not in TUBE_SIZES_GRAMS:
         raise ClinicalInputError("tube_grams", "must be 60 or 100")
 

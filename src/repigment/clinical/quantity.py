@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from repigment.clinical._values import to_decimal, to_int
+from repigment.clinical._values import decimal_places, to_decimal, to_int
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.label import (
     TUBE_SIZES_GRAMS,
@@ -78,6 +78,8 @@ def _bsa(value: object) -> Decimal:
     bsa = to_decimal(value, "bsa_percent")
     if not 0 < bsa <= 100:
         raise ClinicalInputError("bsa_percent", "must be more than 0 and at most 100")
+    if decimal_places(bsa) > 2:
+        raise ClinicalInputError("bsa_percent", "must have at most two decimal places")
     return bsa
 
 

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import Literal
 
+from repigment.clinical._values import decimal_places
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.scoring import FVASI_MAX_HAND_UNITS, TVASI_MAX_HAND_UNITS
 
@@ -30,7 +31,11 @@ SOURCES: Mapping[str, tuple[str, ...]] = {
     "INSTRUMENTS": ("usdermed-vasi",),
     "RESPONSE_THRESHOLDS": ("physiciansweekly-fda-approval-2022", "mdedge-eadv-2021"),
     "INSTRUMENT_MAXIMUM": ("usdermed-vasi", "medicalalgorithms-vasi"),
+    "SCORE_DECIMAL_PLACES": ("usdermed-vasi",),
 }
+
+# A score is hand units (2 places) x a ladder fraction (at most 2 places), so never more than 4.
+SCORE_DECIMAL_PLACES = 4
 
 # Enough significant digits that a repeating quotient (e.g. 200/3) is shown far beyond any
 # clinical use; thresholds and rounding never use this value, they use the exact fraction.
@@ -82,6 +87,8 @@ def classify_response(instrument: str, baseline: Decimal, current: Decimal) -> R
 def _check_score(value: object, field: str, *, minimum_exclusive: bool) -> None:
     if isinstance(value, bool) or not isinstance(value, Decimal) or not value.is_finite():
         raise ClinicalInputError(field, "must be a decimal number")
+    if decimal_places(value) > SCORE_DECIMAL_PLACES:
+        raise ClinicalInputError(field, "a VASI score has at most four decimal places")
     if minimum_exclusive and value <= 0:
         raise ClinicalInputError(field, "must be greater than 0 (no improvement from a score of 0)")
     if value < 0:
