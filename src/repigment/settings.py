@@ -41,7 +41,9 @@ if PRODUCTION and not _secret:
     raise ImproperlyConfigured("REPIGMENT_SECRET_KEY (or REPIGMENT_SECRET_KEY_FILE) is required")
 SECRET_KEY = _secret or _development_secret_key()
 
-ALLOWED_HOSTS = env_list("REPIGMENT_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"])
+ALLOWED_HOSTS = env_list(
+    "REPIGMENT_ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost"]
+)
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("REPIGMENT_ALLOWED_HOSTS is required in production")
 CSRF_TRUSTED_ORIGINS = env_list("REPIGMENT_CSRF_TRUSTED_ORIGINS")

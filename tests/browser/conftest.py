@@ -51,9 +51,11 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
     foreign: list[str] = []
     tab.on(
         "request",
-        lambda request: foreign.append(request.url)
-        if not request.url.startswith((live_server.url, "data:", "about:"))
-        else None,
+        lambda request: (
+            foreign.append(request.url)
+            if not request.url.startswith((live_server.url, "data:", "about:"))
+            else None
+        ),
     )
     tab.base_url = live_server.url  # type: ignore[attr-defined]
     yield tab

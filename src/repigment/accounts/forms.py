@@ -14,7 +14,7 @@ class AuditFilterForm(forms.Form):
     user = forms.CharField(label=_("User e-mail contains"), required=False, max_length=254)
     patient = forms.IntegerField(label=_("Patient id"), required=False, min_value=1)
     action = forms.ChoiceField(
-        label=_("Action"), required=False, choices=[("", _("Any"))] + list(AuditAction.choices)
+        label=_("Action"), required=False, choices=[("", _("Any")), *list(AuditAction.choices)]
     )
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -57,8 +57,10 @@ class AddMemberForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         user, role = data.get("email"), data.get("role")
-        if user and role and Membership.objects.filter(
-            user=user, clinic=self.clinic, role=role
-        ).exists():
+        if (
+            user
+            and role
+            and Membership.objects.filter(user=user, clinic=self.clinic, role=role).exists()
+        ):
             raise forms.ValidationError(_("This person already holds that role here."))
         return data

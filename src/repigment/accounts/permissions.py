@@ -84,7 +84,9 @@ def clinic_member_required(*roles: str) -> Callable[[View], View]:
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, clinic_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, clinic_id: int, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             clinic = get_object_or_404(Clinic, pk=clinic_id)

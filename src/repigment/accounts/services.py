@@ -25,7 +25,9 @@ def visible_audit_entries(auditor: User) -> QuerySet[AuditEntry]:
     ).select_related("clinic")
 
 
-def filter_audit_entries(entries: QuerySet[AuditEntry], data: dict[str, Any]) -> QuerySet[AuditEntry]:
+def filter_audit_entries(
+    entries: QuerySet[AuditEntry], data: dict[str, Any]
+) -> QuerySet[AuditEntry]:
     if data.get("user"):
         entries = entries.filter(actor_email__icontains=data["user"])
     if data.get("patient"):

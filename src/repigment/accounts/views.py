@@ -67,7 +67,9 @@ def clinic_members(request: HttpRequest, clinic: Clinic) -> HttpResponse:
         return redirect("accounts:clinic_members", clinic_id=clinic.pk)
     members = clinic.memberships.select_related("user").order_by("user__full_name", "role")
     return render(
-        request, "accounts/clinic_members.html", {"clinic": clinic, "members": members, "form": form}
+        request,
+        "accounts/clinic_members.html",
+        {"clinic": clinic, "members": members, "form": form},
     )
 
 
@@ -97,7 +99,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(
-        request, "accounts/audit_list.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "accounts/audit_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
     )
 
 

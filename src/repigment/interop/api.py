@@ -45,7 +45,9 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 
 
-def _json(status: int, code: str, message: str, fields: dict[str, Any] | None = None) -> HttpResponse:
+def _json(
+    status: int, code: str, message: str, fields: dict[str, Any] | None = None
+) -> HttpResponse:
     return JsonResponse(error_body(code, message, fields), status=status)
 
 

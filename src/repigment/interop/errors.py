@@ -26,8 +26,11 @@ def fields_from_validation(errors: list[dict[str, Any]]) -> dict[str, list[str]]
     """Pydantic/ninja error list to {"field.path": [messages]} without the 'body'/'query' prefix."""
     fields: dict[str, list[str]] = {}
     for error in errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query",
-                                                                              "path", "payload")]
+        location = [
+            str(part)
+            for part in error.get("loc", ())
+            if part not in ("body", "query", "path", "payload")
+        ]
         key = ".".join(location) or "__all__"
         fields.setdefault(key, []).append(str(error.get("msg", "invalid")))
     return fields
