@@ -25,7 +25,7 @@ install-test: $(VENV)/.installed-test
 ## make run: install, migrate, load the demo world, serve on http://127.0.0.1:8000
 run: install
 	$(BIN)/repigment migrate
-	$(BIN)/repigment demo
+	$(BIN)/repigment demo --no-logins
 	$(BIN)/repigment serve
 
 ## make test: install the test tools and run the whole suite (ARGS="-k name" to narrow)

@@ -51,10 +51,14 @@ def migrate() -> None:
 
 
 @app.command()
-def demo(progress: bool = typer.Option(True, help="Show a progress bar.")) -> None:
+def demo(
+    progress: bool = typer.Option(True, help="Show a progress bar."),
+    logins: bool = typer.Option(True, help="Print the demo log-ins afterwards."),
+) -> None:
     """Build the demo world (idempotent) and print the demo log-ins."""
     _django("demo", *([] if progress else ["--no-progress"]))
-    print_demo_logins()
+    if logins:
+        print_demo_logins()
 
 
 @app.command()

@@ -74,3 +74,16 @@ def test_a_clinic_admin_cannot_manage_another_clinics_members(client: Client, wo
     url = reverse("accounts:remove_member", args=[world.other_clinic.pk, target.pk])
     assert client.post(url).status_code == 403
     assert Membership.objects.filter(pk=target.pk).exists()
+
+
+def test_the_chosen_clinic_narrows_the_audit_trail(client: Client, world: World) -> None:
+    from repigment.accounts import audit
+    from repigment.accounts.models import AuditAction
+
+    Membership.objects.create(user=world.auditor, clinic=world.other_clinic, role=Role.AUDITOR)
+    audit.record(None, AuditAction.VIEW, actor=world.prescriber, clinic=world.clinic)
+    audit.record(None, AuditAction.VIEW, actor=world.other_prescriber, clinic=world.other_clinic)
+    client.force_login(world.auditor)
+    client.post(reverse("accounts:switch_clinic"), {"clinic": world.other_clinic.pk})
+    views = client.get(reverse("accounts:audit_list"), {"action": AuditAction.VIEW})
+    assert [e.actor for e in views.context["page"]] == [world.other_prescriber]

@@ -8,10 +8,16 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from repigment.accounts.models import Clinic
 from repigment.accounts.permissions import user_clinics
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9-]{8,36}$")
 ACTIVE_CLINIC_KEY = "active_clinic_id"
+
+
+def active_clinic(request: HttpRequest) -> Clinic | None:
+    """The clinic chosen in the switcher, or None for all of the user's clinics."""
+    return getattr(request, "active_clinic", None)
 
 
 class RequestIdMiddleware:

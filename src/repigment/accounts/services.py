@@ -13,10 +13,15 @@ from repigment.accounts.models import AuditEntry, Clinic, Membership, Role, User
 from repigment.accounts.permissions import user_clinics
 
 
-def visible_audit_entries(auditor: User) -> QuerySet[AuditEntry]:
+def visible_audit_entries(auditor: User, only: Clinic | None = None) -> QuerySet[AuditEntry]:
     """Entries an auditor may read: their clinics' actions, their members' own
-    log-in events, and log-in failures that matched no account."""
+    log-in events, and log-in failures that matched no account.
+
+    ``only`` narrows to one of those clinics (the clinic switcher's choice).
+    """
     clinics = user_clinics(auditor, [Role.AUDITOR])
+    if only is not None:
+        clinics = clinics.filter(pk=only.pk)
     members = Membership.objects.filter(clinic__in=clinics).values("user_id")
     return AuditEntry.objects.filter(
         Q(clinic__in=clinics)
@@ -70,10 +75,13 @@ def audit_csv(entries: Iterable[AuditEntry]) -> str:
     return buffer.getvalue()
 
 
-def dashboard_panels(user: User) -> list[dict[str, Any]]:
+def dashboard_panels(user: User, only: Clinic | None = None) -> list[dict[str, Any]]:
     """One panel per role the user holds, with the clinics where they hold it."""
     by_role: dict[str, list[Clinic]] = {}
-    for membership in Membership.objects.filter(user=user).select_related("clinic"):
+    memberships = Membership.objects.filter(user=user).select_related("clinic")
+    if only is not None:
+        memberships = memberships.filter(clinic=only)
+    for membership in memberships:
         by_role.setdefault(membership.role, []).append(membership.clinic)
     return [
         {"role": role, "label": Role(role).label, "clinics": clinics}

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from repigment.accounts import audit, services
 from repigment.accounts.forms import AddMemberForm, ApiTokenForm, AuditFilterForm
-from repigment.accounts.middleware import ACTIVE_CLINIC_KEY
+from repigment.accounts.middleware import ACTIVE_CLINIC_KEY, active_clinic
 from repigment.accounts.models import ApiToken, AuditAction, Clinic, Membership, Role
 from repigment.accounts.permissions import clinic_member_required, role_required, user_clinics
 
@@ -27,7 +27,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    panels = services.dashboard_panels(request.user)  # type: ignore[arg-type]
+    panels = services.dashboard_panels(request.user, active_clinic(request))  # type: ignore[arg-type]
     return render(request, "accounts/dashboard.html", {"panels": panels})
 
 
@@ -90,7 +90,7 @@ def remove_member(request: HttpRequest, clinic: Clinic, membership_id: int) -> H
 @role_required(Role.AUDITOR)
 def audit_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    entries = services.visible_audit_entries(request.user)  # type: ignore[arg-type]
+    entries = services.visible_audit_entries(request.user, active_clinic(request))  # type: ignore[arg-type]
     if form.is_valid():
         entries = services.filter_audit_entries(entries, form.cleaned_data)
     elif form.is_bound:
@@ -108,7 +108,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.AUDITOR)
 def audit_export(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
-    entries = services.visible_audit_entries(request.user)  # type: ignore[arg-type]
+    entries = services.visible_audit_entries(request.user, active_clinic(request))  # type: ignore[arg-type]
     if form.is_bound and not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     if form.is_valid():
