@@ -87,3 +87,26 @@ def test_the_chosen_clinic_narrows_the_audit_trail(client: Client, world: World)
     client.post(reverse("accounts:switch_clinic"), {"clinic": world.other_clinic.pk})
     views = client.get(reverse("accounts:audit_list"), {"action": AuditAction.VIEW})
     assert [e.actor for e in views.context["page"]] == [world.other_prescriber]
+
+
+def test_a_password_reset_mails_a_link_that_sets_a_new_password(
+    client: Client, world: World
+) -> None:
+    from django.core import mail
+
+    client.post(reverse("accounts:password_reset"), {"email": world.prescriber.email})
+    assert len(mail.outbox) == 1
+    link = next(line for line in mail.outbox[0].body.splitlines() if "/reset/" in line)
+    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    new = "a fresh long passphrase 42"
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    world.prescriber.refresh_from_db()
+    assert world.prescriber.check_password(new)
+
+
+def test_a_reset_for_an_unknown_address_sends_nothing(client: Client, world: World) -> None:
+    from django.core import mail
+
+    response = client.post(reverse("accounts:password_reset"), {"email": "nobody@x.test"})
+    assert response.status_code == 302
+    assert mail.outbox == []
