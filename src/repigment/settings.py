@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "repigment.accounts",
+    "repigment.access",
     "repigment.interop",
 ]
 
@@ -197,4 +198,4 @@ LOGGING = {
 }
 
 # Each app that has demo data adds its builder here, in dependency order.
-DEMO_BUILDERS = ["repigment.accounts.demo.build"]
+DEMO_BUILDERS = ["repigment.accounts.demo.build", "repigment.access.demo.build"]

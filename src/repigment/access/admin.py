@@ -1,0 +1,79 @@
+"""Site administration for countries, routes, checklists, facts and sources.
+
+The data file in the repository is the master copy: edits made here last until a changed
+file is loaded (``manage.py load_countries``), so carry lasting changes into the file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from repigment.access.models import AccessRoute, ChecklistItem, Country, DataLoad, Fact, Source
+
+
+class FactInline(admin.StackedInline):  # type: ignore[type-arg]
+    model = Fact
+    extra = 0
+    fields = ["topic", "text", "confirmed", "verified_on", "sources", "amount", "unit", "order"]
+    autocomplete_fields = ["sources"]
+
+
+class RouteInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = AccessRoute
+    extra = 0
+    fields = ["slug", "name", "kind", "applicant", "order"]
+    show_change_link = True
+
+
+class ChecklistItemInline(admin.TabularInline):  # type: ignore[type-arg]
+    model = ChecklistItem
+    extra = 0
+    fields = ["code", "label", "required", "confirmed", "verified_on", "sources", "order"]
+    autocomplete_fields = ["sources"]
+
+
+@admin.register(Country)
+class CountryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "code", "region", "regulator_name", "registration"]
+    list_filter = ["region", "registration"]
+    search_fields = ["name", "code", "other_names", "regulator_name"]
+    inlines = [RouteInline, FactInline]
+
+
+@admin.register(AccessRoute)
+class AccessRouteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["name", "country", "kind", "applicant"]
+    list_filter = ["kind", "applicant"]
+    search_fields = ["name", "country__name"]
+    list_select_related = ["country"]
+    inlines = [ChecklistItemInline, FactInline]
+
+
+@admin.register(Fact)
+class FactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["__str__", "country", "route", "topic", "confirmed", "verified_on"]
+    list_filter = ["confirmed", "topic", "sources__quality"]
+    search_fields = ["text", "country__name", "route__name"]
+    list_select_related = ["country", "route__country"]
+    autocomplete_fields = ["sources"]
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["title", "quality", "url"]
+    list_filter = ["quality"]
+    search_fields = ["key", "title", "url"]
+
+
+@admin.register(DataLoad)
+class DataLoadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["version", "updated", "loaded_at", "digest"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
