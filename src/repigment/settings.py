@@ -60,12 +60,15 @@ INSTALLED_APPS = [
     "ninja",
     "repigment.accounts",
     "repigment.access",
+    "repigment.knowledge",
     "repigment.interop",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages go out compressed (slow mobile data); Django's gzip pads against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "repigment.accounts.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -143,7 +146,12 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("fr", _("French")), ("pt", _("Portuguese"))]
+LANGUAGES = [
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("pt", _("Portuguese")),
+    ("ar", _("Arabic")),  # right to left: base.html sets dir from the language
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("REPIGMENT_TIME_ZONE", "Africa/Johannesburg")

@@ -17,7 +17,10 @@ urlpatterns = [
 ]
 
 # Public pages carry their language in the URL (/en/…, /fr/…, /pt/…).
-urlpatterns += i18n_patterns(prefix_default_language=True)
+urlpatterns += i18n_patterns(
+    path("", include("repigment.knowledge.urls")),
+    prefix_default_language=True,
+)
 
 handler403 = "repigment.accounts.errors.forbidden"
 handler404 = "repigment.accounts.errors.not_found"

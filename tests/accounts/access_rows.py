@@ -27,7 +27,8 @@ def _reset(world: World, clinic: Clinic) -> dict[str, Any]:
 PUBLIC = {kind: 200 for kind in everyone(200)}
 
 ROWS = [
-    Row("accounts:home", own={ANONYMOUS: 200}, default=302),
+    # A visitor is sent on to the public pages in their language, staff to the dashboard.
+    Row("accounts:home", own={ANONYMOUS: 302}, default=302),
     Row("accounts:dashboard", own=everyone(200)),
     Row("accounts:profile", own=everyone(200)),
     Row("accounts:switch_clinic", own=everyone(302), method="POST", data={"clinic": ""}),

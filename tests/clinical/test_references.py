@@ -13,6 +13,7 @@ import pytest
 from repigment.clinical import identifiers, label, quantity, references, response, scoring
 from repigment.clinical.references import REFERENCES, UNSOURCED, Quality, get_reference
 from repigment.clinical.trials import TRIAL_RESULTS
+from repigment.knowledge.catalogue import cited_reference_ids
 
 RULE_MODULES = [scoring, response, label, quantity, identifiers]
 # Names that are registries of other things, checked on their own below.
@@ -92,6 +93,7 @@ def test_every_reference_is_used_by_a_rule_a_constant_or_a_trial_row() -> None:
     for module in RULE_MODULES:
         for ref_ids in getattr(module, "SOURCES", {}).values():
             used |= set(ref_ids)
+    used |= cited_reference_ids()  # the public pages (repigment.knowledge)
     unused = set(REFERENCES) - used
     # Kept for pages and the comparison panel: alternative sources for the same facts.
     assert unused <= {

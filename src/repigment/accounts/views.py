@@ -20,9 +20,10 @@ from repigment.accounts.permissions import clinic_member_required, role_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Staff go to their dashboard; a visitor goes to the public pages in their language."""
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")
-    return render(request, "accounts/home.html")
+    return redirect("knowledge:home")  # LocaleMiddleware chose the language: cookie, browser
 
 
 @login_required

@@ -1,6 +1,7 @@
 """The sources behind every clinical constant, rule and trial figure.
 
-Each entry comes from a fact in the team's CLINICAL.md that is not marked UNCONFIRMED.
+Each entry comes from a fact in the team's CLINICAL.md (or, for regulators and supply,
+ACCESS.md) that is not marked UNCONFIRMED.
 Titles describe what the page is; ``citation`` is the short label to show beside a figure.
 """
 
@@ -235,6 +236,213 @@ _ALL = (
         "VASI description listing head and neck as a sixth body site",
         "https://ssdds.org/en/4162",
         _W,
+    ),
+    # --- Cited by the public information pages (repigment.knowledge) ----------------------
+    _ref(
+        "hpe-true-v-2022",
+        "Hospital Pharmacy Europe 2022",
+        "Identical RCTs confirm topical ruxolitinib effective in non-segmental vitiligo "
+        "(TRuE-V1/V2 design: double-blind, vehicle-controlled, 2:1, 24 weeks, then open label)",
+        "https://hospitalpharmacyeurope.com/clinical-zones/dermatology/"
+        "identical-rcts-confirm-topical-ruxolitinib-effective-in-non-segmental-vitiligo",
+        _S,
+    ),
+    _ref(
+        "adc-bmj-2022",
+        "Arch Dis Child 2022;107:1140",
+        "Archives of Disease in Childhood 2022;107(12):1140, report of the TRuE-V1/V2 trials "
+        "(design and enrolment)",
+        "https://adc.bmj.com/content/107/12/1140",
+        _S,
+    ),
+    _ref(
+        "openfda-ruxolitinib-label",
+        "US prescribing information (openFDA)",
+        "openFDA drug label record for ruxolitinib (Opzelura): boxed warning text",
+        "https://api.fda.gov/drug/label.json?search=openfda.generic_name%3A%22Ruxolitinib%22",
+        _P,
+    ),
+    _ref(
+        "medthority-us-label",
+        "US prescribing information (Medthority)",
+        "Opzelura US prescribing information, section 6: adverse reactions in non-segmental "
+        "vitiligo",
+        "https://www.medthority.com/fda/o/opzelura/"
+        "opzelura-ruxolitinib-phosphate-15-mgg-incyte-corporation2/",
+        _P,
+    ),
+    _ref(
+        "opzelura-se",
+        "Incyte Sweden (opzelura.se)",
+        "Opzelura information site of Incyte Sweden (application-site acne 5.8%; no serious "
+        "adverse event judged related to treatment in TRuE-V1/V2)",
+        "https://opzelura.se",
+        _PR,
+    ),
+    _ref(
+        "chemistryworld-jakavi",
+        "Chemistry World",
+        "Myelofibrosis drug approved in EU (ruxolitinib tablets, Jakavi; Novartis licence "
+        "from Incyte)",
+        "https://www.chemistryworld.com/news/myelofibrosis-drug-approved-in-eu/5371.article",
+        _S,
+    ),
+    _ref(
+        "ablesci-phase2-letter",
+        "Letter on the phase 2 population (AbleSci)",
+        "Letter on the generalisability of the ruxolitinib cream phase 2 trial (Fitzpatrick "
+        "skin types of the participants)",
+        "https://www.ablesci.com/scholar/paper?id=3OlLGG0ZE",
+        _W,
+    ),
+    _ref(
+        "nottingham-vns",
+        "University of Nottingham CEBD",
+        "Vitiligo outcome measures: the Vitiligo Noticeability Scale (Centre of Evidence Based "
+        "Dermatology)",
+        "https://www.nottingham.ac.uk/research/groups/cebd/projects/2vitiligo/"
+        "vitiligo-outcome-measures.aspx",
+        _S,
+    ),
+    _ref(
+        "trials-vns-validation",
+        "Trials 2015;16(Suppl 2):P68",
+        "Validation of the Vitiligo Noticeability Scale (conference abstract, Trials)",
+        "https://trialsjournal.biomedcentral.com/articles/10.1186/1745-6215-16-S2-P68",
+        _P,
+    ),
+    _ref(
+        "ncbi-fitzpatrick",
+        "NCBI Bookshelf, Fitzpatrick table",
+        "Fitzpatrick skin phototypes I to VI (NCBI Bookshelf table)",
+        "https://www.ncbi.nlm.nih.gov/books/NBK481857/table/chapter6.t1/",
+        _P,
+    ),
+    _ref(
+        "incyteful-it-price",
+        "Incyte Italy",
+        "Opzelura in Italy: posology and administration, price and prescription class",
+        "https://vitiligo.incyteful.it/posologia-e-somministrazione",
+        _PR,
+    ),
+    # --- Regulators, legal access and genuine supply (ACCESS.md) ----------------------------
+    _ref(
+        "sahpra-unregistered-products",
+        "SAHPRA, unregistered products",
+        "SAHPRA: unregistered products (Section 21 of the Medicines and Related Substances Act)",
+        "http://www.sahpra.org.za/unregistered-products/",
+        _P,
+    ),
+    _ref(
+        "sahpra-s21-faq",
+        "SAHPRA Section 21 FAQ",
+        "SAHPRA: Section 21 application FAQs (fee, turnaround, queries, outcome letter)",
+        "https://www.sahpra.org.za/section-21-application-faqs",
+        _P,
+    ),
+    _ref(
+        "sahpra-faqs",
+        "SAHPRA FAQ",
+        "SAHPRA: frequently asked questions (Section 21 supply period)",
+        "https://www.sahpra.org.za/faqs/",
+        _P,
+    ),
+    _ref(
+        "acts-regulation-29",
+        "General Regulations 2017, reg. 29",
+        "Medicines and Related Substances Act: General Regulation 29, authorisation of sale of "
+        "unregistered medicines",
+        "http://www.acts.co.za./medicines-and-related-substances-control-act-1965/"
+        "n859_29__authorisation_of_sale.php",
+        _P,
+    ),
+    _ref(
+        "sahpra-portal-s21",
+        "SAHPRA portal manual, Section 21",
+        "SAHPRA Engagement Portal user manual: Section 21 overview (applicant, importer, "
+        "patient and medicine details)",
+        "https://portal.sahpra.org.za/user-manual/_site/s21_overview.html",
+        _P,
+    ),
+    _ref(
+        "sahpra-portal-reauthorisation",
+        "SAHPRA portal manual, re-authorisation",
+        "SAHPRA Engagement Portal user manual: Section 21 re-authorisation",
+        "https://portal.sahpra.org.za/user-manual/_site/reauthorisation.html",
+        _P,
+    ),
+    _ref(
+        "news24-import-2022",
+        "News24, July 2022",
+        "Explainer: what the law says about importing medicines (SAHPRA on licensed importers "
+        "and Section 21)",
+        "https://www.news24.com/news24/Analysis/"
+        "explainer-sisulu-meds-comments-what-does-the-law-say-about-importing-medicines-20220723",
+        _S,
+    ),
+    _ref(
+        "sahpra-illegal-medicines",
+        "SAHPRA",
+        "SAHPRA: warnings about illegal, unregistered and falsified medicines, and how to "
+        "report them",
+        "https://sahpra.org.za/?p=10647",
+        _P,
+    ),
+    _ref(
+        "ewn-sahpra-2024",
+        "EWN, 10 Nov 2024",
+        "SA's health regulator warns against buying weight-loss and diabetes medicines from "
+        "unregulated sources",
+        "https://ewn.co.za/2024/11/10/"
+        "sas-health-regulator-warns-against-buying-weight-loss-diabetes-meds-from-unregulated-sources",
+        _S,
+    ),
+    _ref(
+        "ewn-sahpra-2025",
+        "EWN, 17 Nov 2025",
+        "SAHPRA warns of harsh legal repercussions for distributors of unauthorised medicines",
+        "https://www.ewn.co.za/2025/11/17/"
+        "sahpra-warns-of-harsh-legal-repercussions-for-distributors-of-unauthorised-medicines",
+        _S,
+    ),
+    _ref(
+        "sahpra-medsafety",
+        "SAHPRA Med Safety",
+        "SAHPRA Med Safety: reporting suspected adverse drug reactions (app, e-mail, telephone)",
+        "https://medsafety.sahpra.org.za/",
+        _P,
+    ),
+    _ref(
+        "who-gsms-2017",
+        "WHO GSMS report 2017",
+        "WHO Global Surveillance and Monitoring System for substandard and falsified medical "
+        "products (ISBN 978-92-4-151342-5)",
+        "https://ahpsr.who.int/publications/i/item/978-92-4-151342-5",
+        _P,
+    ),
+    _ref(
+        "eu-fmd-2016-161",
+        "Regulation (EU) 2016/161",
+        "Commission Delegated Regulation (EU) 2016/161: safety features on medicine packs "
+        "(unique identifier and anti-tampering device)",
+        "http://www.legislation.gov.uk/eur/2016/161/article/16/adopted",
+        _P,
+    ),
+    _ref(
+        "pharmaledger-gs1-barcodes",
+        "PharmaLedger, barcodes and resolver",
+        "PharmaLedger: barcodes and resolver, GS1 DataMatrix application identifiers on "
+        "medicine packs (01, 21, 17, 10)",
+        "https://github.com/PharmaLedger-IMI/epi-workspace/files/6000682/"
+        "Barcodes.and.Resolver.v0.3.2.pdf",
+        _W,
+    ),
+    _ref(
+        "pdsa-dscsa",
+        "PDSA, DSCSA serialization",
+        "US Drug Supply Chain Security Act: the product identifier on each pack",
+        "https://pdsaonline.org/dscsa-information/serialization/",
+        _S,
     ),
 )
 

@@ -1,0 +1,45 @@
+"""Every sourced fact the public pages can show, found by walking the page modules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import ModuleType
+
+from repigment.knowledge.content import Fact, Section
+from repigment.knowledge.pages import access, clinicians, evidence, expect, home, medicine, safety
+
+PAGE_MODULES: tuple[ModuleType, ...] = (
+    home,
+    medicine,
+    evidence,
+    expect,
+    safety,
+    access,
+    clinicians,
+)
+
+
+def _facts_in(value: object) -> Iterator[Fact]:
+    if isinstance(value, Fact):
+        yield value
+    elif isinstance(value, Section):
+        yield from value.facts
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from _facts_in(item)
+
+
+def all_facts() -> dict[str, Fact]:
+    """Each fact once, by key, from every module-level name of every page module."""
+    found: dict[str, Fact] = {}
+    for module in PAGE_MODULES:
+        for name, value in vars(module).items():
+            if name.startswith("__"):
+                continue
+            for item in _facts_in(value):
+                found.setdefault(item.key, item)
+    return found
+
+
+def cited_reference_ids() -> set[str]:
+    return {ref for item in all_facts().values() for ref in item.refs}

@@ -1,0 +1,132 @@
+"""What every public page shares: title, navigation, language links and its source list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils.functional import Promise
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
+
+from repigment.knowledge.content import Citations
+
+PAGES: dict[str, tuple[Promise, Promise, Promise]] = {
+    # name: (navigation label, title, lead)
+    "home": (
+        _("Start"),
+        _("Ruxolitinib cream for vitiligo"),
+        _(
+            "Plain, sourced information about ruxolitinib cream (Opzelura) for vitiligo: what "
+            "it is, what the trials showed, what to expect, its risks, and how to obtain it "
+            "legally in Africa."
+        ),
+    ),
+    "medicine": (
+        _("The medicine"),
+        _("About the medicine"),
+        _(
+            "What the cream is, where it is approved, how it is used, and how it differs from "
+            "the tablets that contain the same substance."
+        ),
+    ),
+    "evidence": (
+        _("Evidence"),
+        _("What the trials showed"),
+        _(
+            "The two large trials behind the cream: what they measured, what they found, and "
+            "what they cannot tell us."
+        ),
+    ),
+    "expect": (
+        _("What to expect"),
+        _("What to expect"),
+        _(
+            "Treatment means months of applying the cream twice a day. Here is what the "
+            "labels say, and what happened to patients in the trials."
+        ),
+    ),
+    "safety": (
+        _("Safety"),
+        _("Safety"),
+        _(
+            "The side effects seen in the trials, the warnings on the label, and when to see "
+            "your doctor."
+        ),
+    ),
+    "access": (
+        _("Getting it legally"),
+        _("Getting the cream legally"),
+        _(
+            "How the cream can be obtained through the legal route, how to recognise a "
+            "trustworthy supplier, and where to report a suspect one."
+        ),
+    ),
+    "clinicians": (
+        _("For clinicians"),
+        _("For clinicians"),
+        _(
+            "The two labels side by side, the quantity rule, scoring instructions and the "
+            "trial population, with references."
+        ),
+    ),
+    "references": (
+        _("References"),
+        _("References"),
+        _(
+            "Every source behind the facts on this site, with its quality grade and the date "
+            "it was last checked."
+        ),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    url: str
+    label: str
+    current: bool = False
+    code: str = ""
+
+
+def page_frame(request: Any, name: str, citations: Citations) -> dict[str, Any]:
+    _label, title, lead = PAGES[name]
+    return {
+        "page_name": name,
+        "title": str(title),
+        "lead": str(lead),
+        "knowledge_nav": [
+            Link(reverse(f"knowledge:{page}"), str(label), page == name)
+            for page, (label, _title, _lead) in PAGES.items()
+        ],
+        "alternates": language_links(request.get_full_path()),
+        "sources": citations.used(),
+    }
+
+
+def language_links(path: str) -> list[Link]:
+    """The same page in every language the site offers, named in that language."""
+    current = get_language()
+    return [
+        Link(
+            translate_url(path, code),
+            get_language_info(code)["name_local"],
+            code == current,
+            code,
+        )
+        for code, _name in settings.LANGUAGES
+    ]
+
+
+def country_links(countries: Iterable[tuple[str, Promise]]) -> list[Link]:
+    """Links into the access navigator; empty while that app is not installed."""
+    try:
+        return [
+            Link(reverse("access:country_detail", kwargs={"code": code}), str(name), code=code)
+            for code, name in countries
+        ]
+    except NoReverseMatch:
+        return []
