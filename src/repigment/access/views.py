@@ -1,0 +1,44 @@
+"""The public access navigator: the list of countries with its map, and a page per country."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
+
+from repigment.access import map as tile_map
+from repigment.access import services
+from repigment.access.forms import CountryFilterForm
+from repigment.access.models import Topic
+
+
+@require_safe
+def country_list(request: HttpRequest) -> HttpResponse:
+    form = CountryFilterForm(request.GET or None)
+    query, kind = form.filters()
+    countries = list(services.countries_with_routes())
+    shown = [c for c in countries if services.matches(c, query, kind)]
+    context = {
+        "form": form,
+        "countries": shown,
+        "total": len(countries),
+        "filtered": bool(query or kind),
+        "tiles": tile_map.tiles(countries, {c.code for c in shown}),
+        "map_width": tile_map.WIDTH,
+        "map_height": tile_map.HEIGHT,
+        "tile": tile_map.TILE,
+        "general": services.general_facts([Topic.REGISTRATION, Topic.NOTE]),
+        "data": services.data_version(),
+    }
+    return render(request, "access/country_list.html", context)
+
+
+@require_safe
+def country_detail(request: HttpRequest, code: str) -> HttpResponse:
+    if code != code.lower():
+        return redirect("access:country_detail", code=code.lower(), permanent=True)
+    country = services.find_country(code)
+    if country is None:
+        raise Http404("no such country")
+    page = services.country_page(country)
+    return render(request, "access/country_detail.html", {"page": page, "country": country})

@@ -1,0 +1,231 @@
+"""The public navigator: every country page, its facts and sources, the filter, map and weight."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from repigment.access import map as tile_map
+from repigment.access.loader import LoadReport
+from repigment.access.models import ChecklistItem, Country, Fact, Topic
+from tests.access.html import FactReader, read
+
+#: Compressed bytes a page may weigh with everything it loads (stylesheet, script, icon).
+PAGE_BUDGET = 60_000
+TBC = "To be confirmed with the regulator:"
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def page(client: Client, code: str, language: str = "en") -> str:
+    response = client.get(f"/{language}/access/{code}/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def shown_on(country: Country) -> int:
+    """How many facts and checklist items the country's page must show."""
+    own = Fact.objects.filter(country=country).count()
+    routes = Fact.objects.filter(route__country=country).count()
+    items = ChecklistItem.objects.filter(route__country=country).count()
+    general = Fact.objects.filter(country=None, route=None).exclude(topic=Topic.NOTE).count()
+    return own + routes + items + general
+
+
+def test_the_navigator_is_public_and_sits_under_the_language(client: Client) -> None:
+    assert reverse("access:country_list") == "/en/access/"
+    assert reverse("access:country_detail", kwargs={"code": "za"}) == "/en/access/za/"
+
+
+def test_every_country_page_renders_every_fact_with_a_source_and_a_verified_date(
+    client: Client, countries: LoadReport
+) -> None:
+    for country in Country.objects.all():
+        html = page(client, country.slug)
+        assert f"Ruxolitinib cream in {country.name}".replace("'", "&#x27;") in html
+        shown = read(html)
+        assert len(shown.facts) == shown_on(country), country.code
+        for fact in shown.facts:
+            assert fact.source_links, f"{country.code}: no source for {fact.text!r}"
+            assert all(link.startswith(("http://", "https://")) for link in fact.source_links)
+            assert len(fact.qualities) == len(fact.source_links), fact.text
+            assert len(fact.verified) == 1 and ISO_DATE.match(fact.verified[0]), fact.text
+
+
+def test_unconfirmed_facts_are_labelled_to_be_confirmed_and_confirmed_ones_are_not(
+    client: Client, countries: LoadReport
+) -> None:
+    labelled = 0
+    for code in ("za", "eg", "ma", "rw", "zw", "na"):
+        for fact in read(page(client, code)).facts:
+            assert fact.text.startswith(TBC) == (fact.confirmed == "no"), fact.text
+            labelled += fact.confirmed == "no"
+    assert labelled >= 20
+
+
+def test_a_country_with_nothing_researched_says_so_plainly(
+    client: Client, countries: LoadReport
+) -> None:
+    html = page(client, "dz")
+    assert "Not yet researched." in html
+    assert "We have not yet looked into the rules in Algeria" in html
+    assert "Registered in this country: <strong>not known</strong>" in html
+    facts = read(html).facts
+    general = Fact.objects.filter(country=None, route=None).exclude(topic=Topic.NOTE)
+    assert len(facts) == general.count(), "only the facts that hold everywhere"
+    assert "No registration was found" not in html, "no research, so no claim about it"
+
+
+def test_the_south_african_page_answers_the_visitors_questions(
+    client: Client, countries: LoadReport
+) -> None:
+    html = page(client, "za")
+    for heading in ("Is it available?", "Section 21 authorisation for a named patient",
+                    "Who starts it", "What to prepare", "What it costs", "How long it takes",
+                    "How long it lasts", "Checking that the supplier is licensed",
+                    "Reporting a suspected falsified medicine", "Sources"):  # fmt: skip
+        assert heading in html, heading
+    for fact in ("R400 from 13 February 2025", "3 working days", "six months", "0800 204 307",
+                 "The treating practitioner applies", "every 6 months"):  # fmt: skip
+        assert fact in html, fact
+    sources = html.split('id="sources"')[1]
+    assert sources.count("<li>") >= 25 and "(primary source)" in sources
+    assert "(weak source)" in sources and "Last verified" in sources
+
+
+def test_a_route_with_an_unresearched_part_says_not_yet_researched(
+    client: Client, countries: LoadReport
+) -> None:
+    kenya = page(client, "ke")
+    route = kenya.split('id="route-unregistered-import"')[1].split("</article>")[0]
+    for part in ("Who starts it", "What to prepare", "What it costs", "How long it takes"):
+        after = route.split(f"<h4>{part}</h4>")[1]
+        assert after.lstrip().startswith('<p class="acc-not-researched">Not yet researched.'), part
+
+
+def test_codes_are_lower_case_and_unknown_ones_are_not_found(
+    client: Client, countries: LoadReport
+) -> None:
+    upper = client.get("/en/access/KE/")
+    assert upper.status_code == 301 and upper["Location"] == "/en/access/ke/"
+    for code in ("xx", "fr", "k1", "ken"):
+        assert client.get(f"/en/access/{code}/").status_code == 404, code
+
+
+def test_pages_come_in_every_language_with_the_page_text_translatable(
+    client: Client, countries: LoadReport
+) -> None:
+    html = page(client, "za", language="fr")
+    assert '<html lang="fr"' in html
+    assert 'href="/fr/access/"' in html
+
+
+# --- The list, its filter and the map --------------------------------------------------------
+
+
+def listed(html: str) -> list[str]:
+    table = html.split('class="acc-countries"')[1].split("</table>")[0]
+    return re.findall(r'<td><a href="/en/access/([a-z]{2})/">', table)
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", 54),
+        ("kenya", ["ke"]),
+        ("  KEN ", ["ke"]),
+        ("cote", ["ci"]),
+        ("ivory", ["ci"]),
+        ("swaziland", ["sz"]),
+        ("za", ["za", "tz", "mz", "zm", "cg"]),  # the code, and names containing it
+        ("guinea", ["gq", "gn", "gw"]),
+        ("atlantis", []),
+    ],
+)
+def test_the_list_filters_by_name(
+    client: Client, countries: LoadReport, query: str, expected: int | list[str]
+) -> None:
+    html = client.get("/en/access/", {"q": query}).content.decode()
+    found = listed(html) if "acc-countries" in html else []
+    if isinstance(expected, int):
+        assert len(found) == expected
+    else:
+        assert sorted(found) == sorted(expected)
+    if not found:
+        assert "No country matches" in html
+
+
+def test_the_list_filters_by_route_kind(client: Client, countries: LoadReport) -> None:
+    named = listed(client.get("/en/access/", {"route": "named_patient"}).content.decode())
+    assert sorted(named) == ["bw", "gh", "na", "za", "zw"]
+    imports = listed(client.get("/en/access/", {"route": "special_import"}).content.decode())
+    assert sorted(imports) == ["et", "ke", "tz", "ug"]
+    none = listed(client.get("/en/access/", {"route": "none"}).content.decode())
+    assert len(none) == 41 and "za" not in none and "dz" in none
+    both = client.get("/en/access/", {"route": "personal_import", "q": "g"}).content.decode()
+    both = listed(both)
+    assert sorted(both) == ["eg", "gh"]
+
+
+def test_an_unknown_route_kind_is_explained_and_filters_nothing(
+    client: Client, countries: LoadReport
+) -> None:
+    html = client.get("/en/access/", {"route": "smuggling"}).content.decode()
+    assert "Select a valid choice" in html and len(listed(html)) == 54
+
+
+def test_the_map_has_one_square_per_country_none_overlapping(countries: LoadReport) -> None:
+    assert set(tile_map.TILES) == set(Country.objects.values_list("code", flat=True))
+    assert len(set(tile_map.TILES.values())) == len(tile_map.TILES)
+
+
+def test_the_map_links_every_country_and_dims_those_outside_the_filter(
+    client: Client, countries: LoadReport
+) -> None:
+    html = client.get("/en/access/", {"route": "named_patient"}).content.decode()
+    svg = html.split("<svg")[1].split("</svg>")[0]
+    assert len(re.findall(r'<a href="/en/access/[a-z]{2}/"', svg)) == 54
+    assert svg.count("acc-dim") == 54 - 5
+    assert svg.count("acc-t-route") == 10
+    # Egypt, Morocco and Rwanda: routes known only from weak sources.
+    assert svg.count("acc-t-tbc") == 3 and svg.count("acc-t-unresearched") == 41
+
+
+# --- Light, and no JavaScript needed ---------------------------------------------------------
+
+PAGES = ["/en/access/", "/en/access/?route=named_patient", "/en/access/za/", "/en/access/dz/"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_a_page_and_all_it_loads_weigh_less_than_the_budget_compressed(
+    client: Client, countries: LoadReport, url: str
+) -> None:
+    response = client.get(url)
+    html = response.content
+    shown: FactReader = read(html.decode())
+    total = len(gzip.compress(html))
+    for asset in shown.assets:
+        assert asset.startswith("/") and not asset.startswith("//"), f"third-party {asset}"
+        body = client.get(asset)
+        assert body.status_code == 200, asset
+        total += len(gzip.compress(b"".join(body.streaming_content)))  # type: ignore[attr-defined]
+    assert total < PAGE_BUDGET, f"{url} weighs {total} bytes compressed"
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_pages_need_no_javascript(client: Client, countries: LoadReport, url: str) -> None:
+    html = client.get(url).content.decode()
+    shown = read(html)
+    assert shown.scripts_inline == 0 and shown.hx_attributes == 0
+
+
+def test_the_filter_is_a_plain_get_form_with_a_submit_button(
+    client: Client, countries: LoadReport
+) -> None:
+    html = client.get("/en/access/").content.decode()
+    form = html.split('<form class="filters"')[1].split("</form>")[0]
+    assert 'method="get"' in form and 'action="/en/access/"' in form
+    assert 'name="q"' in form and 'name="route"' in form and '<button type="submit">' in form

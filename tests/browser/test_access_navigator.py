@@ -1,0 +1,66 @@
+"""A visitor finds a country's route and its sources on a phone, with JavaScript switched off."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from repigment.access.loader import load_countries
+from tests.browser.conftest import PHONE
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def no_js_page(browser: Any, live_server: Any) -> Iterator[Any]:
+    """A phone-sized tab without JavaScript that fails the test if it asks another host."""
+    load_countries()
+    context = browser.new_context(viewport=PHONE, locale="en-GB", java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    foreign: list[str] = []
+    tab.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((live_server.url, "data:", "about:"))
+            else foreign.append(request.url)
+        ),
+    )
+    tab.base_url = live_server.url  # type: ignore[attr-defined]
+    yield tab
+    context.close()
+    assert not foreign, f"the page asked another host for {foreign}"
+
+
+def test_a_visitor_from_kenya_finds_the_route_and_its_sources_without_javascript(
+    no_js_page: Any,
+) -> None:
+    page = no_js_page
+    page.goto(page.base_url + "/en/access/")
+    page.get_by_label("Country name").fill("Kenya")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**/en/access/?q=Kenya*")
+    assert page.get_by_role("heading", name="1 country of 54").is_visible()
+    page.get_by_role("link", name="Kenya", exact=True).click()
+    page.wait_for_url("**/en/access/ke/")
+    assert page.get_by_role("heading", name="Ruxolitinib cream in Kenya").is_visible()
+    assert page.get_by_text("Importation of unregistered medicinal substances").first.is_visible()
+    source = page.get_by_role("link", name="Pharmacy and Poisons Board: Guideline on importation")
+    assert source.first.get_attribute("href", timeout=1000).startswith("https://")
+    assert page.get_by_text("Not yet researched.").first.is_visible()
+
+
+def test_the_route_filter_and_the_map_work_without_javascript(no_js_page: Any) -> None:
+    page = no_js_page
+    page.goto(page.base_url + "/en/access/")
+    page.get_by_label("Route").select_option("named_patient")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**route=named_patient*")
+    assert page.get_by_role("heading", name="5 countries of 54").is_visible()
+    assert page.locator(".acc-map svg").is_visible()
+    page.goto(page.base_url + "/en/access/za/")
+    fits = page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert fits is True, "the page scrolls sideways on a phone"
