@@ -18,6 +18,7 @@ urlpatterns = [
 
 # Public pages carry their language in the URL (/en/…, /fr/…, /pt/…).
 urlpatterns += i18n_patterns(
+    path("access/", include("repigment.access.urls")),
     path("", include("repigment.knowledge.urls")),
     prefix_default_language=True,
 )

@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from repigment.access.api import router as access_router
 from repigment.accounts import audit
 from repigment.accounts.api import router as accounts_router
 from repigment.accounts.models import ApiToken, AuditAction
@@ -43,6 +44,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+api.add_router("/countries", access_router)
 
 
 def _json(
