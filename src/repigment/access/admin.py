@@ -9,9 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db import models
 from django.http import HttpRequest
 
 from repigment.access.models import AccessRoute, ChecklistItem, Country, DataLoad, Fact, Source
+
+# Addresses typed without a scheme are taken as https (Django 6's default).
+HTTPS_URLS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assume_scheme": "https"}}
 
 
 class FactInline(admin.StackedInline):  # type: ignore[type-arg]
@@ -37,6 +41,7 @@ class ChecklistItemInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "code", "region", "regulator_name", "registration"]
     list_filter = ["region", "registration"]
     search_fields = ["name", "code", "other_names", "regulator_name"]
@@ -63,6 +68,7 @@ class FactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    formfield_overrides = HTTPS_URLS
     list_display = ["title", "quality", "url"]
     list_filter = ["quality"]
     search_fields = ["key", "title", "url"]
