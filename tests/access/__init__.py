@@ -22,14 +22,7 @@ if _NAME not in sys.modules:
     sys.modules[_NAME] = _module
     _spec.loader.exec_module(_module)
 
-from tests._access_table import (  # noqa: E402
-    ANONYMOUS,
-    USER_KINDS,
-    KwargsBuilder,
-    Row,
-    clinic_kwargs,
-    everyone,
-    only,
-)
-
-__all__ = ["ANONYMOUS", "USER_KINDS", "KwargsBuilder", "Row", "clinic_kwargs", "everyone", "only"]
+# Every public name of tests/access.py, present and future (Row, everyone, only, ...).
+_PUBLIC = {name: value for name, value in vars(sys.modules[_NAME]).items() if name[0] != "_"}
+globals().update(_PUBLIC)
+__all__ = sorted(_PUBLIC)
