@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "repigment.accounts",
     "repigment.access",
     "repigment.knowledge",
+    "repigment.supply",
     "repigment.interop",
 ]
 

@@ -1,0 +1,384 @@
+"""The catalogue (products, their packs and lots), recalls, and every pack received with its moves.
+
+Stock is a ledger: a ``Pack`` is written once when it is received and afterwards only its state
+moves, through ``repigment.supply.stock.move``, each move one ``PackMovement``. Neither is ever
+changed in place or deleted, like the audit trail.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from repigment.accounts.models import Clinic
+from repigment.clinical.references import REFERENCES, Reference
+from repigment.supply import gs1
+
+#: GS1 prefix 952 is reserved "for demonstrations and examples of the GS1 system": GTINs that
+#: start with it (after the GTIN-14 indicator digit) are test numbers, never a real product's.
+DEMONSTRATION_PREFIX = "952"
+
+
+def validate_gtin(value: str) -> None:
+    """A GTIN-14 with a correct check digit (the message says which digit was expected)."""
+    try:
+        gs1.check_gtin(value)
+    except gs1.CodeError as error:
+        raise ValidationError(str(error), code="gtin") from None
+
+
+def validate_source(value: str) -> None:
+    """A reference id from repigment.clinical.references, or an http(s) address."""
+    if value in REFERENCES:
+        return
+    if urlsplit(value).scheme in ("http", "https") and urlsplit(value).netloc:
+        return
+    raise ValidationError(
+        _("Give a reference id from the reference list (e.g. fda-ndc-50881-007) or a web address."),
+        code="source",
+    )
+
+
+def source_link(value: str) -> tuple[str, str]:
+    """(label, url) to show beside a fact: the reference's citation, or the bare address."""
+    reference: Reference | None = REFERENCES.get(value)
+    if reference is not None:
+        return reference.citation, reference.url
+    return urlsplit(value).netloc or value, value
+
+
+_gs1_text = RegexValidator(
+    r"""^[!"%-?A-Z_a-z]{1,20}$""",
+    _("Up to 20 characters of the GS1 set: letters, digits and !\"%&'()*+,-./:;<=>?_"),
+)
+
+
+class Product(models.Model):
+    """A medicine as authorised in one market (e.g. Opzelura cream as approved in the US)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    active_ingredient = models.CharField(_("active ingredient"), max_length=120)
+    strength = models.CharField(_("strength"), max_length=60)
+    form = models.CharField(_("pharmaceutical form"), max_length=60)
+    maker = models.CharField(_("maker (marketing authorisation holder)"), max_length=120)
+    market = models.CharField(
+        _("market of origin"),
+        max_length=60,
+        help_text=_("Where the product is authorised and packed for, e.g. United States (FDA)."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        validators=[validate_source],
+        help_text=_("Reference id or web address backing the product facts."),
+    )
+
+    class Meta:
+        ordering = ["name", "market"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["name", "strength", "market"], name="one_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.strength} {self.form} ({self.market})"
+
+    @property
+    def source_link(self) -> tuple[str, str]:
+        return source_link(self.source)
+
+
+class PackSize(models.IntegerChoices):
+    """Tube sizes of NDC 50881-007 (CLINICAL.md §4.1, reference fda-ndc-50881-007)."""
+
+    SAMPLE_5 = 5, _("5 g (sample)")
+    TUBE_60 = 60, _("60 g")
+    TUBE_100 = 100, _("100 g")
+
+
+PACK_SIZES_SOURCE = "fda-ndc-50881-007"
+
+
+class ProductPack(models.Model):
+    """One saleable pack of a product, identified by its GTIN."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="packs")
+    gtin = models.CharField(
+        _("GTIN-14"),
+        max_length=14,
+        unique=True,
+        validators=[validate_gtin],
+        help_text=_("14 digits with its check digit, as in the pack's DataMatrix (AI 01)."),
+    )
+    size_grams = models.PositiveSmallIntegerField(_("pack size"), choices=PackSize.choices)
+    market = models.CharField(
+        _("market"),
+        max_length=60,
+        blank=True,
+        help_text=_("Market the pack is labelled for, when not the product's own."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        validators=[validate_source],
+        help_text=_("Reference id or web address backing the pack size and GTIN."),
+    )
+
+    class Meta:
+        ordering = ["product__name", "size_grams"]
+        verbose_name = _("product pack")
+        verbose_name_plural = _("product packs")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(size_grams__in=PackSize.values), name="known_pack_size"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} {self.get_size_grams_display()} ({self.market_of_origin})"
+
+    @property
+    def market_of_origin(self) -> str:
+        return self.market or self.product.market
+
+    @property
+    def is_demonstration_gtin(self) -> bool:
+        return self.gtin[1:4] == DEMONSTRATION_PREFIX
+
+    @property
+    def source_link(self) -> tuple[str, str]:
+        return source_link(self.source)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding and self.pk is not None:
+            stored = ProductPack.objects.filter(pk=self.pk).values_list("gtin", flat=True).first()
+            if stored not in (None, self.gtin) and Pack.objects.filter(product_pack=self).exists():
+                raise ValidationError(_("Packs were received under this GTIN; it cannot change."))
+        super().save(*args, **kwargs)
+
+
+class Lot(models.Model):
+    """A manufacturing lot (batch) of one product pack, with its expiry date."""
+
+    product_pack = models.ForeignKey(ProductPack, on_delete=models.PROTECT, related_name="lots")
+    number = models.CharField(_("lot number"), max_length=20, validators=[_gs1_text])
+    expiry = models.DateField(_("expiry date"))
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["product_pack", "expiry", "number"]
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["product_pack", "number"], name="one_lot_per_pack")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} (exp. {self.expiry:%Y-%m-%d})"
+
+
+class Recall(models.Model):
+    """A recall of a whole lot, or of one serialised pack, with its reason and source."""
+
+    class Scope(models.TextChoices):
+        LOT = "lot", _("Whole lot")
+        SERIAL = "serial", _("One pack (serial)")
+
+    product_pack = models.ForeignKey(ProductPack, on_delete=models.PROTECT, related_name="recalls")
+    scope = models.CharField(_("recalls"), max_length=10, choices=Scope.choices)
+    lot_number = models.CharField(_("lot"), max_length=20, blank=True, validators=[_gs1_text])
+    serial = models.CharField(_("serial"), max_length=20, blank=True, validators=[_gs1_text])
+    reason = models.TextField(_("reason"))
+    recalled_on = models.DateField(_("recall date"))
+    source_url = models.URLField(_("source web address"), max_length=500, blank=True)
+    source_document = models.CharField(
+        _("source document"),
+        max_length=300,
+        blank=True,
+        help_text=_("Title and reference of the letter or notice, when there is no web address."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    entered_at = models.DateTimeField(default=timezone.now, editable=False)
+    imported_from = models.CharField(_("imported from file"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-recalled_on", "-id"]
+        verbose_name = _("recall")
+        verbose_name_plural = _("recalls")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=(Q(scope="lot") & ~Q(lot_number="") & Q(serial=""))
+                | (Q(scope="serial") & ~Q(serial="")),
+                name="recall_names_its_lot_or_serial",
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_url="") | ~Q(source_document=""), name="recall_has_source"
+            ),
+            models.UniqueConstraint(
+                fields=["product_pack", "lot_number"],
+                condition=Q(scope="lot"),
+                name="one_recall_per_lot",
+            ),
+            models.UniqueConstraint(
+                fields=["product_pack", "serial"],
+                condition=Q(scope="serial"),
+                name="one_recall_per_serial",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.lot_number if self.scope == self.Scope.LOT else self.serial
+        return f"{self.get_scope_display()} {what} — {self.product_pack}"
+
+    def clean(self) -> None:
+        if self.scope == self.Scope.LOT and (not self.lot_number or self.serial):
+            raise ValidationError(_("A lot recall names the lot and no serial."))
+        if self.scope == self.Scope.SERIAL and not self.serial:
+            raise ValidationError(_("A serial recall names the serial."))
+        if not self.source_url and not self.source_document:
+            raise ValidationError(_("Give the source: a web address or the document."))
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or remove a received pack or a movement."""
+
+
+class PackState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    AVAILABLE = "available", _("Available")
+    QUARANTINED = "quarantined", _("Quarantined")
+    DISPENSED = "dispensed", _("Dispensed")
+    RETURNED = "returned", _("Returned to supplier")
+    DESTROYED = "destroyed", _("Destroyed")
+
+
+#: The only moves a pack can make (DESIGN.md). Dispensed, returned and destroyed are final.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    PackState.RECEIVED: frozenset({PackState.AVAILABLE, PackState.QUARANTINED}),
+    PackState.AVAILABLE: frozenset({PackState.DISPENSED, PackState.RETURNED, PackState.DESTROYED}),
+    PackState.QUARANTINED: frozenset({PackState.DESTROYED, PackState.AVAILABLE}),
+}
+#: Leaving quarantine for the shelf needs a recorded investigation.
+NEEDS_INVESTIGATION = frozenset({(PackState.QUARANTINED, PackState.AVAILABLE)})
+
+
+def _allowed_moves() -> Q:
+    allowed = Q(from_state="", to_state=PackState.RECEIVED)
+    for from_state, targets in TRANSITIONS.items():
+        for to_state in sorted(targets):
+            allowed |= Q(from_state=from_state, to_state=to_state)
+    return allowed
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
+
+    def _move_state(self, from_state: str, to_state: str) -> int:
+        """The one write a pack allows after it is received: a conditional state change."""
+        return models.QuerySet.update(self.filter(state=from_state), state=to_state)
+
+
+class AppendOnly(models.Model):
+    """Written once; refuses to be saved again or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"a {self._meta.verbose_name} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"a {self._meta.verbose_name} cannot be deleted")
+
+
+class Pack(AppendOnly):
+    """One physical pack received by a pharmacy, identified by GTIN and serial."""
+
+    pharmacy = models.ForeignKey(
+        Clinic,
+        on_delete=models.PROTECT,
+        related_name="packs",
+        limit_choices_to={"kind": Clinic.Kind.PHARMACY},
+    )
+    product_pack = models.ForeignKey(ProductPack, on_delete=models.PROTECT, related_name="stock")
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="packs")
+    serial = models.CharField(_("serial"), max_length=20, validators=[_gs1_text])
+    expiry = models.DateField(_("expiry date"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=PackState.choices, default=PackState.RECEIVED
+    )
+    code = models.CharField(_("code as read"), max_length=120)
+    received_at = models.DateTimeField(_("received"), default=timezone.now)
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("pack")
+        verbose_name_plural = _("packs")
+        constraints: ClassVar = [
+            # A serial is received once per GTIN, ever: a clone cannot become a second pack.
+            models.UniqueConstraint(fields=["product_pack", "serial"], name="serial_once_per_gtin"),
+            models.CheckConstraint(condition=Q(state__in=PackState.values), name="known_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_pack.gtin} / {self.serial} ({self.get_state_display()})"
+
+    @property
+    def is_dispensable(self) -> bool:
+        return self.state == PackState.AVAILABLE
+
+
+class PackMovement(AppendOnly):
+    """One move of one pack from a state to another: who, when and why."""
+
+    pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="movements")
+    from_state = models.CharField(
+        _("from"), max_length=20, choices=PackState.choices, blank=True
+    )  # blank: the pack arrived
+    to_state = models.CharField(_("to"), max_length=20, choices=PackState.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    reason = models.TextField(_("reason"))
+    investigation = models.TextField(_("investigation"), blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("pack movement")
+        verbose_name_plural = _("pack movements")
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=~Q(reason=""), name="movement_has_reason"),
+            models.CheckConstraint(condition=_allowed_moves(), name="allowed_move"),
+            models.CheckConstraint(
+                condition=~Q(from_state=PackState.QUARANTINED, to_state=PackState.AVAILABLE)
+                | ~Q(investigation=""),
+                name="release_from_quarantine_is_investigated",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_state or '—'} → {self.to_state} ({self.at:%Y-%m-%d %H:%M})"
