@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -65,6 +67,21 @@ def demo(
 def check(deploy: bool = typer.Option(False, help="Also run the deployment checks.")) -> None:
     """Run Django's system checks."""
     _django("check", *(["--deploy", "--fail-level", "WARNING"] if deploy else []))
+
+
+@app.command("import-recalls")
+def import_recalls(
+    file: Annotated[Path, typer.Argument(help="CSV file with a header row (see the recall page).")],
+    by: Annotated[str, typer.Option("--by", help="E-mail of the pharmacist entering them.")],
+) -> None:
+    """Import recalls from a CSV file; nothing is written unless every row is good."""
+    from django.core.management import CommandError
+
+    try:
+        _django("import_recalls", str(file), "--by", by)
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command()

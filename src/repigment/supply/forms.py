@@ -1,0 +1,81 @@
+"""Forms for checking a scanned code and for uploading a recall file."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from repigment.supply import gs1, recalls
+
+
+def read_limited(upload: UploadedFile, limit: int, too_large: str) -> bytes:
+    """The upload's bytes, refused (before reading it all) when over ``limit``."""
+    if upload.size is not None and upload.size > limit:
+        raise forms.ValidationError(too_large)
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise forms.ValidationError(too_large)
+    return data
+
+
+class CheckCodeForm(forms.Form):
+    """Scanner text (the scanner types into the field and presses Enter) or a photo."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        required=False,
+        strip=False,
+        max_length=500,
+        help_text=_(
+            "Put the cursor here and scan the pack's square code, or type the text printed "
+            "beside it, e.g. (01)…(17)…(10)…(21)…"
+        ),
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    photo = forms.FileField(
+        label=_("Or a photo of the code"),
+        required=False,
+        help_text=_("PNG, JPEG or WEBP, up to 10 MB."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+    )
+    treatment_weeks = forms.IntegerField(
+        label=_("Weeks the pack must stay in date"),
+        required=False,
+        min_value=1,
+        max_value=104,
+        help_text=_("Optional. Leave empty to check only that the pack has not expired."),
+    )
+
+    def clean_photo(self) -> bytes | None:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        return read_limited(upload, gs1.MAX_IMAGE_BYTES, str(_("The photo is larger than 10 MB.")))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not (data.get("code") or "").strip() and not data.get("photo") and not self.errors:
+            raise forms.ValidationError(_("Scan or type a code, or choose a photo of one."))
+        return data
+
+
+class RecallImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("UTF-8, comma- or semicolon-separated, up to 1 MB, with a header row."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("file")
+        if upload:
+            data["data"] = read_limited(
+                upload, recalls.MAX_BYTES, str(_("The file is larger than 1 MB."))
+            )
+        return data

@@ -1,0 +1,288 @@
+"""Importing recalls from a CSV file: every row is checked; nothing is written unless all are good.
+
+One row recalls a whole lot (``lot`` given, ``serial`` empty) or one pack (``serial`` given).
+Spreadsheets saved as CSV in French or Portuguese settings use semicolons; both separators are
+read. A recall already recorded is reported and skipped, so a regulator's list can be imported
+again as it grows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from repigment.accounts import audit
+from repigment.accounts.models import AuditAction, User
+from repigment.supply import gs1
+from repigment.supply.models import ProductPack, Recall
+
+COLUMNS = ("gtin", "lot", "serial", "recalled_on", "reason", "source_url", "source_document")
+REQUIRED_COLUMNS = ("gtin", "recalled_on", "reason")
+MAX_ROWS = 5000
+MAX_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int  # 1 is the header; 0 is the file as a whole
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("line %(line)d") % {"line": self.line} if self.line else _("file")
+        return (
+            f"{where}, {self.column}: {self.message}" if self.column else f"{where}: {self.message}"
+        )
+
+
+@dataclass(frozen=True)
+class RecallRow:
+    line: int
+    product_pack: ProductPack
+    scope: str
+    lot: str
+    serial: str
+    recalled_on: date
+    reason: str
+    source_url: str
+    source_document: str
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        """What makes a recall distinct: the lot for a lot recall, the serial for a pack's."""
+        return (self.product_pack.pk, self.scope, self.serial or self.lot)
+
+
+@dataclass
+class ImportReport:
+    rows: int = 0
+    created: list[Recall] = field(default_factory=list)
+    already_recorded: list[int] = field(default_factory=list)  # line numbers
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def import_recalls(
+    data: bytes,
+    *,
+    entered_by: User,
+    file_name: str = "",
+    today: date | None = None,
+    request: HttpRequest | None = None,
+) -> ImportReport:
+    """Check every row; write them all in one transaction only if every row is good."""
+    report = ImportReport()
+    rows = _read_rows(data, today or timezone.localdate(), report)
+    if not report.ok:
+        return report
+    with transaction.atomic():
+        for row in rows:
+            if _already_recorded(row):
+                report.already_recorded.append(row.line)
+            else:
+                report.created.append(_create(row, entered_by, file_name))
+        audit.record(
+            request,
+            AuditAction.CREATE,
+            object_type="recall_import",
+            object_id=f"{len(report.created)} from {file_name}",
+            actor=entered_by,
+        )
+    return report
+
+
+def _read_rows(data: bytes, today: date, report: ImportReport) -> list[RecallRow]:
+    text = _decode(data, report)
+    if text is None:
+        return []
+    lines = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    columns = [name.strip().lower() for name in next(lines)]
+    if not _header_ok(columns, report):
+        return []
+    rows: list[RecallRow] = []
+    first_line: dict[tuple[int, str, str], int] = {}
+    for line, values in _numbered(lines):
+        report.rows += 1
+        if report.rows > MAX_ROWS:
+            report.errors.append(RowError(0, "", _("More than %(n)d rows; split the file.") % {
+                "n": MAX_ROWS}))  # fmt: skip
+            return []
+        row = _row(line, columns, values, today, report)
+        if row is None:
+            continue
+        if row.key in first_line:
+            report.errors.append(RowError(line, "", _("Repeats line %(line)d.") % {
+                "line": first_line[row.key]}))  # fmt: skip
+            continue
+        first_line[row.key] = line
+        rows.append(row)
+    if report.rows == 0:
+        report.errors.append(RowError(0, "", _("The file has a header but no recall rows.")))
+    return rows
+
+
+def _decode(data: bytes, report: ImportReport) -> str | None:
+    if len(data) > MAX_BYTES:
+        report.errors.append(RowError(0, "", _("The file is larger than 1 MB.")))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        report.errors.append(RowError(0, "", _(
+            "The file is not UTF-8 text (byte %(at)d). Save it as “CSV UTF-8”."
+        ) % {"at": error.start}))  # fmt: skip
+        return None
+    if not text.strip():
+        report.errors.append(RowError(0, "", _("The file is empty.")))
+        return None
+    return text
+
+
+def _delimiter(text: str) -> str:
+    """Semicolons when the header has more of them than commas (spreadsheets in fr/pt)."""
+    header = text.splitlines()[0]
+    return ";" if header.count(";") > header.count(",") else ","
+
+
+def _header_ok(columns: list[str], report: ImportReport) -> bool:
+    expected = ", ".join(COLUMNS)
+    for name in columns:
+        if name not in COLUMNS:
+            report.errors.append(RowError(1, name, _(
+                "Unknown column; the columns are: %(cols)s."
+            ) % {"cols": expected}))  # fmt: skip
+    for name in REQUIRED_COLUMNS:
+        if name not in columns:
+            report.errors.append(RowError(1, name, _("This column is missing.")))
+    if "lot" not in columns and "serial" not in columns:
+        report.errors.append(RowError(1, "lot", _("Give a lot column, a serial column, or both.")))
+    if "source_url" not in columns and "source_document" not in columns:
+        report.errors.append(RowError(1, "source_url", _(
+            "Give a source_url column, a source_document column, or both."
+        )))  # fmt: skip
+    return report.ok
+
+
+def _numbered(lines: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """Each row with the line it starts on (a quoted value may span lines); blank lines skipped."""
+    start = 2
+    for values in lines:
+        if any(value.strip() for value in values):
+            yield start, values
+        start = lines.line_num + 1  # type: ignore[attr-defined]
+
+
+def _row(
+    line: int, columns: list[str], values: list[str], today: date, report: ImportReport
+) -> RecallRow | None:
+    errors: list[RowError] = []
+    if len(values) > len(columns):
+        errors.append(RowError(line, "", _("More values than the header has columns.")))
+    given = dict(zip(columns, (value.strip() for value in values), strict=False))
+    cell = {name: given.get(name, "") for name in COLUMNS}
+    product_pack = _product_pack(line, cell["gtin"], errors)
+    for name, ai in (("lot", gs1.LOT), ("serial", gs1.SERIAL)):
+        if cell[name]:
+            try:
+                gs1.check_lot_or_serial(ai, cell[name])
+            except gs1.CodeError as error:
+                errors.extend(RowError(line, name, p.message) for p in error.problems)
+    if not cell["lot"] and not cell["serial"]:
+        errors.append(RowError(line, "lot", _("Give the lot, the serial, or both.")))
+    recalled_on = _recall_date(line, cell["recalled_on"], today, errors)
+    if not cell["reason"]:
+        errors.append(RowError(line, "reason", _("The reason is missing.")))
+    _check_source(line, cell["source_url"], cell["source_document"], errors)
+    report.errors.extend(errors)
+    if errors or product_pack is None or recalled_on is None:
+        return None
+    scope = Recall.Scope.SERIAL if cell["serial"] else Recall.Scope.LOT
+    return RecallRow(
+        line, product_pack, scope, cell["lot"], cell["serial"], recalled_on, cell["reason"],
+        cell["source_url"], cell["source_document"],
+    )  # fmt: skip
+
+
+def _product_pack(line: int, gtin: str, errors: list[RowError]) -> ProductPack | None:
+    if not gtin:
+        errors.append(RowError(line, "gtin", _("The GTIN is missing.")))
+        return None
+    try:
+        gs1.check_gtin(gtin)
+    except gs1.CodeError as error:
+        errors.extend(RowError(line, "gtin", p.message) for p in error.problems)
+        return None
+    product_pack = ProductPack.objects.filter(gtin=gtin).first()
+    if product_pack is None:
+        errors.append(RowError(line, "gtin", _(
+            "GTIN %(gtin)s is not in the catalogue; add the product pack first."
+        ) % {"gtin": gtin}))  # fmt: skip
+    return product_pack
+
+
+def _recall_date(line: int, text: str, today: date, errors: list[RowError]) -> date | None:
+    if not text:
+        errors.append(RowError(line, "recalled_on", _("The recall date is missing.")))
+        return None
+    try:
+        value = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+    except ValueError:
+        value = None
+    if value is None:
+        message = _("“%(text)s” is not a date written as YYYY-MM-DD.")
+    elif value > today:
+        message = _("“%(text)s” is in the future.")
+    else:
+        return value
+    errors.append(RowError(line, "recalled_on", message % {"text": text}))
+    return None
+
+
+def _check_source(line: int, url: str, document: str, errors: list[RowError]) -> None:
+    if not url and not document:
+        errors.append(RowError(line, "source_url", _(
+            "Give the source: a web address (source_url) or the document (source_document)."
+        )))  # fmt: skip
+        return
+    if url:
+        try:
+            URLValidator(schemes=["http", "https"])(url)
+        except ValidationError:
+            errors.append(RowError(line, "source_url", _(
+                "“%(url)s” is not a web address (http:// or https://)."
+            ) % {"url": url}))  # fmt: skip
+
+
+def _already_recorded(row: RecallRow) -> bool:
+    same = Recall.objects.filter(product_pack=row.product_pack, scope=row.scope)
+    if row.scope == Recall.Scope.LOT:
+        return same.filter(lot_number=row.lot).exists()
+    return same.filter(serial=row.serial).exists()
+
+
+def _create(row: RecallRow, entered_by: User, file_name: str) -> Recall:
+    return Recall.objects.create(
+        product_pack=row.product_pack, scope=row.scope, lot_number=row.lot, serial=row.serial,
+        reason=row.reason, recalled_on=row.recalled_on, source_url=row.source_url,
+        source_document=row.source_document, entered_by=entered_by,
+        imported_from=file_name[:200],
+    )  # fmt: skip
+
+
+def template_csv() -> str:
+    """The header row of an import file."""
+    return ",".join(COLUMNS) + "\r\n"
