@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from repigment.interop.api import api, api_not_found
+from repigment.knowledge.i18n import set_language
 
 admin.site.site_header = "Repigment administration"
 
@@ -12,7 +13,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", api_not_found, name="api_not_found"),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # The switcher keeps the visitor on the same page, in the chosen language.
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("repigment.accounts.urls")),
 ]
 

@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from tests.access import USER_KINDS, Row
+from tests.knowledge.helpers import ALL_PAGES
 
 PUBLIC = dict.fromkeys(USER_KINDS, 200)
 
-PAGES = (
-    "home",
-    "medicine",
-    "evidence",
-    "expect",
-    "safety",
-    "access",
-    "clinicians",
-    "references",
-)
-
-ROWS = [Row(f"knowledge:{page}", own=PUBLIC) for page in PAGES]
+ROWS = [Row(f"knowledge:{page}", own=PUBLIC) for page in ALL_PAGES]
