@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -53,6 +54,15 @@ def test_every_country_page_renders_every_fact_with_a_source_and_a_verified_date
             assert all(link.startswith(("http://", "https://")) for link in fact.source_links)
             assert len(fact.qualities) == len(fact.source_links), fact.text
             assert len(fact.verified) == 1 and ISO_DATE.match(fact.verified[0]), fact.text
+
+
+def test_a_country_page_and_the_list_take_a_handful_of_queries(
+    client: Client, countries: LoadReport, django_assert_max_num_queries: Any
+) -> None:
+    with django_assert_max_num_queries(12):
+        page(client, "za")
+    with django_assert_max_num_queries(8):
+        client.get("/en/access/")
 
 
 def test_unconfirmed_facts_are_labelled_to_be_confirmed_and_confirmed_ones_are_not(

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Model, ProtectedError
+from django.db.models import Model, ProtectedError, RestrictedError
 from django.utils import timezone
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 from pydantic import ValidationError as PydanticValidationError
@@ -307,8 +307,9 @@ def load_countries(path: Path = DATA_FILE, *, force: bool = False) -> LoadReport
     with transaction.atomic():
         try:
             _write(data)
-        except ProtectedError as exc:
-            names = ", ".join(sorted({str(obj) for obj in exc.protected_objects})[:5])
+        except (ProtectedError, RestrictedError) as exc:
+            used = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
+            names = ", ".join(sorted({str(obj) for obj in used})[:5])
             raise DataFileError(
                 f"{path.name} was not loaded (nothing written): it drops entries still in use "
                 f"({names}); keep them in the file"
