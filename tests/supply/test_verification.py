@@ -1,4 +1,4 @@
-"""Each verification check's verdicts and reasons, the decision, and the facts read from the database."""
+"""Each check's verdicts and reasons, the decision, and the facts read from the database."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ TODAY = date(2026, 11, 26)
 KNOWN = KnownPack("Opzelura 1.5 % cream, 60 g (United States (FDA))")
 
 
-def code(expiry: str = "280331", lot: str = "L24A", serial: str = "SN1", gtin: str = GTIN_60):
+def code(expiry: str = "450331", lot: str = "L24A", serial: str = "SN1", gtin: str = GTIN_60):
     return parse_code(f"(01){gtin}(17){expiry}(10){lot}(21){serial}")
 
 
@@ -54,7 +54,9 @@ def test_a_known_gtin_passes_and_names_the_pack() -> None:
 def test_an_unknown_gtin_fails() -> None:
     check = gtin_known(code(gtin=UNKNOWN_GTIN), None)
     assert (check.verdict, check.reason) == (
-        Verdict.FAIL, f"GTIN {UNKNOWN_GTIN} is not a product pack in the catalogue.")  # fmt: skip
+        Verdict.FAIL,
+        f"GTIN {UNKNOWN_GTIN} is not a product pack in the catalogue.",
+    )
 
 
 @pytest.mark.parametrize(
@@ -62,28 +64,44 @@ def test_an_unknown_gtin_fails() -> None:
     [
         ("261125", None, Verdict.FAIL, "Expired: expires on 2026-11-25."),
         ("261000", 30, Verdict.FAIL, "Expired: expires at the end of 10/2026 (2026-10-31)."),
-        ("261126", None, Verdict.PASS,
-         "Not expired: expires on 2026-11-26. No treatment period given, so shelf life was not "
-         "judged."),
-        ("270101", 56, Verdict.WARN,
-         "expires on 2027-01-01: before the end of a 56-day treatment period (2027-01-21)."),
-        ("270121", 56, Verdict.PASS,
-         "expires on 2027-01-21: in date for a 56-day treatment period (to 2027-01-21)."),
+        (
+            "261126",
+            None,
+            Verdict.PASS,
+            "Not expired: expires on 2026-11-26. No treatment period given, so shelf life was not "
+            "judged.",
+        ),
+        (
+            "270101",
+            56,
+            Verdict.WARN,
+            "expires on 2027-01-01: before the end of a 56-day treatment period (2027-01-21).",
+        ),
+        (
+            "270121",
+            56,
+            Verdict.PASS,
+            "expires on 2027-01-21: in date for a 56-day treatment period (to 2027-01-21).",
+        ),
     ],
-)  # fmt: skip
+)
 def test_shelf_life(expiry: str, days: int | None, verdict: Verdict, reason: str) -> None:
     check = shelf_life(code(expiry=expiry), TODAY, days)
     assert (check.verdict, check.reason) == (verdict, reason)
 
 
 def test_the_lot_expiry_is_compared_with_the_catalogue() -> None:
-    assert lot_expiry_matches(code(), date(2028, 3, 31)).verdict == Verdict.PASS
+    assert lot_expiry_matches(code(), date(2045, 3, 31)).verdict == Verdict.PASS
     mismatch = lot_expiry_matches(code(), date(2028, 6, 30))
     assert (mismatch.verdict, mismatch.reason) == (
-        Verdict.WARN, "The code says 2028-03-31 but lot L24A is recorded with expiry 2028-06-30.")  # fmt: skip
+        Verdict.WARN,
+        "The code says 2045-03-31 but lot L24A is recorded with expiry 2028-06-30.",
+    )
     new = lot_expiry_matches(code(), None)
     assert (new.verdict, new.reason) == (
-        Verdict.PASS, "Lot L24A is new to the catalogue; there is no recorded expiry to compare.")  # fmt: skip
+        Verdict.PASS,
+        "Lot L24A is new to the catalogue; there is no recorded expiry to compare.",
+    )
 
 
 def test_the_lot_must_be_one_declared() -> None:
@@ -92,7 +110,9 @@ def test_the_lot_must_be_one_declared() -> None:
     )
     refused = lot_declared(code(lot="L99"), {"L24A", "L24B"})
     assert (refused.verdict, refused.reason) == (
-        Verdict.FAIL, "Lot L99 is not among the lots declared (L24A, L24B).")  # fmt: skip
+        Verdict.FAIL,
+        "Lot L99 is not among the lots declared (L24A, L24B).",
+    )
     assert lot_declared(code(), set()).reason == "Lot L24A is not among the lots declared (none)."
 
 
@@ -109,13 +129,17 @@ def test_a_recalled_lot_or_serial_fails_with_the_recall_and_its_source() -> None
 def test_recalls_of_other_lots_or_serials_do_not_touch_the_pack() -> None:
     check = not_recalled(code(), [recall("lot", lot="L23R"), recall("serial", serial="SN9")])
     assert (check.verdict, check.reason) == (
-        Verdict.PASS, "Neither lot L24A nor serial SN1 is recalled.")  # fmt: skip
+        Verdict.PASS,
+        "Neither lot L24A nor serial SN1 is recalled.",
+    )
 
 
 def test_a_new_serial_passes() -> None:
     check = serial_new(code(), [])
     assert (check.verdict, check.reason) == (
-        Verdict.PASS, "Serial SN1 has never been received before.")  # fmt: skip
+        Verdict.PASS,
+        "Serial SN1 has never been received before.",
+    )
 
 
 def test_a_serial_received_before_is_a_suspected_clone() -> None:
@@ -168,10 +192,15 @@ def test_a_double_scan_overrides_the_rest() -> None:
 
 
 def test_verify_runs_the_lot_check_only_when_lots_are_declared() -> None:
-    facts = Facts(known_pack=KNOWN, lot_expiry=date(2028, 3, 31))
+    facts = Facts(known_pack=KNOWN, lot_expiry=date(2045, 3, 31))
     without = verify(code(), facts, today=TODAY)
     assert [c.key for c in without.checks] == [
-        "gtin_known", "shelf_life", "lot_expiry", "not_recalled", "serial_new"]  # fmt: skip
+        "gtin_known",
+        "shelf_life",
+        "lot_expiry",
+        "not_recalled",
+        "serial_new",
+    ]
     assert without.decision == Decision.ACCEPT and without.accepted
     declared = verify(code(), facts, today=TODAY, declared_lots=["L99"])
     assert "lot_declared" in [c.key for c in declared.checks]
@@ -204,7 +233,7 @@ def test_a_good_pack_passes_every_check(catalogue: Catalogue) -> None:
 
 def test_the_database_facts_drive_each_verdict(world: World, catalogue: Catalogue) -> None:
     assert _verdicts(code(gtin=UNKNOWN_GTIN))["gtin_known"] == Verdict.FAIL
-    assert _verdicts(code(lot="L23R", expiry="271231"))["not_recalled"] == Verdict.FAIL
+    assert _verdicts(code(lot="L23R", expiry="441231"))["not_recalled"] == Verdict.FAIL
     assert _verdicts(code(expiry="280630"))["lot_expiry"] == Verdict.WARN
     pack = stock.receive(pharmacy=world.pharmacy, code=code(), by=world.pharmacist, reason="r")
     stock.move(pack, PackState.AVAILABLE, by=world.pharmacist, reason="ok")
@@ -212,16 +241,22 @@ def test_the_database_facts_drive_each_verdict(world: World, catalogue: Catalogu
     clone = verify_code(code(), today=TODAY, pharmacy_ids=[world.pharmacy.pk])
     assert clone.decision == Decision.QUARANTINE and clone.clone_of == (pack.pk,)
     serial = next(c for c in clone.checks if c.key == "serial_new")
-    assert "already received by this pharmacy" in serial.reason and "(now Dispensed)" in serial.reason
+    assert (
+        "already received by this pharmacy" in serial.reason and "(now Dispensed)" in serial.reason
+    )
     elsewhere = verify_code(code(), today=TODAY, pharmacy_ids=[])
     assert "elsewhere in Repigment" in elsewhere.checks[-1].reason
 
 
 def test_a_serial_recall_in_the_database_is_found(world: World, catalogue: Catalogue) -> None:
     catalogue.pack_60.recalls.create(
-        scope="serial", serial="SN1", reason="Stolen stock", recalled_on=date(2026, 11, 1),
-        source_url="https://example.org/notice", entered_by=world.pharmacist,
-    )  # fmt: skip
+        scope="serial",
+        serial="SN1",
+        reason="Stolen stock",
+        recalled_on=date(2026, 11, 1),
+        source_url="https://example.org/notice",
+        entered_by=world.pharmacist,
+    )
     result = verify_code(code(), today=TODAY)
     assert result.decision == Decision.QUARANTINE
     recalled = next(c for c in result.checks if c.key == "not_recalled")

@@ -19,6 +19,7 @@ from repigment.accounts import audit
 from repigment.accounts.api import router as accounts_router
 from repigment.accounts.models import ApiToken, AuditAction
 from repigment.interop.errors import ApiError, error_body, fields_from_validation
+from repigment.supply.api import router as supply_router
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", accounts_router)
+api.add_router("/supply", supply_router)
 api.add_router("/countries", access_router)
 
 

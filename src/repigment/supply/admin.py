@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -56,6 +57,7 @@ class RecallAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_filter = ["scope"]
     search_fields = ["lot_number", "serial", "reason"]
     exclude = ["entered_by", "imported_from"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default
     change_list_template = "admin/supply/recall/change_list.html"
 
     def save_model(self, request: HttpRequest, obj: Recall, form: Any, change: bool) -> None:

@@ -1,0 +1,229 @@
+"""Supply API for pharmacists: read a scanned code, check it, the catalogue, stock and recalls."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.http import HttpRequest
+from ninja import Field, File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from repigment.accounts.models import Role, User
+from repigment.accounts.permissions import deny, has_role, user_clinics
+from repigment.interop.errors import ApiError
+from repigment.supply import gs1, recalls, services
+from repigment.supply.models import Pack, PackState, Product, Recall
+
+router = Router(tags=["supply"])
+
+
+def _pharmacist(request: HttpRequest) -> User:
+    if not has_role(request.user, [Role.PHARMACIST]):
+        raise deny(request, "supply-api")
+    return request.user  # type: ignore[return-value]
+
+
+class ScanIn(Schema):
+    text: str = Field(..., min_length=1, max_length=500, description="What the scanner typed.")
+
+
+class VerifyIn(ScanIn):
+    treatment_weeks: int | None = Field(None, ge=1, le=104)
+    declared_lots: list[str] | None = Field(
+        None, description="Lots the pack must belong to (e.g. those declared on an order)."
+    )
+
+
+class OtherElementOut(Schema):
+    ai: str
+    title: str
+    value: str
+
+
+class CodeOut(Schema):
+    gtin: str
+    expiry: date
+    expiry_is_month_end: bool
+    lot: str
+    serial: str
+    spelling: str
+    symbology: str
+    hri: str
+    element_string: str
+    digital_link: str
+    others: list[OtherElementOut]
+
+
+class CheckOut(Schema):
+    key: str
+    title: str
+    verdict: str
+    reason: str
+
+
+class VerificationOut(Schema):
+    code: CodeOut
+    decision: str
+    checks: list[CheckOut]
+
+
+def _parse(text: str) -> gs1.PackCode:
+    try:
+        return gs1.parse_code(text)
+    except gs1.CodeError as error:
+        raise ApiError(422, "invalid_code", str(error), error.by_field()) from None
+
+
+@router.post("/scan/parse", response=CodeOut)
+def parse_scan(request: HttpRequest, payload: ScanIn) -> gs1.PackCode:
+    """The GTIN, expiry, lot and serial in scanner text, printed text or a Digital Link."""
+    _pharmacist(request)
+    return _parse(payload.text)
+
+
+@router.post("/scan/verify", response=VerificationOut)
+def verify_scan(request: HttpRequest, payload: VerifyIn) -> object:
+    """Every check on the code against the catalogue, recalls and packs received so far."""
+    user = _pharmacist(request)
+    code = _parse(payload.text)
+    pharmacies = user_clinics(user, [Role.PHARMACIST]).values_list("pk", flat=True)
+    return services.verify_code(
+        code,
+        pharmacy_ids=list(pharmacies),
+        treatment_days=payload.treatment_weeks * 7 if payload.treatment_weeks else None,
+        declared_lots=payload.declared_lots,
+    )
+
+
+class LotOut(Schema):
+    number: str
+    expiry: date
+
+
+class ProductPackOut(Schema):
+    id: int
+    gtin: str
+    size_grams: int
+    market: str = Field(alias="market_of_origin")
+    demonstration_gtin: bool = Field(alias="is_demonstration_gtin")
+    source: str
+    lots: list[LotOut]
+
+    @staticmethod
+    def resolve_lots(obj: object) -> list[object]:
+        return list(obj.lots.all())  # type: ignore[attr-defined]
+
+
+class ProductOut(Schema):
+    id: int
+    name: str
+    active_ingredient: str
+    strength: str
+    form: str
+    maker: str
+    market: str
+    source: str
+    packs: list[ProductPackOut]
+
+    @staticmethod
+    def resolve_packs(obj: object) -> list[object]:
+        return list(obj.packs.all())  # type: ignore[attr-defined]
+
+
+@router.get("/products", response=list[ProductOut])
+def products(request: HttpRequest) -> list[Product]:
+    _pharmacist(request)
+    return list(Product.objects.prefetch_related("packs__lots", "packs__product"))
+
+
+class MovementOut(Schema):
+    from_state: str
+    to_state: str
+    at: datetime
+    by: str = Field(alias="by.email")
+    reason: str
+    investigation: str
+
+
+class PackOut(Schema):
+    id: int
+    pharmacy_id: int
+    gtin: str = Field(alias="product_pack.gtin")
+    lot: str = Field(alias="lot.number")
+    serial: str
+    expiry: date
+    state: str
+    received_at: datetime
+    movements: list[MovementOut]
+
+    @staticmethod
+    def resolve_movements(obj: object) -> list[object]:
+        return list(obj.movements.all())  # type: ignore[attr-defined]
+
+
+class PackFilter(Schema):
+    state: PackState | None = None
+    gtin: str | None = Field(None, max_length=14)
+    serial: str | None = Field(None, max_length=20)
+
+
+@router.get("/packs", response=list[PackOut])
+def packs(request: HttpRequest, filters: Query[PackFilter]) -> list[Pack]:
+    """Packs received by the caller's own pharmacies, with every move."""
+    user = _pharmacist(request)
+    found = Pack.objects.filter(pharmacy__in=user_clinics(user, [Role.PHARMACIST]))
+    if filters.state:
+        found = found.filter(state=filters.state)
+    if filters.gtin:
+        found = found.filter(product_pack__gtin=filters.gtin)
+    if filters.serial:
+        found = found.filter(serial=filters.serial)
+    related = found.select_related("product_pack", "lot").prefetch_related("movements__by")
+    return list(related[:500])
+
+
+class RecallOut(Schema):
+    id: int
+    gtin: str = Field(alias="product_pack.gtin")
+    scope: str
+    lot: str = Field(alias="lot_number")
+    serial: str
+    reason: str
+    recalled_on: date
+    source_url: str
+    source_document: str
+    entered_at: datetime
+
+
+@router.get("/recalls", response=list[RecallOut])
+def recall_list(request: HttpRequest) -> list[Recall]:
+    _pharmacist(request)
+    return list(Recall.objects.select_related("product_pack")[:1000])
+
+
+class ImportOut(Schema):
+    rows: int
+    created: int
+    already_recorded_lines: list[int]
+
+
+@router.post("/recalls/import", response={201: ImportOut})
+def recall_import(request: HttpRequest, file: File[UploadedFile]) -> Status:
+    """A CSV file of recalls; 422 lists every bad row by line and nothing is written."""
+    user = _pharmacist(request)
+    data = file.read(recalls.MAX_BYTES + 1)
+    report = recalls.import_recalls(
+        data, entered_by=user, file_name=file.name or "", request=request
+    )
+    if not report.ok:
+        fields: dict[str, list[str]] = {}
+        for error in report.errors:
+            key = f"line {error.line}" if error.line else "file"
+            fields.setdefault(key, []).append(
+                f"{error.column}: {error.message}" if error.column else error.message
+            )
+        message = f"The file has {len(report.errors)} problems; nothing was saved."
+        raise ApiError(422, "invalid_file", message, fields)
+    created = {"rows": report.rows, "created": len(report.created),
+               "already_recorded_lines": report.already_recorded}  # fmt: skip
+    return Status(201, created)
