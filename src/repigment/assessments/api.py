@@ -1,0 +1,387 @@
+"""API for visits with their VASI entries, visit history, photos and the patient's course.
+
+Scores are computed on the server from the entries and returned; a client cannot send them
+(input schemas forbid unknown fields, so ``fvasi_total`` in a request is a 422).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict
+
+from repigment.accounts.models import Membership, Role, User
+from repigment.assessments import services
+from repigment.assessments.access import photo_for, visit_for
+from repigment.assessments.course import build_course
+from repigment.assessments.history import history
+from repigment.assessments.models import BodySite, Lighting, Photo, Visit
+from repigment.interop.errors import ApiError
+from repigment.patients.access import CLINICAL_ROLES, patient_for, record_read
+from repigment.patients.api import consent_error
+from repigment.patients.models import ConsentPurpose, Patient
+from repigment.patients.services import ConsentRequired, has_consent
+from repigment.patients.uploads import (
+    UploadRejected,
+    clean_image,
+    read_upload,
+    stored_file_response,
+)
+
+router = Router(tags=["assessments"])
+MAX_PHOTOS = 10
+
+
+class Strict(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+class EntryIn(Strict):
+    instrument: Literal["F-VASI", "T-VASI"]
+    region: str
+    hand_units: Decimal
+    depigmentation: int
+
+
+class VisitIn(Strict):
+    visit_date: date
+    assessor_id: int | None = None
+    fvasi_scored: bool = True
+    tvasi_scored: bool = True
+    affected_bsa_percent: Decimal | None = None
+    facial_bsa_percent: Decimal | None = None
+    vns: int | None = None
+    notes: str = ""
+    entries: list[EntryIn] = []
+
+
+class EntryOut(Schema):
+    instrument: str
+    region: str
+    hand_units: Decimal
+    depigmentation: int
+
+
+class VisitOut(Schema):
+    id: int
+    patient_id: int
+    visit_date: date
+    week: int | None
+    assessor_id: int | None
+    fvasi_scored: bool
+    tvasi_scored: bool
+    fvasi: Decimal | None
+    tvasi: Decimal | None
+    fvasi_improvement_percent: Decimal | None
+    tvasi_improvement_percent: Decimal | None
+    reached: list[str]
+    affected_bsa_percent: Decimal | None
+    facial_bsa_percent: Decimal | None
+    vns: int | None
+    notes: str
+    entries: list[EntryOut]
+    version: int
+
+
+class ChangeOut(Schema):
+    what: str
+    before: str
+    after: str
+
+
+class VersionOut(Schema):
+    number: int
+    saved_at: datetime
+    saved_by: str
+    changes: list[ChangeOut]
+    snapshot: dict[str, Any]
+
+
+class PhotoOut(Schema):
+    id: int
+    visit_id: int
+    body_site: str
+    site_detail: str
+    lighting: str
+    content_type: str
+    width: int
+    height: int
+    size: int
+    uploaded_at: datetime
+
+
+class PhotoTags(Schema):
+    body_site: BodySite
+    lighting: Lighting
+    site_detail: str = ""
+
+
+class SizeQuery(Schema):
+    size: Literal["full", "thumb"] = "full"
+
+
+class ReferenceOut(Schema):
+    id: str
+    citation: str
+    url: str
+    quality: str
+
+
+class TrialFigureOut(Schema):
+    trial: str
+    endpoint: str
+    week: int
+    arm: str
+    value_percent: Decimal
+    vehicle_percent: Decimal | None
+    note: str
+    reference: ReferenceOut
+
+
+class CoursePointOut(Schema):
+    visit_id: int
+    visit_date: date
+    week: int
+    fvasi: Decimal | None
+    tvasi: Decimal | None
+    fvasi_improvement_percent: Decimal | None
+    tvasi_improvement_percent: Decimal | None
+    reached: list[str]
+
+
+class CourseOut(Schema):
+    patient_id: int
+    start: date | None
+    start_source: str
+    points: list[CoursePointOut]
+    trial_figures: list[TrialFigureOut]
+
+
+def _actor(request: HttpRequest) -> User:
+    assert isinstance(request.user, User)
+    return request.user
+
+
+def _visit_out(visit: Visit) -> dict[str, Any]:
+    course = build_course(visit.patient)
+    point = next((p for p in course.points if p.visit.pk == visit.pk), None)
+    return {
+        "id": visit.pk,
+        "patient_id": visit.patient_id,
+        "visit_date": visit.visit_date,
+        "week": point.week if point else None,
+        "assessor_id": visit.assessor_id,
+        "fvasi_scored": visit.fvasi_scored,
+        "tvasi_scored": visit.tvasi_scored,
+        "fvasi": visit.fvasi_total,
+        "tvasi": visit.tvasi_total,
+        "fvasi_improvement_percent": _improvement(point, "F-VASI"),
+        "tvasi_improvement_percent": _improvement(point, "T-VASI"),
+        "reached": point.reached() if point else [],
+        "affected_bsa_percent": visit.affected_bsa_percent,
+        "facial_bsa_percent": visit.facial_bsa_percent,
+        "vns": visit.vns,
+        "notes": visit.notes,
+        "entries": list(visit.entries.all()),
+        "version": visit.versions.count(),
+    }
+
+
+def _improvement(point: Any, instrument: str) -> Decimal | None:
+    result = point.response(instrument) if point else None
+    return result.percent_improvement_rounded if result else None
+
+
+def _visit_input(patient: Patient, payload: VisitIn, request: HttpRequest) -> services.VisitInput:
+    assessor = _assessor(patient, payload.assessor_id, _actor(request))
+    entries = [
+        services.EntryInput(e.instrument, e.region, e.hand_units, e.depigmentation)
+        for e in payload.entries
+    ]
+    return services.VisitInput(
+        visit_date=payload.visit_date,
+        assessor=assessor,
+        fvasi_scored=payload.fvasi_scored,
+        tvasi_scored=payload.tvasi_scored,
+        affected_bsa_percent=payload.affected_bsa_percent,
+        facial_bsa_percent=payload.facial_bsa_percent,
+        vns=payload.vns,
+        notes=payload.notes,
+        entries=entries,
+    )
+
+
+def _assessor(patient: Patient, assessor_id: int | None, actor: User) -> User:
+    wanted = assessor_id if assessor_id is not None else actor.pk
+    member = (
+        Membership.objects.filter(
+            user_id=wanted, clinic=patient.clinic, role=Role.PRESCRIBER, user__is_active=True
+        )
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        raise ApiError(
+            422,
+            "invalid",
+            "Some fields are not valid.",
+            {"assessor_id": ["The assessor must be a prescriber of the clinic."]},
+        )
+    return member.user
+
+
+def _save(
+    patient: Patient, role: str, payload: VisitIn, request: HttpRequest, visit: Visit | None
+) -> Visit:
+    data = _visit_input(patient, payload, request)
+    try:
+        return services.save_visit(
+            patient, data, visit=visit, request=request, actor=_actor(request), role=role
+        )
+    except services.VisitInvalid as invalid:
+        raise ApiError(422, "invalid", "Some fields are not valid.", invalid.fields) from None
+    except ConsentRequired as missing:
+        raise consent_error(missing) from None
+
+
+@router.get("/patients/{patient_id}/visits", response=list[VisitOut])
+def list_visits(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
+    patient, role = patient_for(request, patient_id, CLINICAL_ROLES)
+    record_read(request, patient, role, "visit_list")
+    return [_visit_out(visit) for visit in patient.visits.all()]
+
+
+@router.post("/patients/{patient_id}/visits", response={201: VisitOut})
+def create_visit(request: HttpRequest, patient_id: int, payload: VisitIn) -> Status[dict[str, Any]]:
+    patient, role = patient_for(request, patient_id, CLINICAL_ROLES)
+    return Status(201, _visit_out(_save(patient, role, payload, request, None)))
+
+
+@router.get("/visits/{visit_id}", response=VisitOut)
+def get_visit(request: HttpRequest, visit_id: int) -> dict[str, Any]:
+    visit, role = visit_for(request, visit_id, CLINICAL_ROLES)
+    record_read(request, visit.patient, role, "visit", visit.pk)
+    return _visit_out(visit)
+
+
+@router.put("/visits/{visit_id}", response=VisitOut)
+def replace_visit(request: HttpRequest, visit_id: int, payload: VisitIn) -> dict[str, Any]:
+    visit, role = visit_for(request, visit_id, CLINICAL_ROLES)
+    return _visit_out(_save(visit.patient, role, payload, request, visit))
+
+
+@router.get("/visits/{visit_id}/history", response=list[VersionOut])
+def visit_history(request: HttpRequest, visit_id: int) -> list[dict[str, Any]]:
+    visit, role = visit_for(request, visit_id, CLINICAL_ROLES)
+    record_read(request, visit.patient, role, "visit_history", visit.pk)
+    return [
+        {
+            "number": v.version.number,
+            "saved_at": v.version.saved_at,
+            "saved_by": v.version.saved_by.full_name if v.version.saved_by else "",
+            "changes": [c.__dict__ for c in v.changes],
+            "snapshot": v.version.snapshot,
+        }
+        for v in history(visit)
+    ]
+
+
+@router.get("/visits/{visit_id}/photos", response=list[PhotoOut])
+def list_photos(request: HttpRequest, visit_id: int) -> list[Photo]:
+    visit, role = visit_for(request, visit_id, CLINICAL_ROLES)
+    record_read(request, visit.patient, role, "photo_list", visit.pk)
+    if not has_consent(visit.patient, ConsentPurpose.PHOTOS):
+        return []
+    return list(visit.photos.all())
+
+
+@router.post("/visits/{visit_id}/photos", response={201: list[PhotoOut]})
+def upload_photos(
+    request: HttpRequest,
+    visit_id: int,
+    tags: Form[PhotoTags],
+    files: File[list[UploadedFile]],
+) -> Status[list[Photo]]:
+    visit, role = visit_for(request, visit_id, CLINICAL_ROLES)
+    if len(files) > MAX_PHOTOS:
+        raise ApiError(
+            422,
+            "invalid",
+            "Too many files.",
+            {"files": [f"Upload at most {MAX_PHOTOS} photos at a time."]},
+        )
+    cleaned, problems = [], []
+    for upload in files:
+        name = upload.name or "photo"
+        try:
+            cleaned.append(clean_image(read_upload(upload, name, upload.size), name))
+        except UploadRejected as error:
+            problems.append(str(error))
+    if problems:
+        raise ApiError(
+            422, "invalid", "A file was not accepted; nothing was saved.", {"files": problems}
+        )
+    info = services.PhotoInput(tags.body_site, tags.lighting, tags.site_detail)
+    try:
+        stored = services.store_photos(
+            visit, info, cleaned, request=request, actor=_actor(request), role=role
+        )
+    except ConsentRequired as missing:
+        raise consent_error(missing) from None
+    return Status(201, stored)
+
+
+@router.get("/photos/{photo_id}/file")
+def download_photo(request: HttpRequest, photo_id: int, query: Query[SizeQuery]) -> HttpResponse:
+    photo, role = photo_for(request, photo_id, CLINICAL_ROLES)
+    record_read(request, photo.visit.patient, role, "photo", photo.pk)
+    stored = photo.image if query.size == "full" else photo.thumbnail
+    content_type = photo.content_type if query.size == "full" else "image/jpeg"
+    return stored_file_response(stored, content_type)
+
+
+@router.get("/patients/{patient_id}/course", response=CourseOut)
+def patient_course(request: HttpRequest, patient_id: int) -> dict[str, Any]:
+    patient, role = patient_for(request, patient_id, CLINICAL_ROLES)
+    record_read(request, patient, role, "course")
+    course = build_course(patient)
+    return {
+        "patient_id": patient.pk,
+        "start": course.start,
+        "start_source": course.start_source,
+        "points": [
+            {
+                "visit_id": p.visit.pk,
+                "visit_date": p.visit.visit_date,
+                "week": p.week,
+                "fvasi": p.fvasi,
+                "tvasi": p.tvasi,
+                "fvasi_improvement_percent": _improvement(p, "F-VASI"),
+                "tvasi_improvement_percent": _improvement(p, "T-VASI"),
+                "reached": p.reached(),
+            }
+            for p in course.points
+        ],
+        "trial_figures": [
+            {
+                "trial": f.result.trial,
+                "endpoint": f.result.endpoint,
+                "week": f.result.week,
+                "arm": f.result.arm,
+                "value_percent": f.result.value_percent,
+                "vehicle_percent": f.vehicle.value_percent if f.vehicle else None,
+                "note": f.result.note,
+                "reference": {
+                    "id": f.reference.id,
+                    "citation": f.reference.citation,
+                    "url": f.reference.url,
+                    "quality": str(f.reference.quality),
+                },
+            }
+            for f in course.trial_figures
+        ],
+    }

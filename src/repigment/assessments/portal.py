@@ -1,0 +1,54 @@
+"""The patient portal: a patient sees their own course, photos and visit dates, nothing else.
+
+These pages carry the language in their URL (/en/my/, /fr/my/, /pt/my/). A signed-in person
+who is not a patient (clinic staff) is sent to their dashboard instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from repigment.assessments.chart import course_svg
+from repigment.assessments.course import build_course
+from repigment.assessments.photos import comparisons, visible_photos
+from repigment.patients.access import PATIENT_ROLE, record_read
+from repigment.patients.models import Patient
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def patient_only(view: View) -> View:
+    """The view receives the signed-in user's own patient record as ``patient``."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        patient = Patient.objects.select_related("clinic").filter(user_id=request.user.pk).first()
+        if patient is None:
+            return redirect("accounts:dashboard")
+        return view(request, *args, patient=patient, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+@patient_only
+def home(request: HttpRequest, patient: Patient) -> HttpResponse:
+    record_read(request, patient, PATIENT_ROLE, "portal_course")
+    course = build_course(patient)
+    context = {"patient": patient, "course": course, "chart": course_svg(course, "my-course")}
+    return render(request, "assessments/portal/home.html", context)
+
+
+@patient_only
+def photos(request: HttpRequest, patient: Patient) -> HttpResponse:
+    record_read(request, patient, PATIENT_ROLE, "portal_photos")
+    shown = list(visible_photos(patient))
+    context = {"patient": patient, "photos": shown, "pairs": comparisons(shown)}
+    return render(request, "assessments/portal/photos.html", context)
