@@ -207,4 +207,8 @@ LOGGING = {
 }
 
 # Each app that has demo data adds its builder here, in dependency order.
-DEMO_BUILDERS = ["repigment.accounts.demo.build", "repigment.access.demo.build"]
+DEMO_BUILDERS = [
+    "repigment.accounts.demo.build",
+    "repigment.access.demo.build",
+    "repigment.supply.demo.build",
+]

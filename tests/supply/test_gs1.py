@@ -87,9 +87,7 @@ def test_it_reads_the_printed_text_with_parentheses(text: str) -> None:
     assert code.spelling == Spelling.HRI
 
 
-@pytest.mark.parametrize(
-    "text", DIGITAL_LINK_SPELLINGS.values(), ids=DIGITAL_LINK_SPELLINGS.keys()
-)
+@pytest.mark.parametrize("text", DIGITAL_LINK_SPELLINGS.values(), ids=DIGITAL_LINK_SPELLINGS.keys())
 def test_it_reads_gs1_digital_link_addresses(text: str) -> None:
     code = parse_code(text)
     assert _elements(code) == EXPECTED
@@ -174,21 +172,39 @@ def test_every_missing_element_is_reported_at_once() -> None:
     ("text", "field", "message"),
     [
         ("01095200000006", "gtin", "GTIN (01) should be 14 digits, found 12"),
-        (f"(01)0952000000060X(17)280331(10)L1(21)S1", "gtin",
-         "GTIN (01) should be digits only, found “0952000000060X”"),
-        (f"01{G}1728133110L1{GS}21S1", "expiry",
-         "expiry (17) “281331” is not a date: month 13 does not exist"),
-        (f"01{G}1728023010L1{GS}21S1", "expiry",
-         "expiry (17) “280230” is not a date: day 30 does not exist in that month"),
-        (f"(01){G}(17)2803(10)L1(21)S1", "expiry",
-         "expiry (17) should be 6 digits (YYMMDD), found “2803”"),
-        (f"01{G}1728033110L1{GS}21{'S' * 21}", "serial",
-         "serial (21) is 21 characters long; at most 20 are allowed"),
-        (f"(01){G}(17)280331(10)L 1#(21)S1", "lot",
-         "lot (10) contains characters a GS1 code cannot hold: “#”"),
+        (
+            "(01)0952000000060X(17)280331(10)L1(21)S1",
+            "gtin",
+            "GTIN (01) should be digits only, found “0952000000060X”",
+        ),
+        (
+            f"01{G}1728133110L1{GS}21S1",
+            "expiry",
+            "expiry (17) “281331” is not a date: month 13 does not exist",
+        ),
+        (
+            f"01{G}1728023010L1{GS}21S1",
+            "expiry",
+            "expiry (17) “280230” is not a date: day 30 does not exist in that month",
+        ),
+        (
+            f"(01){G}(17)2803(10)L1(21)S1",
+            "expiry",
+            "expiry (17) should be 6 digits (YYMMDD), found “2803”",
+        ),
+        (
+            f"01{G}1728033110L1{GS}21{'S' * 21}",
+            "serial",
+            "serial (21) is 21 characters long; at most 20 are allowed",
+        ),
+        (
+            f"(01){G}(17)280331(10)L 1#(21)S1",
+            "lot",
+            "lot (10) contains characters a GS1 code cannot hold: “#”",
+        ),
         (f"(01){G}(17)280331(10)(21)S1", "lot", "lot (10) is empty"),
     ],
-)  # fmt: skip
+)
 def test_a_malformed_element_says_what_is_wrong(text: str, field: str, message: str) -> None:
     assert message in _problems(text)[field]
 
@@ -203,7 +219,9 @@ def test_a_lost_separator_is_explained() -> None:
 
 def test_an_element_twice_with_two_values_is_refused() -> None:
     problems = _problems(f"(01){G}(17)280331(10)L1(21)S1(21)S2")
-    assert problems == {"serial": ["serial (21) appears twice with different values (“S1” and “S2”)."]}
+    assert problems == {
+        "serial": ["serial (21) appears twice with different values (“S1” and “S2”)."]
+    }
 
 
 def test_the_plain_product_barcode_is_recognised_and_explained() -> None:

@@ -1,4 +1,4 @@
-"""Recalls from a CSV file: every bad row reported by line, and nothing written unless all are good."""
+"""Recalls from a CSV file: each bad row reported by line; nothing written unless all are good."""
 
 from __future__ import annotations
 
@@ -19,14 +19,16 @@ HEADER = "gtin,lot,serial,recalled_on,reason,source_url,source_document\n"
 GOOD = (
     HEADER
     + f"{GTIN_60},L24B,,2026-11-20,Crystals in the cream,https://example.org/r/1,\n"
-    + f"{GTIN_100},,SN77,2026-11-21,Pack reported stolen,,\"Letter 12, SAHPRA\"\n"
+    + f'{GTIN_100},,SN77,2026-11-21,Pack reported stolen,,"Letter 12, SAHPRA"\n'
     + f'{GTIN_60},L24A,SN5,2026-11-22,"Tamper seal broken,\nreported by a patient",,Email\n'
 )
 
 
 def run(world: World, text: str, **kwargs: object):  # type: ignore[no-untyped-def]
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return import_recalls(data, entered_by=world.pharmacist, today=TODAY, file_name="r.csv", **kwargs)  # type: ignore[arg-type]
+    return import_recalls(
+        data, entered_by=world.pharmacist, today=TODAY, file_name="r.csv", **kwargs
+    )  # type: ignore[arg-type]
 
 
 def test_a_good_file_is_imported_whole(world: World, catalogue: Catalogue) -> None:
@@ -34,10 +36,17 @@ def test_a_good_file_is_imported_whole(world: World, catalogue: Catalogue) -> No
     assert report.ok and report.rows == 3 and len(report.created) == 3
     lot = Recall.objects.get(lot_number="L24B")
     assert (lot.scope, lot.product_pack, lot.recalled_on, lot.source_url) == (
-        Recall.Scope.LOT, catalogue.pack_60, date(2026, 11, 20), "https://example.org/r/1")  # fmt: skip
+        Recall.Scope.LOT,
+        catalogue.pack_60,
+        date(2026, 11, 20),
+        "https://example.org/r/1",
+    )
     serial = Recall.objects.get(serial="SN77")
     assert (serial.scope, serial.source_document, serial.entered_by) == (
-        Recall.Scope.SERIAL, "Letter 12, SAHPRA", world.pharmacist)  # fmt: skip
+        Recall.Scope.SERIAL,
+        "Letter 12, SAHPRA",
+        world.pharmacist,
+    )
     assert Recall.objects.get(serial="SN5").reason == "Tamper seal broken,\nreported by a patient"
     assert Recall.objects.get(serial="SN5").imported_from == "r.csv"
     entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_type="recall_import")
@@ -87,11 +96,16 @@ def test_a_file_with_bad_rows_reports_each_and_writes_nothing(
         (b"\xff\xfegtin", "file: The file is not UTF-8 text (byte 0). Save it as “CSV UTF-8”."),
         (HEADER, "file: The file has a header but no recall rows."),
         ("gtin,lot,reason,source_url,when\n", "line 1, recalled_on: This column is missing."),
-        ("gtin,recalled_on,reason,source_url\n", "line 1, lot: Give a lot column, a serial column, or both."),
-        ("gtin,lot,recalled_on,reason\n",
-         "line 1, source_url: Give a source_url column, a source_document column, or both."),
+        (
+            "gtin,recalled_on,reason,source_url\n",
+            "line 1, lot: Give a lot column, a serial column, or both.",
+        ),
+        (
+            "gtin,lot,recalled_on,reason\n",
+            "line 1, source_url: Give a source_url column, a source_document column, or both.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_file_that_cannot_be_read_says_why(
     world: World, catalogue: Catalogue, text: str | bytes, message: str
 ) -> None:

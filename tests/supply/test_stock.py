@@ -1,4 +1,4 @@
-"""Packs in stock: only the allowed moves, each one recorded; nothing changed in place or deleted."""
+"""Packs in stock: only the allowed moves, each recorded; nothing changed in place or deleted."""
 
 from __future__ import annotations
 
@@ -50,17 +50,25 @@ def in_state(world: World, state: str, serial: str = "SN1") -> Pack:
 
 
 def test_the_allowed_moves_are_exactly_those_of_the_design() -> None:
-    assert ALLOWED == {
-        (S.RECEIVED, S.AVAILABLE), (S.RECEIVED, S.QUARANTINED),
-        (S.AVAILABLE, S.DISPENSED), (S.AVAILABLE, S.RETURNED), (S.AVAILABLE, S.DESTROYED),
-        (S.QUARANTINED, S.DESTROYED), (S.QUARANTINED, S.AVAILABLE),
-    }  # fmt: skip
+    assert {
+        (S.RECEIVED, S.AVAILABLE),
+        (S.RECEIVED, S.QUARANTINED),
+        (S.AVAILABLE, S.DISPENSED),
+        (S.AVAILABLE, S.RETURNED),
+        (S.AVAILABLE, S.DESTROYED),
+        (S.QUARANTINED, S.DESTROYED),
+        (S.QUARANTINED, S.AVAILABLE),
+    } == ALLOWED
 
 
 def test_receiving_writes_the_pack_and_its_arrival(world: World, catalogue: Catalogue) -> None:
     pack = received(world)
     assert (pack.state, pack.serial, pack.lot, pack.pharmacy) == (
-        S.RECEIVED, "SN1", catalogue.good_lot, world.pharmacy)  # fmt: skip
+        S.RECEIVED,
+        "SN1",
+        catalogue.good_lot,
+        world.pharmacy,
+    )
     assert pack.code == f"(01){GTIN_60}(17)280331(10)L24A(21)SN1"
     arrival = pack.movements.get()
     assert (arrival.from_state, arrival.to_state, arrival.by) == ("", S.RECEIVED, world.pharmacist)
@@ -102,9 +110,12 @@ def test_leaving_quarantine_for_the_shelf_needs_an_investigation(
         stock.move(pack, S.AVAILABLE, by=world.pharmacist, reason="looks fine", investigation=" ")
     assert Pack.objects.get(pk=pack.pk).state == S.QUARANTINED
     stock.move(
-        pack, S.AVAILABLE, by=world.pharmacist, reason="released",
+        pack,
+        S.AVAILABLE,
+        by=world.pharmacist,
+        reason="released",
         investigation="Supplier confirmed the serial; tamper seal intact.",
-    )  # fmt: skip
+    )
     assert pack.movements.last().investigation.startswith("Supplier confirmed")  # type: ignore[union-attr]
 
 
@@ -138,9 +149,14 @@ def test_the_database_itself_refuses_a_second_pack_with_the_serial(
     first = received(world, "SN1")
     with pytest.raises(IntegrityError), transaction.atomic():
         Pack.objects.create(
-            pharmacy=world.pharmacy, product_pack=first.product_pack, lot=first.lot,
-            serial="SN1", expiry=first.expiry, code="clone", received_by=world.pharmacist,
-        )  # fmt: skip
+            pharmacy=world.pharmacy,
+            product_pack=first.product_pack,
+            lot=first.lot,
+            serial="SN1",
+            expiry=first.expiry,
+            code="clone",
+            received_by=world.pharmacist,
+        )
 
 
 def test_the_same_serial_under_another_gtin_is_another_pack(
@@ -172,13 +188,16 @@ def test_packs_and_movements_are_never_changed_in_place_or_deleted(
     assert movement is not None
     pack.state = S.DISPENSED
     for attempt in (
-        pack.save, pack.delete, movement.save, movement.delete,
+        pack.save,
+        pack.delete,
+        movement.save,
+        movement.delete,
         lambda: Pack.objects.filter(pk=pack.pk).update(state=S.DISPENSED),
         lambda: Pack.objects.all().delete(),
         lambda: PackMovement.objects.all().delete(),
         lambda: PackMovement.objects.update(reason="rewritten"),
         lambda: Pack.objects.bulk_update([pack], ["state"]),
-    ):  # fmt: skip
+    ):
         with pytest.raises(AppendOnlyError):
             attempt()
     assert Pack.objects.get(pk=pack.pk).state == S.AVAILABLE
@@ -197,11 +216,17 @@ def test_the_database_refuses_a_movement_outside_the_rules(
     pack = in_state(world, S.DISPENSED)
     with pytest.raises(IntegrityError), transaction.atomic():
         PackMovement.objects.create(
-            pack=pack, from_state=S.DISPENSED, to_state=S.AVAILABLE, by=world.pharmacist,
+            pack=pack,
+            from_state=S.DISPENSED,
+            to_state=S.AVAILABLE,
+            by=world.pharmacist,
             reason="sneaky",
-        )  # fmt: skip
+        )
     with pytest.raises(IntegrityError), transaction.atomic():
         PackMovement.objects.create(
-            pack=pack, from_state=S.QUARANTINED, to_state=S.AVAILABLE, by=world.pharmacist,
+            pack=pack,
+            from_state=S.QUARANTINED,
+            to_state=S.AVAILABLE,
+            by=world.pharmacist,
             reason="no investigation",
-        )  # fmt: skip
+        )
