@@ -106,3 +106,25 @@ def test_bad_input_gets_an_error_in_the_page_language_and_no_answer(
     html = get_page(client, "expect", "pt", query)
     assert 'class="errorlist' in html
     assert "Perguntou pela semana" not in html
+
+
+def test_the_tool_is_pure_python_over_the_clinical_core() -> None:
+    import ast
+    import inspect
+
+    from repigment.knowledge import expectation
+
+    tree = ast.parse(inspect.getsource(expectation))
+    modules = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module is not None
+    } | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert all(
+        m == "__future__" or m.startswith(("repigment.clinical", "dataclasses")) for m in modules
+    )
