@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from repigment.accounts.models import Clinic, Role
-from tests.conftest import World
+from tests.conftest import PATIENT, World
 
 ANONYMOUS = "anonymous"
-#: Every kind of visitor the table is run for; the patient issue adds "patient".
-USER_KINDS: list[str] = [ANONYMOUS, *Role.values]
+#: Every kind of visitor the table is run for: anonymous, each clinic role, and a patient
+#: signed in to the portal (linked to a patient of the home clinic, holding no role).
+USER_KINDS: list[str] = [ANONYMOUS, *Role.values, PATIENT]
 
 KwargsBuilder = Callable[[World, Clinic], dict[str, Any]]
 

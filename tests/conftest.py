@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import pytest
 
 from repigment.accounts.models import Clinic, Membership, Role, User
+from repigment.patients.models import Patient
 
 REQUIRE_ALL = os.environ.get("REPIGMENT_REQUIRE_ALL") == "1"
 PASSWORD = "correct horse battery staple"
+#: The user kind of a patient signed in to the portal (not a clinic role).
+PATIENT = "patient"
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -37,8 +42,12 @@ class World:
     clinic_admin: User
     analyst: User
     auditor: User
+    patient: Patient  # a patient of the Johannesburg clinic, linked to patient_user
+    patient_user: User  # signs in to the portal; holds no clinic role
 
     def user(self, role: str) -> User:
+        if role == PATIENT:
+            return self.patient_user
         return {
             Role.PRESCRIBER: self.prescriber,
             Role.PHARMACIST: self.pharmacist,
@@ -74,7 +83,23 @@ def build_world() -> World:
         clinic_admin=_person("admin@jhb.test", "Admin Jhb", clinic, Role.CLINIC_ADMIN),
         analyst=_person("analyst@jhb.test", "Analyst Jhb", clinic, Role.ANALYST),
         auditor=_person("auditor@jhb.test", "Auditor Jhb", clinic, Role.AUDITOR),
+        **_patient(clinic),
     )
+
+
+def _patient(clinic: Clinic) -> dict[str, Any]:
+    user = User.objects.create_user("patient@jhb.test", PASSWORD, full_name="Patient Jhb")
+    patient = Patient.objects.create(
+        clinic=clinic,
+        record_number="JHB-T-1",
+        given_names="Patient",
+        family_name="Jhb",
+        date_of_birth=date(1990, 5, 17),
+        sex="female",
+        phototype=5,
+        user=user,
+    )
+    return {"patient": patient, "patient_user": user}
 
 
 @pytest.fixture

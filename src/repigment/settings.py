@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "repigment.accounts",
+    "repigment.patients",
+    "repigment.assessments",
     "repigment.access",
     "repigment.knowledge",
     "repigment.supply",
@@ -97,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "repigment.accounts.context_processors.clinic_context",
+                "repigment.patients.context_processors.navigation",
             ],
         },
     },
@@ -143,7 +146,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:dashboard"
+# The portal sends a patient to their own course and anyone else on to their dashboard.
+LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 LANGUAGE_CODE = "en"
@@ -186,6 +190,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Largest photo or signed form accepted (checked by the upload code, not by the web server).
+UPLOAD_MAX_BYTES = env_int("REPIGMENT_UPLOAD_MAX_MB", 15) * 1024 * 1024
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("REPIGMENT_SSL_REDIRECT", True)
@@ -209,6 +215,8 @@ LOGGING = {
 # Each app that has demo data adds its builder here, in dependency order.
 DEMO_BUILDERS = [
     "repigment.accounts.demo.build",
+    "repigment.patients.demo.build",
+    "repigment.assessments.demo.build",
     "repigment.access.demo.build",
     "repigment.supply.demo.build",
 ]

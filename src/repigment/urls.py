@@ -17,10 +17,13 @@ urlpatterns = [
     # The switcher keeps the visitor on the same page, in the chosen language.
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("repigment.accounts.urls")),
+    path("", include("repigment.patients.urls")),
+    path("", include("repigment.assessments.urls")),
 ]
 
 # Public pages carry their language in the URL (/en/…, /fr/…, /pt/…).
 urlpatterns += i18n_patterns(
+    path("my/", include("repigment.assessments.portal_urls")),
     path("access/", include("repigment.access.urls")),
     path("", include("repigment.knowledge.urls")),
     prefix_default_language=True,

@@ -6,7 +6,7 @@ from typing import Any
 
 from repigment.accounts.models import ApiToken, Clinic, Membership, Role
 from tests.access import ANONYMOUS, Row, clinic_kwargs, everyone, only
-from tests.conftest import World
+from tests.conftest import PATIENT, World
 
 
 def _membership(world: World, clinic: Clinic) -> dict[str, Any]:
@@ -32,7 +32,13 @@ ROWS = [
     Row("accounts:dashboard", own=everyone(200)),
     Row("accounts:profile", own=everyone(200)),
     Row("accounts:switch_clinic", own=everyone(302), method="POST", data={"clinic": ""}),
-    Row("accounts:clinic_detail", own=everyone(200), kwargs=clinic_kwargs, other=403),
+    # A patient signed in to the portal holds no role in the clinic.
+    Row(
+        "accounts:clinic_detail",
+        own={**everyone(200), PATIENT: 403},
+        kwargs=clinic_kwargs,
+        other=403,
+    ),
     Row(
         "accounts:clinic_members",
         own=only(Role.CLINIC_ADMIN),

@@ -18,7 +18,9 @@ from repigment.access.api import router as access_router
 from repigment.accounts import audit
 from repigment.accounts.api import router as accounts_router
 from repigment.accounts.models import ApiToken, AuditAction
+from repigment.assessments.api import router as assessments_router
 from repigment.interop.errors import ApiError, error_body, fields_from_validation
+from repigment.patients.api import router as patients_router
 from repigment.supply.api import router as supply_router
 
 logger = logging.getLogger(__name__)
@@ -46,6 +48,8 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/supply", supply_router)
+api.add_router("/", patients_router)
+api.add_router("/", assessments_router)
 api.add_router("/countries", access_router)
 
 
