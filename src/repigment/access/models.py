@@ -5,12 +5,18 @@ cites at least one ``Source`` and carries the date it was last verified. A fact 
 confirmed is shown as "to be confirmed with the regulator", never as fact. Structured values
 (a fee and its currency, a turnaround, a validity) live on the fact that states them, so a
 figure cannot drift away from its source.
+
+For authorisation applications: an application chooses one of its country's ``routes``; its
+documents point at that route's ``checklist`` items (kept by the loader under a stable
+``code``, and never deleted while referenced); ``route.applicant`` says who starts it, and
+``route.fee()`` / ``route.validity()`` give the confirmed figures with their units.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -311,8 +317,6 @@ class Fact(Sourced):
         return "route" if self.route_id else "country" if self.country_id else "general"
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
         allowed = {"route": ROUTE_TOPICS, "country": COUNTRY_TOPICS, "general": GENERAL_TOPICS}
         errors: dict[str, str] = {}
         if self.country_id and self.route_id:
