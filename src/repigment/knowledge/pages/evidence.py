@@ -296,7 +296,7 @@ WITHDRAWAL_DESIGN = fact(
     _(
         "In the long-term extension, %(n)s patients who had reached F-VASI90 at week %(week)s "
         "were allocated again at random: some kept applying the cream, the others switched to "
-        "the vehicle without knowing it."
+        "the vehicle."
     ),
     ["medicom-aad-2023-withdrawal", "physiciansweekly-withdrawal-2023"],
     n=Number(WITHDRAWAL_COHORT),
