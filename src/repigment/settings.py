@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "repigment.accounts",
     "repigment.patients",
     "repigment.assessments",
+    "repigment.treatment",
     "repigment.access",
     "repigment.knowledge",
     "repigment.supply",
@@ -217,6 +218,7 @@ DEMO_BUILDERS = [
     "repigment.accounts.demo.build",
     "repigment.patients.demo.build",
     "repigment.assessments.demo.build",
+    "repigment.treatment.demo.build",
     "repigment.access.demo.build",
     "repigment.supply.demo.build",
 ]

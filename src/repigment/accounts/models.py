@@ -76,6 +76,13 @@ class Clinic(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLINIC)
     city = models.CharField(_("city"), max_length=100)
     country = models.CharField(_("country (ISO 3166 alpha-2)"), max_length=2, default="ZA")
+    label_jurisdiction = models.CharField(
+        _("label applied when prescribing"),
+        max_length=3,
+        choices=[("EMA", _("EU (EMA)")), ("FDA", _("US (FDA)"))],
+        default="EMA",
+        help_text=_("Whose ruxolitinib cream label new prescriptions are checked against."),
+    )
     served_clinics = models.ManyToManyField(
         "self",
         symmetrical=False,

@@ -1,0 +1,343 @@
+"""Products, prescriptions checked against the label, co-medications and the adherence diary.
+
+A prescription keeps what the label check said when it was saved (the findings, the
+acknowledgements of each caution and the justification for anything outside the label), so
+that what the prescriber was shown can always be read back, even after the rules change.
+The treated area is stored region by region; the total is recomputed from the regions on
+every save, never typed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from repigment.clinical.references import REFERENCES
+from repigment.patients.models import Patient
+
+
+class ProductForm(models.TextChoices):
+    CREAM = "cream", _("Cream")
+    OINTMENT = "ointment", _("Ointment")
+    PHOTOTHERAPY = "phototherapy", _("Phototherapy sessions")
+    ORAL = "oral", _("Oral medicine")
+    OTHER = "other", _("Other")
+
+
+class Product(models.Model):
+    """A treatment that can be prescribed; only ruxolitinib-label products get the label check."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    form = models.CharField(_("form"), max_length=20, choices=ProductForm.choices)
+    strength = models.CharField(_("strength"), max_length=40, blank=True)
+    subject_to_ruxolitinib_label = models.BooleanField(
+        _("subject to the ruxolitinib cream label"),
+        default=False,
+        help_text=_(
+            "Prescriptions of this product get the label check (FDA or EMA) and the "
+            "quantity estimate by treated area."
+        ),
+    )
+    active = models.BooleanField(_("can be prescribed"), default=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-subject_to_ruxolitinib_label", "name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.strength}".strip()
+
+
+def _known_reference(value: str) -> None:
+    if value not in REFERENCES:
+        raise ValidationError(_("%(id)s is not in the reference list."), params={"id": value})
+
+
+class ProductFact(models.Model):
+    """One statement about a product, shown with the source it comes from."""
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="facts")
+    text = models.CharField(_("fact"), max_length=300)
+    reference_id = models.CharField(
+        _("reference"),
+        max_length=80,
+        validators=[_known_reference],
+        help_text=_("The id of a source in the reference list (repigment.clinical.references)."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering: ClassVar = ["product", "position", "pk"]
+        verbose_name = _("product fact")
+        verbose_name_plural = _("product facts")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def reference(self) -> Any:
+        return REFERENCES.get(self.reference_id)
+
+
+class BodyRegion(models.TextChoices):
+    """Where the cream goes; the same regions as the VASI scoring."""
+
+    FACE = "face", _("Face")
+    HEAD_NECK = "head_neck", _("Head and neck")
+    HANDS = "hands", _("Hands")
+    UPPER_LIMBS = "upper_limbs", _("Upper limbs")
+    TRUNK = "trunk", _("Trunk")
+    LOWER_LIMBS = "lower_limbs", _("Lower limbs")
+    FEET = "feet", _("Feet")
+
+
+class Frequency(models.TextChoices):
+    TWICE_DAILY = "twice_daily", _("Twice daily")
+    ONCE_DAILY = "once_daily", _("Once daily")
+    THREE_TIMES_WEEKLY = "three_weekly", _("Three times a week")
+    TWICE_WEEKLY = "twice_weekly", _("Twice a week")
+    OTHER = "other", _("Other (see notes)")
+
+
+class Jurisdiction(models.TextChoices):
+    """Whose label applies: the EU SmPC (EMA) or the US prescribing information (FDA)."""
+
+    EMA = "EMA", _("EU (EMA summary of product characteristics)")
+    FDA = "FDA", _("US (FDA prescribing information)")
+
+
+class TubeSize(models.IntegerChoices):
+    G60 = 60, _("60 g")
+    G100 = 100, _("100 g")
+
+
+class LabelLevel(models.TextChoices):
+    OK = "ok", _("Within the label")
+    CAUTION = "caution", _("Caution")
+    OUTSIDE_LABEL = "outside_label", _("Outside the label")
+
+
+class StopReason(models.TextChoices):
+    COMPLETED = "completed", _("Planned course completed")
+    SATISFACTORY = "satisfactory", _("Satisfactory repigmentation")
+    NO_RESPONSE = "no_response", _("Not enough response")
+    ADVERSE_EVENT = "adverse_event", _("Adverse event")
+    PREGNANCY = "pregnancy", _("Pregnancy or breastfeeding")
+    PATIENT_CHOICE = "patient_choice", _("Patient's choice")
+    SUPPLY = "supply", _("No supply")
+    REPLACED = "replaced", _("Replaced by a new prescription")
+    OTHER = "other", _("Other")
+
+
+class PrescriptionQuerySet(models.QuerySet["Prescription"]):
+    def ruxolitinib(self) -> PrescriptionQuerySet:
+        return self.filter(product__subject_to_ruxolitinib_label=True)
+
+    def active_on(self, day: date) -> PrescriptionQuerySet:
+        """Started on or before ``day`` and not stopped before it."""
+        return self.filter(start_date__lte=day).filter(
+            Q(stop_date__isnull=True) | Q(stop_date__gte=day)
+        )
+
+
+class Prescription(models.Model):
+    """One treatment course as prescribed, with the label check it passed through."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="prescriptions")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="prescriptions")
+    # [{"region": "face", "bsa_percent": "2.5"}, ...]; the total below is their sum.
+    treated_areas = models.JSONField(_("treated areas"), default=list)
+    treated_bsa_percent = models.DecimalField(
+        _("treated body surface area (%)"), max_digits=5, decimal_places=2, editable=False
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=20, choices=Frequency.choices, default=Frequency.TWICE_DAILY
+    )
+    start_date = models.DateField(_("start date"))
+    planned_weeks = models.PositiveSmallIntegerField(_("planned duration (weeks)"))
+    tube_grams = models.PositiveSmallIntegerField(
+        _("tube size"), choices=TubeSize.choices, null=True, blank=True
+    )
+    jurisdiction = models.CharField(
+        _("label applied"), max_length=3, choices=Jurisdiction.choices, blank=True
+    )
+    # The answers given on the form for the label check (not stored elsewhere in the record).
+    pregnant = models.BooleanField(_("pregnant"), default=False)
+    breastfeeding = models.BooleanField(_("breastfeeding"), default=False)
+    active_serious_infection = models.BooleanField(_("active serious infection"), default=False)
+    # The quantity estimate (clinical.quantity) for label products.
+    grams_per_week = models.DecimalField(
+        _("grams per week"), max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    grams_total = models.DecimalField(
+        _("grams for the planned course"), max_digits=10, decimal_places=3, null=True, blank=True
+    )
+    tubes = models.PositiveIntegerField(_("tubes for the planned course"), null=True, blank=True)
+    # What the label check said when the prescription was saved.
+    label_input = models.JSONField(_("label check input"), default=dict, blank=True)
+    label_overall = models.CharField(
+        _("label check"), max_length=20, choices=LabelLevel.choices, blank=True
+    )
+    label_findings = models.JSONField(_("label findings"), default=list, blank=True)
+    acknowledged = models.JSONField(_("acknowledged cautions"), default=list, blank=True)
+    justification = models.TextField(_("justification for use outside the label"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    stop_date = models.DateField(_("stopped on"), null=True, blank=True)
+    stop_reason = models.CharField(
+        _("reason for stopping"), max_length=20, choices=StopReason.choices, blank=True
+    )
+    stop_note = models.TextField(_("note on stopping"), blank=True)
+    prescriber = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("prescriber"),
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = PrescriptionQuerySet.as_manager()
+
+    class Meta:
+        ordering: ClassVar = ["-start_date", "-pk"]
+        verbose_name = _("prescription")
+        verbose_name_plural = _("prescriptions")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(stop_date__isnull=True) | Q(stop_date__gte=models.F("start_date")),
+                name="prescription_stops_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~Q(label_overall="outside_label") | ~Q(justification=""),
+                name="outside_label_needs_justification",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} from {self.start_date} for patient {self.patient_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.treated_bsa_percent = self.total_bsa()
+        super().save(*args, **kwargs)
+
+    def total_bsa(self) -> Decimal:
+        return sum((Decimal(str(a["bsa_percent"])) for a in self.treated_areas), Decimal(0))
+
+    @property
+    def planned_end(self) -> date:
+        """The last day of the planned course."""
+        return self.start_date + timedelta(weeks=self.planned_weeks, days=-1)
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.stop_date is not None
+
+    @property
+    def is_outside_label(self) -> bool:
+        return self.label_overall == LabelLevel.OUTSIDE_LABEL
+
+    def area_rows(self) -> list[tuple[str, Decimal]]:
+        """(region label, BSA %) for display."""
+        labels = dict(BodyRegion.choices)
+        return [
+            (str(labels.get(a["region"], a["region"])), Decimal(str(a["bsa_percent"])))
+            for a in self.treated_areas
+        ]
+
+
+class CoMedication(models.Model):
+    """Another medicine the patient takes; it feeds the label check."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="co_medications")
+    name = models.CharField(
+        _("medicine"),
+        max_length=120,
+        help_text=_("Generic name, and the form when it matters: “tacrolimus (topical)”."),
+    )
+    start_date = models.DateField(_("started on"), null=True, blank=True)
+    stop_date = models.DateField(_("stopped on"), null=True, blank=True)
+    notes = models.CharField(_("dose or notes"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["name", "start_date", "pk"]
+        verbose_name = _("co-medication")
+        verbose_name_plural = _("co-medications")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(stop_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(stop_date__gte=models.F("start_date")),
+                name="co_medication_stops_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def overlaps(self, first: date, last: date) -> bool:
+        """Taken at any time between ``first`` and ``last`` (both included)."""
+        started = self.start_date is None or self.start_date <= last
+        running = self.stop_date is None or self.stop_date >= first
+        return started and running
+
+
+class SkipReason(models.TextChoices):
+    FORGOT = "forgot", _("Forgot")
+    IRRITATION = "irritation", _("Skin irritation")
+    RAN_OUT = "ran_out", _("Ran out of cream")
+    AWAY = "away", _("Away from home")
+    UNWELL = "unwell", _("Felt unwell")
+    OTHER = "other", _("Other")
+
+
+class DiaryEntry(models.Model):
+    """One day of the patient's own record of applying the cream."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="diary_entries")
+    day = models.DateField(_("day"))
+    morning = models.BooleanField(_("applied in the morning"), default=False)
+    evening = models.BooleanField(_("applied in the evening"), default=False)
+    tube_changed = models.BooleanField(_("started a new tube"), default=False)
+    skipped = models.BooleanField(_("skipped the day"), default=False)
+    skip_reason = models.CharField(
+        _("why skipped"), max_length=20, choices=SkipReason.choices, blank=True
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering: ClassVar = ["-day"]
+        verbose_name = _("diary entry")
+        verbose_name_plural = _("diary entries")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["patient", "day"], name="one_diary_entry_a_day"),
+            models.CheckConstraint(
+                condition=Q(skipped=False) | Q(morning=False, evening=False),
+                name="skipped_day_has_no_application",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"diary {self.day} of patient {self.patient_id}"
+
+    @property
+    def applications(self) -> int:
+        return int(self.morning) + int(self.evening)
