@@ -13,9 +13,17 @@ from tests.knowledge.helpers import LANGUAGES, page_url
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
 TRANSLATED = [lang for lang in LANGUAGES if lang != "en"]
-# Catalogue entries from these sources must be complete: the public pages, the base layout,
-# the error pages and the log-in page.
-MUST_BE_COMPLETE = ("knowledge/", "templates/", "accounts/templates/accounts/login.html")
+# Catalogue entries from these sources must be complete: the public pages (information and
+# access navigator), the base layout, the error and log-in pages, and the patient portal with
+# the patient and assessment pages it shares.
+MUST_BE_COMPLETE = (
+    "knowledge/",
+    "templates/",
+    "accounts/templates/accounts/login.html",
+    "access/templates/",
+    "patients/",
+    "assessments/",
+)
 
 
 BROWSERS = [
