@@ -33,8 +33,9 @@ GS = "\x1d"
 
 #: What scanners and people type in place of the invisible group separator (ASCII 29):
 #: named forms, the Unicode picture of GS, the caret notation of Ctrl+], an escaped \x1d, and
-#: the single characters some scanners are set to send. None of these characters belong to the
-#: GS1 character set for lots and serials (set 82), so replacing them cannot change a value.
+#: the single characters some scanners are set to send. Only the angle-bracket forms are made of
+#: characters a lot or serial may hold (GS1 set 82); a value really containing "<GS>" would be
+#: split — a risk taken because scanners commonly send that spelling.
 GS_SUBSTITUTES: tuple[str, ...] = (
     "<GS>", "[GS]", "{GS}", "<FNC1>", "[FNC1]", "{FNC1}", "\u241d", "^]",
     "\\x1d", "\\x1D", "\\u001d", "\\u001D", "\\035", "|", "~",

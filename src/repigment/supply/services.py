@@ -31,7 +31,7 @@ from repigment.supply.verification import (
 
 
 def describe(product_pack: ProductPack) -> str:
-    """ "Opzelura 1.5 % cream, 60 g (United States)"."""
+    """A pack's plain name, e.g. "Opzelura 1.5 % cream, 60 g (United States (FDA))"."""
     product = product_pack.product
     return (
         f"{product.name} {product.strength} {product.form}, "
