@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from repigment.accounts.models import Clinic
+from repigment.accounts.models import AppendOnlyError, Clinic
 from repigment.clinical.references import REFERENCES, Reference
 from repigment.supply import gs1
 
@@ -248,10 +248,6 @@ class Recall(models.Model):
             raise ValidationError(_("A serial recall names the serial."))
         if not self.source_url and not self.source_document:
             raise ValidationError(_("Give the source: a web address or the document."))
-
-
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove a received pack or a movement."""
 
 
 class PackState(models.TextChoices):
