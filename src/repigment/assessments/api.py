@@ -177,8 +177,8 @@ def _visit_out(visit: Visit) -> dict[str, Any]:
         "assessor_id": visit.assessor_id,
         "fvasi_scored": visit.fvasi_scored,
         "tvasi_scored": visit.tvasi_scored,
-        "fvasi": visit.fvasi_total,
-        "tvasi": visit.tvasi_total,
+        "fvasi": _exact(visit.fvasi_total),
+        "tvasi": _exact(visit.tvasi_total),
         "fvasi_improvement_percent": _improvement(point, "F-VASI"),
         "tvasi_improvement_percent": _improvement(point, "T-VASI"),
         "reached": point.reached() if point else [],
@@ -189,6 +189,12 @@ def _visit_out(visit: Visit) -> dict[str, Any]:
         "entries": list(visit.entries.all()),
         "version": visit.versions.count(),
     }
+
+
+def _exact(value: Decimal | None) -> Decimal | None:
+    """A score without trailing zeros (0.3750 -> 0.375), the same however it was read."""
+    text = services.plain(value)
+    return None if text is None else Decimal(text)
 
 
 def _improvement(point: Any, instrument: str) -> Decimal | None:
@@ -358,8 +364,8 @@ def patient_course(request: HttpRequest, patient_id: int) -> dict[str, Any]:
                 "visit_id": p.visit.pk,
                 "visit_date": p.visit.visit_date,
                 "week": p.week,
-                "fvasi": p.fvasi,
-                "tvasi": p.tvasi,
+                "fvasi": _exact(p.fvasi),
+                "tvasi": _exact(p.tvasi),
                 "fvasi_improvement_percent": _improvement(p, "F-VASI"),
                 "tvasi_improvement_percent": _improvement(p, "T-VASI"),
                 "reached": p.reached(),

@@ -20,9 +20,9 @@ from repigment.assessments.course import Course
 from repigment.assessments.models import Instrument
 from repigment.assessments.services import plain
 
-WIDTH = 640
-PANEL_HEIGHT = 230
-LEFT, RIGHT, TOP, BOTTOM = 52, 92, 34, 40
+WIDTH = 420
+PANEL_HEIGHT = 210
+LEFT, RIGHT, TOP, BOTTOM = 40, 70, 32, 38
 INK, MUTED, GRID = "#1b1b1b", "#4a4a4a", "#e3ddd5"
 LINE = {Instrument.FVASI: "#6b3f22", Instrument.TVASI: "#0b4f8a"}
 THRESHOLD, TRIAL = "#1d6b35", "#8a5a00"

@@ -98,6 +98,19 @@ class VisitForm(forms.Form):
         self.fields["assessor"].label_from_instance = lambda user: user.full_name or user.email
 
 
+class LadderField(forms.TypedChoiceField):
+    """A grade from the VASI ladder; anything else gets the ladder spelled out."""
+
+    def validate(self, value: Any) -> None:
+        if value in self.empty_values:
+            super().validate(value)
+        elif not self.valid_value(value):
+            raise forms.ValidationError(
+                _("Depigmentation must be one of %(ladder)s %%.") % {"ladder": LADDER_TEXT},
+                code="invalid_choice",
+            )
+
+
 class EntryRowForm(forms.Form):
     hand_units = forms.DecimalField(
         label=_lazy("Hand units"),
@@ -114,16 +127,12 @@ class EntryRowForm(forms.Form):
         },
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
     )
-    depigmentation = forms.TypedChoiceField(
+    depigmentation = LadderField(
         label=_lazy("Depigmentation"),
         required=False,
         coerce=int,
         empty_value=None,
         choices=[("", "—"), *LADDER_CHOICES],
-        error_messages={
-            "invalid_choice": _lazy("Depigmentation must be one of %(ladder)s %%.")
-            % {"ladder": LADDER_TEXT}
-        },
     )
 
     def clean(self) -> dict[str, Any]:
@@ -297,8 +306,9 @@ class VisitEditor:
         found: list[EntryInput] = []
         origin: list[tuple[RegionRows, int]] = []
         for rows in self.regions:
+            bound = rows.formset.is_bound
             for index, row in enumerate(rows.formset.forms):
-                data = getattr(row, "cleaned_data", {})
+                data = getattr(row, "cleaned_data", {}) if bound else row.initial
                 if data.get("hand_units") is None or data.get("depigmentation") is None:
                     continue
                 found.append(

@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from repigment.accounts import audit
@@ -194,7 +193,7 @@ def _check_dates(
     if others.filter(visit_date=day).exists():
         errors.setdefault("visit_date", []).append(
             _("There is already a visit on %(date)s; open it to change it.")
-            % {"date": date_format(day)}
+            % {"date": day.isoformat()}
         )
     earlier = others.filter(visit_date__lt=day).exists()
     if data.vns is not None and not earlier:
@@ -211,7 +210,7 @@ def _check_dates(
                 "This date would make the visit of %(date)s the baseline, but that visit has a "
                 "noticeability score."
             )
-            % {"date": date_format(first_other.visit_date)}
+            % {"date": first_other.visit_date.isoformat()}
         )
 
 
@@ -365,10 +364,11 @@ def store_photos(
     actor: User,
     role: str,
 ) -> list[Photo]:
-    """Store cleaned images and their thumbnails, all or none, with the photo consent checked."""
+    """Store cleaned images and their thumbnails, all or none; needs treatment and photo consent."""
     patient = visit.patient
     stored: list[Photo] = []
     with delete_files_on_error() as written, transaction.atomic():
+        require_consent(patient, ConsentPurpose.TREATMENT)  # a photo is clinical data too
         require_consent(patient, ConsentPurpose.PHOTOS)
         for cleaned in images:
             photo = Photo(

@@ -29,7 +29,7 @@ def fields_from_validation(errors: list[dict[str, Any]]) -> dict[str, list[str]]
         location = [
             str(part)
             for part in error.get("loc", ())
-            if part not in ("body", "query", "path", "payload")
+            if part not in ("body", "query", "path", "payload", "form", "file")
         ]
         key = ".".join(location) or "__all__"
         fields.setdefault(key, []).append(str(error.get("msg", "invalid")))

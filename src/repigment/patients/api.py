@@ -267,7 +267,6 @@ def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch)
         raise form_error(form)
     services.update_patient(
         form.save(commit=False),
-        form.changed_data,
         request=request,
         actor=_actor(request),
         role=role,

@@ -178,7 +178,7 @@ def _create(
     today: date,
     rng: random.Random,
 ) -> Patient:
-    foreign = rng.random() < 0.15
+    foreign = rng.random() < 0.15 and planned.record_number != "JHB-0001"
     za_id, passport, country = "", "", ""
     if foreign:
         country = rng.choice(FOREIGN)[0]

@@ -12,7 +12,6 @@ from typing import Any
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
@@ -179,7 +178,7 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
             self.add_error(
                 "date_of_birth",
                 _("The ID number gives %(id_date)s as the date of birth, not %(date)s.")
-                % {"id_date": date_format(parsed.birth_date), "date": date_format(born)},
+                % {"id_date": parsed.birth_date.isoformat(), "date": born.isoformat()},
             )
         sex = data.get("sex")
         id_sex = Sex.FEMALE if parsed.sex == IdSex.FEMALE else Sex.MALE
@@ -336,7 +335,7 @@ class WithdrawConsentForm(forms.Form):
         if day < self.consent.given_on:
             raise forms.ValidationError(
                 _("The consent was given on %(date)s; the withdrawal cannot be earlier.")
-                % {"date": date_format(self.consent.given_on)}
+                % {"date": self.consent.given_on.isoformat()}
             )
         return day
 

@@ -6,7 +6,6 @@ that pages, the API and later apps ask the same question the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -175,7 +174,6 @@ def record_consents_with_form(
 
 def update_patient(
     patient: Patient,
-    changed: Iterable[str],
     *,
     request: HttpRequest | None,
     actor: User,

@@ -105,7 +105,6 @@ def edit(request: HttpRequest, patient: Patient, role: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.update_patient(
             form.save(commit=False),
-            form.changed_data,
             request=request,
             actor=request.user,
             role=role,
