@@ -85,6 +85,22 @@ def import_recalls(
 
 
 @app.command()
+def remind(
+    today: Annotated[
+        str | None, typer.Option("--today", help="Run as if today were YYYY-MM-DD.")
+    ] = None,
+) -> None:
+    """Create the reminders that are due and message patients, each only once (for a timer)."""
+    from django.core.management import CommandError
+
+    try:
+        _django("remind", *(["--today", today] if today else []))
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),

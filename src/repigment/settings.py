@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "repigment.patients",
     "repigment.assessments",
     "repigment.treatment",
+    "repigment.safety",
+    "repigment.reminders",
     "repigment.access",
     "repigment.knowledge",
     "repigment.supply",
@@ -219,6 +221,22 @@ DEMO_BUILDERS = [
     "repigment.patients.demo.build",
     "repigment.assessments.demo.build",
     "repigment.treatment.demo.build",
+    "repigment.safety.demo.build",
     "repigment.access.demo.build",
     "repigment.supply.demo.build",
 ]
+
+# Reminder sources, like DEMO_BUILDERS: each app lists the objects that find what falls due
+# (see repigment.reminders.registry). `repigment remind` runs them all.
+REMINDER_SOURCES = [
+    "repigment.reminders.course.SOURCE",
+    "repigment.safety.reminders.SOURCE",
+]
+# Reminders appear (and patients hear of them) this many days before they fall due.
+REMINDER_LEAD_DAYS = env_int("REPIGMENT_REMINDER_LEAD_DAYS", 14)
+# How patients are reached, in order of preference: "email", "sms".
+REMINDER_PATIENT_CHANNELS = env_list("REPIGMENT_PATIENT_CHANNELS", ["email", "sms"])
+if set(REMINDER_PATIENT_CHANNELS) - {"email", "sms"}:
+    raise ImproperlyConfigured("REPIGMENT_PATIENT_CHANNELS may list only email and sms")
+# The SMS gateway adapter (a class with send(to, text)); the console one prints messages.
+SMS_GATEWAY = env_str("REPIGMENT_SMS_GATEWAY", "repigment.reminders.channels.ConsoleSmsGateway")

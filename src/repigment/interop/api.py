@@ -21,6 +21,7 @@ from repigment.accounts.models import ApiToken, AuditAction
 from repigment.assessments.api import router as assessments_router
 from repigment.interop.errors import ApiError, error_body, fields_from_validation
 from repigment.patients.api import router as patients_router
+from repigment.safety.api import router as safety_router
 from repigment.supply.api import router as supply_router
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ api.add_router("/", accounts_router)
 api.add_router("/supply", supply_router)
 api.add_router("/", patients_router)
 api.add_router("/", assessments_router)
+api.add_router("/", safety_router)
 api.add_router("/countries", access_router)
 
 

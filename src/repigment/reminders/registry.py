@@ -1,0 +1,77 @@
+"""What a reminder source is, and the sources listed in ``settings.REMINDER_SOURCES``.
+
+A source belongs to the app whose data it reads (like ``DEMO_BUILDERS``), so this app imports
+none of them: an app adds its own reminders by adding one line to the setting. A source names
+its kinds and, given a day, yields everything outstanding on that day; what it no longer
+yields is closed as resolved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from typing import Any, Protocol
+
+from django.conf import settings
+from django.utils.functional import Promise
+from django.utils.module_loading import import_string
+
+from repigment.accounts.models import Clinic, User
+from repigment.clinical.references import Reference, get_reference
+from repigment.patients.models import Patient
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of reminder: its text for staff and, if patients hear of it, their message.
+
+    Texts are lazy translations formatted with the reminder's params (``%(due)s`` and any
+    the source adds), so each person reads them in their own language.
+    """
+
+    code: str
+    title: Promise
+    reference_ids: tuple[str, ...] = ()
+    patient_subject: Promise | None = None
+    patient_body: Promise | None = None
+
+    @property
+    def references(self) -> list[Reference]:
+        return [get_reference(ref_id) for ref_id in self.reference_ids]
+
+
+@dataclass(frozen=True)
+class Due:
+    """Something outstanding: the key makes it one reminder, however often it is found."""
+
+    key: str
+    kind: str
+    due_on: date
+    clinic: Clinic
+    patient: Patient | None = None
+    responsible_role: str = ""
+    responsible_user: User | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    notify_patient: bool = False
+
+
+class Source(Protocol):
+    kinds: Mapping[str, Kind]
+
+    def due(self, today: date) -> Iterable[Due]: ...
+
+
+@cache
+def sources() -> tuple[Source, ...]:
+    return tuple(import_string(path) for path in settings.REMINDER_SOURCES)
+
+
+def kinds() -> dict[str, Kind]:
+    return {code: kind for source in sources() for code, kind in source.kinds.items()}
+
+
+def kind_of(code: str) -> Kind | None:
+    return kinds().get(code)

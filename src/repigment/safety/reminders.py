@@ -1,0 +1,42 @@
+"""The safety app's reminders: a patient's report of a side effect waits for the prescriber's
+review; the reminder closes by itself once the report is confirmed or dismissed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from repigment.accounts.models import Role
+from repigment.reminders.registry import Due, Kind
+from repigment.safety.models import AdverseEvent
+
+REVIEW = "safety.review_patient_report"
+
+KINDS = {
+    REVIEW: Kind(REVIEW, _("Side effect reported by the patient, to review: %(term)s")),
+}
+
+
+class UnreviewedReports:
+    kinds = KINDS
+
+    def due(self, today: date) -> Iterator[Due]:
+        events = AdverseEvent.objects.awaiting_review().select_related("patient__clinic")
+        for event in events:
+            yield Due(
+                key=f"{REVIEW}:{event.pk}",
+                kind=REVIEW,
+                due_on=timezone.localdate(event.reported_at),
+                clinic=event.patient.clinic,
+                patient=event.patient,
+                responsible_role=Role.PRESCRIBER,
+                params={"term": event.term_text},
+                url=reverse("safety:event_detail", args=[event.pk]),
+            )
+
+
+SOURCE = UnreviewedReports()
