@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("repigment.accounts.urls")),
     path("", include("repigment.patients.urls")),
     path("", include("repigment.assessments.urls")),
+    path("", include("repigment.treatment.urls")),
     path("", include("repigment.safety.urls")),
     path("", include("repigment.reminders.urls")),
 ]
@@ -26,6 +27,7 @@ urlpatterns = [
 # Public pages carry their language in the URL (/en/…, /fr/…, /pt/…).
 urlpatterns += i18n_patterns(
     path("my/side-effects/", include("repigment.safety.portal_urls")),
+    path("my/diary/", include("repigment.treatment.portal_urls")),
     path("my/", include("repigment.assessments.portal_urls")),
     path("access/", include("repigment.access.urls")),
     path("", include("repigment.knowledge.urls")),

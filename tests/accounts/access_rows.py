@@ -46,6 +46,12 @@ ROWS = [
         other=403,
     ),
     Row(
+        "accounts:clinic_settings",
+        own=only(Role.CLINIC_ADMIN),
+        kwargs=clinic_kwargs,
+        other=403,
+    ),
+    Row(
         "accounts:remove_member",
         own=only(Role.CLINIC_ADMIN, status=302),
         method="POST",

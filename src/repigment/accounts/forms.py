@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from repigment.accounts.models import AuditAction, Membership, Role, User
+from repigment.accounts.models import AuditAction, Clinic, Membership, Role, User
 
 
 class AuditFilterForm(forms.Form):
@@ -64,3 +64,12 @@ class AddMemberForm(forms.Form):
         ):
             raise forms.ValidationError(_("This person already holds that role here."))
         return data
+
+
+class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """What the clinic administrator chooses for the clinic (the label prescriptions follow)."""
+
+    class Meta:
+        model = Clinic
+        fields = ["label_jurisdiction"]
+        widgets = {"label_jurisdiction": forms.RadioSelect}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("clinic/switch/", views.switch_clinic, name="switch_clinic"),
     path("clinics/<int:clinic_id>/", views.clinic_detail, name="clinic_detail"),
     path("clinics/<int:clinic_id>/members/", views.clinic_members, name="clinic_members"),
+    path("clinics/<int:clinic_id>/settings/", views.clinic_settings, name="clinic_settings"),
     path(
         "clinics/<int:clinic_id>/members/<int:membership_id>/remove/",
         views.remove_member,

@@ -13,7 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from repigment.accounts import audit, services
-from repigment.accounts.forms import AddMemberForm, ApiTokenForm, AuditFilterForm
+from repigment.accounts.forms import (
+    AddMemberForm,
+    ApiTokenForm,
+    AuditFilterForm,
+    ClinicSettingsForm,
+)
 from repigment.accounts.middleware import ACTIVE_CLINIC_KEY, active_clinic
 from repigment.accounts.models import ApiToken, AuditAction, Clinic, Membership, Role
 from repigment.accounts.permissions import clinic_member_required, role_required, user_clinics
@@ -72,6 +77,19 @@ def clinic_members(request: HttpRequest, clinic: Clinic) -> HttpResponse:
         "accounts/clinic_members.html",
         {"clinic": clinic, "members": members, "form": form},
     )
+
+
+@clinic_member_required(Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def clinic_settings(request: HttpRequest, clinic: Clinic) -> HttpResponse:
+    form = ClinicSettingsForm(request.POST or None, instance=clinic)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        audit.record(request, AuditAction.UPDATE, object_type="clinic_settings",
+                     object_id=clinic.pk, clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
+        messages.success(request, _("The clinic settings were saved."))
+        return redirect("accounts:clinic_detail", clinic_id=clinic.pk)
+    return render(request, "accounts/clinic_settings.html", {"clinic": clinic, "form": form})
 
 
 @clinic_member_required(Role.CLINIC_ADMIN)

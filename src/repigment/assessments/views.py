@@ -21,6 +21,7 @@ from repigment.assessments.models import Photo, Visit
 from repigment.assessments.photos import comparisons, visible_photos
 from repigment.patients.access import CLINICAL_ROLES, patient_view, record_read
 from repigment.patients.models import ConsentPurpose, Patient
+from repigment.patients.sections import sections_for
 from repigment.patients.services import ConsentRequired, current_consents, has_consent
 from repigment.patients.uploads import stored_file_response
 
@@ -200,5 +201,11 @@ def photos(request: HttpRequest, patient: Patient, role: str) -> HttpResponse:
 @patient_view(*CLINICAL_ROLES)
 def course(request: HttpRequest, patient: Patient, role: str) -> HttpResponse:
     data = build_course(patient)
-    context = {"patient": patient, "course": data, "chart": course_svg(data)}
+    context = {
+        "patient": patient,
+        "course": data,
+        "chart": course_svg(data),
+        # Other apps' panels beside the chart (treatment: adherence by week).
+        "sections": sections_for(request, patient, role, page="course"),
+    }
     return render(request, "assessments/course.html", context)

@@ -23,6 +23,7 @@ from repigment.interop.errors import ApiError, error_body, fields_from_validatio
 from repigment.patients.api import router as patients_router
 from repigment.safety.api import router as safety_router
 from repigment.supply.api import router as supply_router
+from repigment.treatment.api import router as treatment_router
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ api.add_router("/supply", supply_router)
 api.add_router("/", patients_router)
 api.add_router("/", assessments_router)
 api.add_router("/", safety_router)
+api.add_router("/", treatment_router)
 api.add_router("/countries", access_router)
 
 

@@ -2,6 +2,8 @@
 
 The patient page belongs to this app, but visits, prescriptions or safety reports belong to
 theirs; an app registers its section in ``AppConfig.ready`` instead of this app importing it.
+A section can also go on another page that shows a patient (``page="course"``: the course
+page of the assessments app, where the treatment app puts adherence beside the chart).
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ class Section:
     roles: tuple[str, ...]
     order: int = 100
     context: ContextBuilder | None = None
+    page: str = "detail"  # "detail": the patient page; "course": the course page (assessments)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -35,11 +38,13 @@ def register(section: Section) -> None:
     _SECTIONS[section.key] = section
 
 
-def sections_for(request: HttpRequest, patient: Patient, role: str) -> list[dict[str, Any]]:
-    """The sections this role may see, with their template and context, in order."""
+def sections_for(
+    request: HttpRequest, patient: Patient, role: str, page: str = "detail"
+) -> list[dict[str, Any]]:
+    """The sections of ``page`` this role may see, with their template and context, in order."""
     shown = []
     for section in sorted(_SECTIONS.values(), key=lambda s: (s.order, s.key)):
-        if role not in section.roles:
+        if role not in section.roles or section.page != page:
             continue
         context = section.context(request, patient, role) if section.context else {}
         shown.append({"key": section.key, "template": section.template, **context})

@@ -1,0 +1,251 @@
+"""Forms for prescribing, co-medications, stopping a course and the patient's diary.
+
+The forms only read and type the values; every rule (dates, areas, the label check) is in
+:mod:`repigment.treatment.services`, so the API applies exactly the same ones.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from repigment.patients.models import Patient, Sex
+from repigment.treatment import services
+from repigment.treatment.models import (
+    BodyRegion,
+    CoMedication,
+    Frequency,
+    Jurisdiction,
+    Product,
+    SkipReason,
+    StopReason,
+    TubeSize,
+)
+
+YES_NO = [("no", _("No")), ("yes", _("Yes"))]
+REGION_HELP = _("% of body surface; one palm with fingers is about 1 %.")
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _yes_no(label: Any, help_text: Any = "") -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"required": _("Answer yes or no: the label check needs it.")},
+    )
+
+
+class ServiceErrors:
+    """Shows a service's ``Invalid.fields`` on the form; unknown keys go to ``extra``."""
+
+    extra: dict[str, list[str]]
+
+    def show(self, fields: dict[str, list[str]]) -> None:
+        form: forms.BaseForm = self  # type: ignore[assignment]
+        for name, messages in fields.items():
+            for message in messages:
+                if name == "__all__" or name in form.fields:
+                    form.add_error(None if name == "__all__" else name, message)
+                else:
+                    self.extra.setdefault(name, []).append(message)
+
+
+class PrescriptionForm(ServiceErrors, forms.Form):
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.filter(active=True), empty_label=None
+    )
+    frequency = forms.ChoiceField(
+        label=_("Frequency"), choices=Frequency.choices, initial=Frequency.TWICE_DAILY
+    )
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    planned_weeks = forms.IntegerField(
+        label=_("Planned duration (weeks)"),
+        min_value=1,
+        max_value=services.MAX_WEEKS,
+        initial=services.DEFAULT_WEEKS,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text=_("Reassessment is due at week 24."),
+    )
+    tube_grams = forms.TypedChoiceField(
+        label=_("Tube size"),
+        choices=TubeSize.choices,
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    jurisdiction = forms.ChoiceField(
+        label=_("Label applied"),
+        choices=Jurisdiction.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    pregnant = _yes_no(_("Pregnant?"))
+    breastfeeding = _yes_no(_("Breastfeeding?"))
+    active_serious_infection = _yes_no(
+        _("Active serious infection?"), _("Including a localised serious infection.")
+    )
+    justification = forms.CharField(
+        label=_("Justification for prescribing outside the label"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "no-recalc"}),
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, patient: Patient, **kwargs: Any) -> None:
+        male = patient.sex == Sex.MALE
+        initial = {
+            "start_date": services.today(),
+            "jurisdiction": patient.clinic.label_jurisdiction,
+            **({"pregnant": "no", "breastfeeding": "no"} if male else {}),
+        }
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        self.patient = patient
+        self.extra = {}
+        for region, label in BodyRegion.choices:
+            self.fields[f"area_{region}"] = forms.DecimalField(
+                label=label,
+                required=False,
+                min_value=Decimal("0.01"),
+                max_value=Decimal(100),
+                max_digits=5,
+                decimal_places=2,
+                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+            )
+        data = args[0] if args else kwargs.get("data")
+        self.acknowledged = frozenset(data.getlist("acknowledged")) if data else frozenset()
+
+    def area_fields(self) -> list[forms.BoundField]:
+        return [self[f"area_{region}"] for region in BodyRegion.values]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        hidden = {"justification", *(f"area_{r}" for r in BodyRegion.values)}
+        return [self[name] for name in self.fields if name not in hidden]
+
+    def to_input(self) -> services.PrescriptionInput:
+        data = self.cleaned_data
+        areas = [
+            services.AreaInput(region, data[f"area_{region}"])
+            for region in BodyRegion.values
+            if data.get(f"area_{region}") is not None
+        ]
+        return services.PrescriptionInput(
+            product=data["product"],
+            start_date=data["start_date"],
+            planned_weeks=data["planned_weeks"],
+            areas=areas,
+            frequency=data["frequency"],
+            tube_grams=data.get("tube_grams"),
+            jurisdiction=data.get("jurisdiction") or "",
+            pregnant=data["pregnant"],
+            breastfeeding=data["breastfeeding"],
+            active_serious_infection=data["active_serious_infection"],
+            acknowledged=self.acknowledged,
+            justification=data.get("justification", ""),
+            notes=data.get("notes", ""),
+        )
+
+
+class StopForm(ServiceErrors, forms.Form):
+    stop_date = forms.DateField(label=_("Stopped on"), widget=DateInput())
+    stop_reason = forms.ChoiceField(label=_("Why"), choices=StopReason.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"stop_date": services.today()})
+        super().__init__(*args, **kwargs)
+        self.extra = {}
+
+
+class CoMedicationForm(ServiceErrors, forms.Form):
+    name = forms.CharField(
+        label=_("Medicine"),
+        max_length=120,
+        help_text=_("Generic name, and the form when it matters: “tacrolimus (topical)”."),
+    )
+    start_date = forms.DateField(
+        label=_("Started on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty if not known."),
+    )
+    stop_date = forms.DateField(
+        label=_("Stopped on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty while the patient still takes it."),
+    )
+    notes = forms.CharField(label=_("Dose or notes"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, instance: CoMedication | None = None, **kwargs: Any) -> None:
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "name": instance.name,
+                    "start_date": instance.start_date,
+                    "stop_date": instance.stop_date,
+                    "notes": instance.notes,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.extra = {}
+
+    def to_input(self) -> services.CoMedicationInput:
+        data = self.cleaned_data
+        return services.CoMedicationInput(
+            data["name"], data.get("start_date"), data.get("stop_date"), data.get("notes", "")
+        )
+
+
+class DiaryForm(ServiceErrors, forms.Form):
+    day = forms.DateField(label=_("Day"), widget=DateInput())
+    morning = forms.BooleanField(label=_("Morning"), required=False)
+    evening = forms.BooleanField(label=_("Evening"), required=False)
+    tube_changed = forms.BooleanField(label=_("I started a new tube"), required=False)
+    skipped = forms.BooleanField(label=_("I skipped this day"), required=False)
+    skip_reason = forms.ChoiceField(
+        label=_("Why?"), choices=[("", "—"), *SkipReason.choices], required=False
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra = {}
+        self.fields["day"].widget.attrs["max"] = services.today().isoformat()
+
+    def to_input(self) -> services.DiaryInput:
+        data = self.cleaned_data
+        return services.DiaryInput(
+            day=data["day"],
+            morning=data["morning"],
+            evening=data["evening"],
+            tube_changed=data["tube_changed"],
+            skipped=data["skipped"],
+            skip_reason=data.get("skip_reason", ""),
+            note=data.get("note", ""),
+        )
+
+
+def quick_days() -> list[tuple[str, date]]:
+    """The two buttons above the diary form."""
+    now = services.today()
+    return [(str(_("Today")), now), (str(_("Yesterday")), now - timedelta(days=1))]
