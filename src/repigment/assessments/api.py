@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
-from pydantic import ConfigDict
 
 from repigment.accounts.models import Membership, Role, User
 from repigment.assessments import services
@@ -21,8 +20,8 @@ from repigment.assessments.course import build_course
 from repigment.assessments.history import history
 from repigment.assessments.models import BodySite, Lighting, Photo, Visit
 from repigment.interop.errors import ApiError
-from repigment.patients.access import CLINICAL_ROLES, patient_for, record_read
-from repigment.patients.api import consent_error
+from repigment.patients.access import CLINICAL_ROLES, acting_user, patient_for, record_read
+from repigment.patients.api import Strict, consent_error
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.services import ConsentRequired, has_consent
 from repigment.patients.uploads import (
@@ -34,10 +33,6 @@ from repigment.patients.uploads import (
 
 router = Router(tags=["assessments"])
 MAX_PHOTOS = 10
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class EntryIn(Strict):
@@ -161,11 +156,6 @@ class CourseOut(Schema):
     trial_figures: list[TrialFigureOut]
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _visit_out(visit: Visit) -> dict[str, Any]:
     course = build_course(visit.patient)
     point = next((p for p in course.points if p.visit.pk == visit.pk), None)
@@ -203,7 +193,7 @@ def _improvement(point: Any, instrument: str) -> Decimal | None:
 
 
 def _visit_input(patient: Patient, payload: VisitIn, request: HttpRequest) -> services.VisitInput:
-    assessor = _assessor(patient, payload.assessor_id, _actor(request))
+    assessor = _assessor(patient, payload.assessor_id, acting_user(request))
     entries = [
         services.EntryInput(e.instrument, e.region, e.hand_units, e.depigmentation)
         for e in payload.entries
@@ -246,7 +236,7 @@ def _save(
     data = _visit_input(patient, payload, request)
     try:
         return services.save_visit(
-            patient, data, visit=visit, request=request, actor=_actor(request), role=role
+            patient, data, visit=visit, request=request, actor=acting_user(request), role=role
         )
     except services.VisitInvalid as invalid:
         raise ApiError(422, "invalid", "Some fields are not valid.", invalid.fields) from None
@@ -334,7 +324,7 @@ def upload_photos(
     info = services.PhotoInput(tags.body_site, tags.lighting, tags.site_detail)
     try:
         stored = services.store_photos(
-            visit, info, cleaned, request=request, actor=_actor(request), role=role
+            visit, info, cleaned, request=request, actor=acting_user(request), role=role
         )
     except ConsentRequired as missing:
         raise consent_error(missing) from None

@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from repigment.assessments.course import Course
+from repigment.assessments.course import Course, CoursePoint
 from repigment.assessments.models import Instrument
 from repigment.assessments.services import plain
 
@@ -179,9 +179,9 @@ def _line(course: Course, instrument: str, scale: Scale) -> list[str]:
     return [line, *dots]
 
 
-def _point_title(point: object, instrument: str, score: Decimal) -> str:
-    week = getattr(point, "week", 0)
-    response = point.response(instrument)  # type: ignore[attr-defined]
+def _point_title(point: CoursePoint, instrument: str, score: Decimal) -> str:
+    week = point.week
+    response = point.response(instrument)
     text = _("Week %(week)s: %(instrument)s %(score)s") % {
         "week": week,
         "instrument": instrument,

@@ -21,6 +21,7 @@ from repigment.clinical.scoring import (
     FVASI_REGIONS,
     TVASI_REGIONS,
     VasiEntry,
+    VasiScore,
     score_fvasi,
     score_tvasi,
 )
@@ -125,12 +126,18 @@ class Visit(models.Model):
 
     def totals_from_entries(self) -> tuple[Decimal | None, Decimal | None]:
         """(F-VASI, T-VASI) from this visit's rows; None for an instrument not scored."""
+        face, body = self.vasi_scores()
+        return (face.score if face else None, body.score if body else None)
+
+    def vasi_scores(self) -> tuple[VasiScore | None, VasiScore | None]:
+        """Both scores with their region subtotals, computed from the stored rows."""
         rows = list(ScoreEntry.objects.filter(visit_id=self.pk))
         face = [row.as_vasi_entry() for row in rows if row.instrument == Instrument.FVASI]
         body = [row.as_vasi_entry() for row in rows if row.instrument == Instrument.TVASI]
-        fvasi = score_fvasi(face).score if self.fvasi_scored else None
-        tvasi = score_tvasi(body).score if self.tvasi_scored else None
-        return fvasi, tvasi
+        return (
+            score_fvasi(face) if self.fvasi_scored else None,
+            score_tvasi(body) if self.tvasi_scored else None,
+        )
 
     def score(self, instrument: str) -> Decimal | None:
         return self.fvasi_total if instrument == Instrument.FVASI else self.tvasi_total

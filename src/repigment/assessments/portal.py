@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from repigment.assessments.chart import course_svg
 from repigment.assessments.course import build_course
 from repigment.assessments.photos import comparisons, visible_photos
-from repigment.patients.access import PATIENT_ROLE, record_read
+from repigment.patients.access import PATIENT_ROLE, own_record, record_read
 from repigment.patients.models import Patient
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
@@ -30,7 +30,7 @@ def patient_only(view: View) -> View:
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        patient = Patient.objects.select_related("clinic").filter(user_id=request.user.pk).first()
+        patient = own_record(request.user)
         if patient is None:
             return redirect("accounts:dashboard")
         return view(request, *args, patient=patient, **kwargs)

@@ -17,7 +17,7 @@ from repigment.assessments.chart import course_svg
 from repigment.assessments.course import build_course
 from repigment.assessments.forms import PhotoUploadForm, VisitEditor
 from repigment.assessments.history import history
-from repigment.assessments.models import Photo, Visit
+from repigment.assessments.models import REGION_LABELS, REGIONS, Photo, Visit
 from repigment.assessments.photos import comparisons, visible_photos
 from repigment.patients.access import CLINICAL_ROLES, patient_view, record_read
 from repigment.patients.models import ConsentPurpose, Patient
@@ -115,17 +115,19 @@ def visit_detail(request: HttpRequest, visit: Visit, patient: Patient, role: str
 
 
 def _entries_by_region(visit: Visit) -> list[dict[str, Any]]:
-    editor = VisitEditor(visit.patient, visit=visit)
-    editor.calculate()
+    """Each scored region with its rows and its subtotal from the clinical core."""
+    scores = dict(zip(REGIONS, visit.vasi_scores(), strict=True))
+    rows = list(visit.entries.all())
     return [
         {
-            "instrument": rows.instrument,
-            "label": rows.label,
-            "subtotal": rows.subtotal,
-            "rows": visit.entries.filter(region=rows.region),
+            "instrument": instrument,
+            "label": REGION_LABELS[region],
+            "subtotal": score.region_subtotals[region],
+            "rows": [row for row in rows if row.region == region],
         }
-        for rows in editor.regions
-        if visit.score(rows.instrument) is not None
+        for instrument, score in scores.items()
+        if score is not None
+        for region in REGIONS[instrument]
     ]
 
 

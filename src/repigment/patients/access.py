@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 
 from repigment.accounts import audit
-from repigment.accounts.models import AuditAction, Role, User
+from repigment.accounts.models import AuditAction, Clinic, Role, User
 from repigment.accounts.permissions import deny, roles_in, user_clinics
 from repigment.patients.models import Patient
 
@@ -40,22 +40,17 @@ def visible_patients(user: User, roles: Iterable[str] = RECORD_ROLES) -> QuerySe
 
 def role_for(request: HttpRequest, patient: Patient, roles: Iterable[str]) -> str:
     """The role under which the user may open this patient, or an audited 404 / 403."""
-    user = request.user
-    held = roles_in(user, patient.clinic) if isinstance(user, User) else set()
+    held = _held(request.user, patient.clinic)
     if not held:
         audit.record(
-            request,
-            AuditAction.ACCESS_DENIED,
-            object_type="patient",
-            object_id=patient.pk,
-            patient_id=patient.pk,
-            clinic=patient.clinic,
-        )
+            request, AuditAction.ACCESS_DENIED, object_type="patient", object_id=patient.pk,
+            patient_id=patient.pk, clinic=patient.clinic,
+        )  # fmt: skip
         raise Http404("no such patient")
-    for role in roles:
-        if role in held:
-            return role
-    raise deny(request, f"patient:{patient.pk}")
+    role = next((role for role in roles if role in held), None)
+    if role is None:
+        raise deny(request, f"patient:{patient.pk}")
+    return role
 
 
 def patient_for(request: HttpRequest, patient_id: int, roles: Iterable[str]) -> tuple[Patient, str]:
@@ -65,12 +60,27 @@ def patient_for(request: HttpRequest, patient_id: int, roles: Iterable[str]) -> 
     return patient, role_for(request, patient, roles)
 
 
-def own_patient(request: HttpRequest) -> Patient:
-    """The patient record linked to the signed-in user (the portal's only record)."""
-    patient = Patient.objects.select_related("clinic").filter(user_id=request.user.pk).first()
-    if patient is None:
-        raise deny(request, "portal")
-    return patient
+def own_record(user: object) -> Patient | None:
+    """The patient record linked to a signed-in patient (their only record), else None."""
+    if not isinstance(user, User):
+        return None
+    return Patient.objects.select_related("clinic").filter(user=user).first()
+
+
+def clinic_role(user: object, clinic: Clinic, roles: Iterable[str]) -> str | None:
+    """The first of ``roles`` the user holds in ``clinic``, or None."""
+    held = _held(user, clinic)
+    return next((role for role in roles if role in held), None)
+
+
+def _held(user: object, clinic: Clinic) -> set[str]:
+    return roles_in(user, clinic) if isinstance(user, User) else set()
+
+
+def acting_user(request: HttpRequest) -> User:
+    """The signed-in user behind a request that already passed authentication."""
+    assert isinstance(request.user, User)
+    return request.user
 
 
 def record_read(

@@ -18,13 +18,15 @@ from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, Field
 
 from repigment.accounts import audit
-from repigment.accounts.models import AuditAction, Clinic, User
-from repigment.accounts.permissions import deny, roles_in, user_clinics
+from repigment.accounts.models import AuditAction, Clinic
+from repigment.accounts.permissions import deny, user_clinics
 from repigment.interop.errors import ApiError
 from repigment.patients import services
 from repigment.patients.access import (
     CLINICAL_ROLES,
     RECORD_ROLES,
+    acting_user,
+    clinic_role,
     patient_for,
     record_read,
     visible_patients,
@@ -55,6 +57,8 @@ def consent_error(error: services.ConsentRequired) -> ApiError:
 
 
 class Strict(Schema):
+    """An input schema that refuses unknown fields (a computed score sent by a client, say)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -196,16 +200,11 @@ def _out(patient: Patient) -> dict[str, Any]:
     return data
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 @router.get("/patients", response=list[PatientOut])
 def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> list[dict[str, Any]]:
-    if not user_clinics(_actor(request), RECORD_ROLES).exists():
+    if not user_clinics(acting_user(request), RECORD_ROLES).exists():
         raise deny(request, "patients-api")
-    patients = visible_patients(_actor(request))
+    patients = visible_patients(acting_user(request))
     if filters.clinic_id is not None:
         patients = patients.filter(clinic_id=filters.clinic_id)
     if filters.q:
@@ -217,8 +216,7 @@ def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> list[d
 @router.post("/patients", response={201: PatientOut})
 def create_patient(request: HttpRequest, payload: PatientIn) -> Status[dict[str, Any]]:
     clinic = get_object_or_404(Clinic, pk=payload.clinic_id)
-    held = roles_in(_actor(request), clinic)
-    role = next((r for r in RECORD_ROLES if r in held), None)
+    role = clinic_role(request.user, clinic, RECORD_ROLES)
     if role is None:
         raise deny(request, f"clinic:{clinic.pk}")
     data = payload.dict(exclude={"clinic_id", "allow_duplicate"})
@@ -242,7 +240,7 @@ def create_patient(request: HttpRequest, payload: PatientIn) -> Status[dict[str,
         )
     patient = form.save(commit=False)
     patient.clinic = clinic
-    services.register_patient(patient, None, request=request, actor=_actor(request), role=role)
+    services.register_patient(patient, None, request=request, actor=acting_user(request), role=role)
     return Status(201, _out(patient))
 
 
@@ -268,7 +266,7 @@ def update_patient(request: HttpRequest, patient_id: int, payload: PatientPatch)
     services.update_patient(
         form.save(commit=False),
         request=request,
-        actor=_actor(request),
+        actor=acting_user(request),
         role=role,
     )
     return _out(patient)
@@ -322,7 +320,7 @@ def add_consents(
         document=document,
     )
     rows = services.record_consents(
-        patient, consent, request=request, actor=_actor(request), role=role
+        patient, consent, request=request, actor=acting_user(request), role=role
     )
     return Status(201, rows)
 
@@ -343,7 +341,7 @@ def withdraw_consent(
         form.cleaned_data["withdrawn_on"],
         form.cleaned_data["note"],
         request=request,
-        actor=_actor(request),
+        actor=acting_user(request),
         role=role,
     )
 
@@ -362,7 +360,7 @@ def upload_consent_document(
         ) from None
     with delete_files_on_error() as written, transaction.atomic():
         document = services.store_consent_document(
-            patient, cleaned, written, request=request, actor=_actor(request), role=role
+            patient, cleaned, written, request=request, actor=acting_user(request), role=role
         )
     return Status(201, document)
 
@@ -393,7 +391,7 @@ def add_diagnosis(request: HttpRequest, patient_id: int, payload: DiagnosisIn) -
     diagnosis = form.save(commit=False)
     diagnosis.patient = patient
     try:
-        services.record_diagnosis(diagnosis, request=request, actor=_actor(request), role=role)
+        services.record_diagnosis(diagnosis, request=request, actor=acting_user(request), role=role)
     except services.ConsentRequired as error:
         raise consent_error(error) from None
     return Status(201, diagnosis)

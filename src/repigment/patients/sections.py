@@ -9,7 +9,7 @@ page of the assessments app, where the treatment app puts adherence beside the c
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
@@ -27,7 +27,6 @@ class Section:
     order: int = 100
     context: ContextBuilder | None = None
     page: str = "detail"  # "detail": the patient page; "course": the course page (assessments)
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 _SECTIONS: dict[str, Section] = {}

@@ -19,7 +19,6 @@ from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -364,7 +363,6 @@ def _send_invitation(request: HttpRequest, patient: Patient, user: User) -> None
         "link": link,
         "portal": request.build_absolute_uri(reverse("portal:home")),
         "clinic": patient.clinic,
-        "sent": timezone.now(),
     }
     subject = render_to_string("patients/email/portal_invite_subject.txt", context).strip()
     body = render_to_string("patients/email/portal_invite.txt", context)

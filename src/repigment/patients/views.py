@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -11,11 +13,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role
-from repigment.accounts.permissions import clinic_member_required, role_required, roles_in
+from repigment.accounts.permissions import clinic_member_required, role_required
 from repigment.patients import services
 from repigment.patients.access import (
     CLINICAL_ROLES,
     RECORD_ROLES,
+    clinic_role,
     patient_view,
     record_read,
     visible_patients,
@@ -57,7 +60,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 @clinic_member_required(*RECORD_ROLES)
 @require_http_methods(["GET", "POST"])
 def register(request: HttpRequest, clinic: Clinic) -> HttpResponse:
-    role = _role_in(request, clinic)
+    role = clinic_role(request.user, clinic, RECORD_ROLES) or Role.CLINIC_ADMIN
     form = PatientForm(request.POST or None, clinic=clinic)
     consent = ConsentForm(request.POST or None, request.FILES or None, prefix="consent")
     duplicates: list[Patient] = []
@@ -166,7 +169,7 @@ def consent_document(
 ) -> HttpResponse:
     document = get_object_or_404(patient.consent_documents, pk=document_id)
     record_read(request, patient, role, "consent_document", document.pk)
-    name = f"consent-{document.pk}.{_ext(document)}"
+    name = f"consent-{document.pk}.{document.file.name.rsplit('.', 1)[-1]}"
     return stored_file_response(document.file, document.content_type, name)
 
 
@@ -218,14 +221,9 @@ def portal_access(request: HttpRequest, patient: Patient, role: str) -> HttpResp
     return redirect("patients:detail", patient_id=patient.pk)
 
 
-def _role_in(request: HttpRequest, clinic: Clinic) -> str:
-    held = roles_in(request.user, clinic)  # type: ignore[arg-type]
-    return Role.PRESCRIBER if Role.PRESCRIBER in held else Role.CLINIC_ADMIN
-
-
-def _identity(data: dict[str, object]) -> dict[str, object]:
+def _identity(data: dict[str, Any]) -> dict[str, Any]:
     keys = ("given_names", "family_name", "date_of_birth", "za_id_number")
-    return {key: data.get(key) or ("" if key != "date_of_birth" else None) for key in keys}
+    return {key: data[key] for key in keys}
 
 
 def _consent_input(data: dict[str, object]) -> services.ConsentInput:
@@ -245,8 +243,3 @@ def _diagnosis_initial(current: object) -> dict[str, object]:
     fields = DiagnosisForm.Meta.fields
     initial = {name: getattr(current, name) for name in fields if name != "recorded_on"}
     return initial
-
-
-def _ext(document: object) -> str:
-    name = str(getattr(document, "file", "") or "")
-    return name.rsplit(".", 1)[-1] if "." in name else "bin"
