@@ -11,11 +11,12 @@ from datetime import timedelta
 from typing import Any
 
 from repigment.accounts.models import Clinic, Role
-from repigment.treatment.models import CoMedication, Prescription, Product
+from repigment.treatment.models import CoMedication, Prescription
 from tests.access import Row, everyone, only
 from tests.conftest import PATIENT, World
 from tests.patients.access_rows import CLINICAL, patient_kwargs
 from tests.patients.helpers import TODAY, consenting_patient_in, prescriber_of
+from tests.treatment.helpers import ruxolitinib
 
 PORTAL = {**everyone(302), PATIENT: 200}
 
@@ -24,7 +25,7 @@ def _prescription(world: World, clinic: Clinic) -> dict[str, Any]:
     patient = consenting_patient_in(world, clinic)
     found = patient.prescriptions.first() or Prescription.objects.create(
         patient=patient,
-        product=Product.objects.get(subject_to_ruxolitinib_label=True),
+        product=ruxolitinib(),
         treated_areas=[{"region": "face", "bsa_percent": "2"}],
         start_date=TODAY() - timedelta(days=30),
         planned_weeks=24,

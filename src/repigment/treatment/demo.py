@@ -40,9 +40,11 @@ from repigment.treatment.models import (
     Jurisdiction,
     Prescription,
     Product,
+    ProductFact,
     SkipReason,
     StopReason,
 )
+from repigment.treatment.products import ensure_starting_products
 
 SEED = 20261127
 FDA_CLINIC = "Cape Town Dermatology"
@@ -73,6 +75,7 @@ CO_MEDICATIONS = (
 
 def build(step: Callable[[str], None]) -> None:
     today = timezone.localdate()
+    ensure_starting_products(Product, ProductFact)
     product = Product.objects.get(subject_to_ruxolitinib_label=True, name__startswith="Ruxolitinib")
     fda = Clinic.objects.filter(name=FDA_CLINIC, patients__prescriptions__isnull=True).distinct()
     fda.update(label_jurisdiction=Jurisdiction.FDA)

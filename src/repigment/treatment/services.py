@@ -426,6 +426,7 @@ def _store(
         prescriber=actor,
     )
     prescription.save()
+    prescription.refresh_from_db()  # the stored decimals, as every later read gives them
     return prescription
 
 

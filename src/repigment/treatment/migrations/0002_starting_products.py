@@ -2,57 +2,13 @@
 
 from django.db import migrations
 
-RUXOLITINIB_FACTS = [
-    (
-        "EU indication: non-segmental vitiligo with facial involvement, in adults and "
-        "adolescents aged 12 or older.",
-        "rxreasoner-eu-smpc",
-    ),
-    ("US indication: non-segmental vitiligo, aged 12 or older.", "opzelurahcp-vitiligo-facts"),
-    (
-        "A thin layer twice daily to the depigmented skin, at least 8 hours apart, up to 10 % "
-        "of body surface area (about 10 palms with fingers).",
-        "rxreasoner-eu-smpc",
-    ),
-    ("EU: no more than two 100 g tubes per month.", "rxreasoner-eu-smpc"),
-    (
-        "US: no more than one 60 g tube per week or one 100 g tube per 2 weeks (label "
-        "wording retrieved from the atopic dermatitis dosing section).",
-        "prescriberpoint-us-label",
-    ),
-    ("Tubes of 60 g and 100 g.", "fda-ndc-50881-007"),
-    (
-        "US boxed warning: serious infections, mortality, malignancy, major adverse "
-        "cardiovascular events and thrombosis (mainly from oral JAK inhibitors).",
-        "prescriberpoint-us-label",
-    ),
-    (
-        "Wait at least 2 hours before putting other products, sunscreen or emollients on the "
-        "same skin; not on the lips, in the eyes, mouth or vagina.",
-        "emc-uk-pil",
-    ),
-]
-
-PRODUCTS = [
-    ("Ruxolitinib cream (Opzelura)", "cream", "1.5 %", True),
-    ("Tacrolimus ointment", "ointment", "", False),
-    ("NB-UVB phototherapy", "phototherapy", "", False),
-]
+from repigment.treatment.products import ensure_starting_products
 
 
 def add_products(apps, schema_editor):
-    Product = apps.get_model("treatment", "Product")
-    ProductFact = apps.get_model("treatment", "ProductFact")
-    for name, form, strength, labelled in PRODUCTS:
-        product, created = Product.objects.get_or_create(
-            name=name,
-            defaults={"form": form, "strength": strength, "subject_to_ruxolitinib_label": labelled},
-        )
-        if created and labelled:
-            for position, (text, reference) in enumerate(RUXOLITINIB_FACTS):
-                ProductFact.objects.create(
-                    product=product, text=text, reference_id=reference, position=position
-                )
+    ensure_starting_products(
+        apps.get_model("treatment", "Product"), apps.get_model("treatment", "ProductFact")
+    )
 
 
 class Migration(migrations.Migration):

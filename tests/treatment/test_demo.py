@@ -1,0 +1,44 @@
+"""The demo: most treated patients get a prescription through the real checks, a few outside
+the label with a justification, co-medications and diaries; running it again changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from repigment.accounts import demo as accounts_demo
+from repigment.patients import demo as patients_demo
+from repigment.patients.models import Patient
+from repigment.treatment import demo
+from repigment.treatment.adherence import overall_percent, weekly_adherence
+from repigment.treatment.models import CoMedication, DiaryEntry, Prescription
+
+pytestmark = pytest.mark.django_db
+
+
+def counts() -> tuple[int, int, int]:
+    return Prescription.objects.count(), CoMedication.objects.count(), DiaryEntry.objects.count()
+
+
+def test_the_demo_prescribes_and_keeps_diaries_and_is_idempotent() -> None:
+    for builder in (accounts_demo.build, patients_demo.build, demo.build):
+        builder(lambda _: None)
+    treated = Patient.objects.filter(treatment_start__isnull=False)
+    assert Prescription.objects.filter(patient__in=treated).values(
+        "patient"
+    ).distinct().count() >= (treated.count() - 2)
+    outside = Prescription.objects.filter(label_overall="outside_label")
+    assert 2 <= outside.count() <= 5
+    assert all(len(p.justification) > 20 for p in outside)
+    cautions = Prescription.objects.filter(label_overall="caution")
+    assert all(
+        set(p.acknowledged) == {f["key"] for f in p.label_findings if f["level"] == "caution"}
+        for p in cautions
+    )
+    assert Prescription.objects.exclude(product__subject_to_ruxolitinib_label=True).exists()
+    walkthrough = Patient.objects.get(record_number="JHB-0101")
+    assert walkthrough.age == 15 and not walkthrough.prescriptions.exists()
+    nomvula = Patient.objects.get(record_number="JHB-0001")
+    assert 50 <= overall_percent(weekly_adherence(nomvula)) <= 100  # type: ignore[operator]
+    before = counts()
+    demo.build(lambda _: None)
+    assert counts() == before
