@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from repigment.accounts.models import Clinic, Membership, Role, User
 from repigment.patients.models import Patient
@@ -16,6 +18,14 @@ REQUIRE_ALL = os.environ.get("REPIGMENT_REQUIRE_ALL") == "1"
 PASSWORD = "correct horse battery staple"
 #: The user kind of a patient signed in to the portal (not a clinic role).
 PATIENT = "patient"
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_english() -> Iterator[None]:
+    """A request leaves its page's language active in the test thread; do not let it leak."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.hookimpl(hookwrapper=True)

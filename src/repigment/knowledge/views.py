@@ -13,27 +13,7 @@ from repigment.knowledge import services
 from repigment.knowledge.content import Citations, render_fact, render_sections
 from repigment.knowledge.expectation import expectation_for
 from repigment.knowledge.forms import ExpectationForm
-from repigment.knowledge.pages import (
-    access as access_page,
-)
-from repigment.knowledge.pages import (
-    clinicians as clinicians_page,
-)
-from repigment.knowledge.pages import (
-    evidence as evidence_page,
-)
-from repigment.knowledge.pages import (
-    expect as expect_page,
-)
-from repigment.knowledge.pages import (
-    home as home_page,
-)
-from repigment.knowledge.pages import (
-    medicine as medicine_page,
-)
-from repigment.knowledge.pages import (
-    safety as safety_page,
-)
+from repigment.knowledge.pages import access, clinicians, evidence, expect, home, medicine, safety
 from repigment.knowledge.tables import result_table, tool_answer, weeks_asked
 
 
@@ -43,33 +23,33 @@ def _page(request: HttpRequest, name: str, citations: Citations, **context: Any)
 
 
 @require_safe
-def home(request: HttpRequest) -> HttpResponse:
+def home_page(request: HttpRequest) -> HttpResponse:
     citations = Citations()
-    sections = render_sections(home_page.SECTIONS, citations)
+    sections = render_sections(home.SECTIONS, citations)
     return _page(request, "home", citations, sections=sections)
 
 
 @require_safe
-def medicine(request: HttpRequest) -> HttpResponse:
+def medicine_page(request: HttpRequest) -> HttpResponse:
     citations = Citations()
     return _page(
-        request, "medicine", citations, sections=render_sections(medicine_page.SECTIONS, citations)
+        request, "medicine", citations, sections=render_sections(medicine.SECTIONS, citations)
     )
 
 
 @require_safe
-def evidence(request: HttpRequest) -> HttpResponse:
+def evidence_page(request: HttpRequest) -> HttpResponse:
     citations = Citations()
-    before = render_sections(evidence_page.SECTIONS_BEFORE_RESULTS, citations)
-    tables = [result_table(caption, rows, citations) for caption, rows in evidence_page.TABLES]
-    after = render_sections(evidence_page.SECTIONS_AFTER_RESULTS, citations)
+    before = render_sections(evidence.SECTIONS_BEFORE_RESULTS, citations)
+    tables = [result_table(caption, rows, citations) for caption, rows in evidence.TABLES]
+    after = render_sections(evidence.SECTIONS_AFTER_RESULTS, citations)
     return _page(request, "evidence", citations, before=before, tables=tables, after=after)
 
 
 @require_safe
-def expect(request: HttpRequest) -> HttpResponse:
+def expect_page(request: HttpRequest) -> HttpResponse:
     citations = Citations()
-    sections = render_sections(expect_page.SECTIONS, citations)
+    sections = render_sections(expect.SECTIONS, citations)
     form = ExpectationForm(request.GET if "weeks" in request.GET else None)
     answer = asked = None
     if form.is_bound and form.is_valid():
@@ -82,23 +62,21 @@ def expect(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def safety(request: HttpRequest) -> HttpResponse:
+def safety_page(request: HttpRequest) -> HttpResponse:
     citations = Citations()
-    return _page(
-        request, "safety", citations, sections=render_sections(safety_page.SECTIONS, citations)
-    )
+    return _page(request, "safety", citations, sections=render_sections(safety.SECTIONS, citations))
 
 
 @require_safe
-def access(request: HttpRequest) -> HttpResponse:
+def access_page(request: HttpRequest) -> HttpResponse:
     citations = Citations()
-    sections = render_sections(access_page.SECTIONS, citations)
-    countries = services.country_links(access_page.RESEARCHED_COUNTRIES)
+    sections = render_sections(access.SECTIONS, citations)
+    countries = services.country_links(access.RESEARCHED_COUNTRIES)
     return _page(request, "access", citations, sections=sections, countries=countries)
 
 
 @require_safe
-def clinicians(request: HttpRequest) -> HttpResponse:
+def clinicians_page(request: HttpRequest) -> HttpResponse:
     citations = Citations()
     label_rows = [
         (
@@ -106,14 +84,14 @@ def clinicians(request: HttpRequest) -> HttpResponse:
             render_fact(us, citations) if us else None,
             render_fact(eu, citations) if eu else None,
         )
-        for topic, us, eu in clinicians_page.LABEL_ROWS
+        for topic, us, eu in clinicians.LABEL_ROWS
     ]
-    sections = render_sections(clinicians_page.SECTIONS_AFTER_LABEL, citations)
+    sections = render_sections(clinicians.SECTIONS_AFTER_LABEL, citations)
     return _page(request, "clinicians", citations, label_rows=label_rows, sections=sections)
 
 
 @require_safe
-def references(request: HttpRequest) -> HttpResponse:
+def references_page(request: HttpRequest) -> HttpResponse:
     order = list(Quality)
     refs = sorted(REFERENCES.values(), key=lambda r: (order.index(r.quality), r.citation.lower()))
     groups = [(q, [r for r in refs if r.quality is q]) for q in order]
