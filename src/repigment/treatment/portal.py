@@ -65,8 +65,7 @@ def diary(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Saved for %(day)s. Thank you!") % {"day": entry.day})
             return redirect(reverse("diary:home") + f"?day={entry.day.isoformat()}")
-    else:
-        record_read(request, patient, PATIENT_ROLE, "portal_diary")
+    record_read(request, patient, PATIENT_ROLE, "portal_diary")
     weeks = weekly_adherence(patient)
     context = {
         "patient": patient,
