@@ -189,3 +189,14 @@ def test_the_prescriber_sees_adherence_beside_the_course_chart(
     assert "Week 1: 79 % (7 of 7 days recorded)" in html
     page = client.get(reverse("treatment:adherence", args=[patient.pk]))
     assert [w.percent for w in page.context["weeks"]][-1] == 79
+
+
+def test_the_diary_speaks_the_patients_language(patient_client: Client) -> None:
+    html = patient_client.get("/fr/my/diary/").content.decode()
+    assert "J'ai appliqué la crème" in html and "Hier" in html
+    html = patient_client.get("/ar/my/diary/").content.decode()
+    assert 'dir="rtl"' in html and "يومياتي" in html
+    page = patient_client.post(
+        "/pt/my/diary/", {"day": (TODAY() + timedelta(days=1)).isoformat(), "morning": "on"}
+    )
+    assert "Esse dia ainda não chegou" in page.content.decode()

@@ -301,7 +301,7 @@ class SkipReason(models.TextChoices):
     RAN_OUT = "ran_out", _("Ran out of cream")
     AWAY = "away", _("Away from home")
     UNWELL = "unwell", _("Felt unwell")
-    OTHER = "other", _("Other")
+    OTHER = "other", _("Another reason")
 
 
 class DiaryEntry(models.Model):
