@@ -188,6 +188,22 @@ def test_no_section_21_reports_outside_south_africa(world: World) -> None:
     assert not Reminder.objects.filter(kind__startswith="section21.").exists()
 
 
+def tracked_patients() -> set[int]:
+    return set(Patient.objects.filter(record_number="JHB-T-1").values_list("pk", flat=True))
+
+
+def test_section_21_reports_stand_aside_where_another_app_tracks_them(
+    world: World, settings
+) -> None:  # type: ignore[no-untyped-def]
+    prescription(world.patient, START)
+    remind(date(2026, 7, 1))
+    assert Reminder.objects.open().filter(kind=course.PROGRESS).count() == 1
+    settings.SECTION21_REPORTS_TRACKED_BY = "tests.reminders.test_remind.tracked_patients"
+    assert "1 resolved" in remind(date(2026, 7, 2))
+    remind(date(2027, 1, 1))
+    assert not Reminder.objects.open().filter(kind=course.PROGRESS).exists()
+
+
 def test_an_unreviewed_patient_report_is_reminded_until_reviewed(world: World) -> None:
     reported = event(world.patient, by_patient=True)
     remind(date.today())

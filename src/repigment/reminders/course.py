@@ -4,6 +4,8 @@ six months from the start of use and the final report within 30 days after stopp
 
 The course starts with the first ruxolitinib-label prescription (or, without one, the
 treatment start recorded on the patient) and has stopped when every such prescription has.
+Once a patient's authorisation is approved, the access app keeps the report tasks (counted
+from the approval), and the report reminders here stand aside for that patient.
 """
 
 from __future__ import annotations
@@ -13,8 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
@@ -177,13 +181,22 @@ def section21_reports(course: CourseOfCream, today: date) -> Iterator[Due]:
         yield _due(course, FINAL, f"{start}:{stopped}", day, stopped=stopped)
 
 
+def reports_tracked_elsewhere() -> set[int]:
+    """Patients whose Section 21 reports another app tracks (``SECTION21_REPORTS_TRACKED_BY``:
+    the access app, from their authorisations): this source stands aside for them."""
+    path = getattr(settings, "SECTION21_REPORTS_TRACKED_BY", "")
+    return set(import_string(path)()) if path else set()
+
+
 class CourseReminders:
     kinds = KINDS
 
     def due(self, today: date) -> Iterator[Due]:
+        tracked = reports_tracked_elsewhere()
         for course in courses():
             yield from reviews(course)
-            yield from section21_reports(course, today)
+            if course.patient.pk not in tracked:
+                yield from section21_reports(course, today)
 
 
 SOURCE = CourseReminders()

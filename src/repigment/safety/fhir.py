@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.html import escape
-from fhir.resources.R4B.adverseevent import AdverseEvent as FhirAdverseEvent
 
 from repigment.safety.case import Case, SuspectProduct
 from repigment.safety.models import Causality, Outcome, ReporterKind, Seriousness
@@ -172,5 +171,8 @@ def adverse_event_resource(case: Case) -> dict[str, Any]:
 
 def validated_resource(case: Case) -> dict[str, Any]:
     """The resource after fhir.resources has validated it (a ValidationError if it is not)."""
+    # Imported here: the FHIR models take a moment to load and only exports need them.
+    from fhir.resources.R4B.adverseevent import AdverseEvent as FhirAdverseEvent
+
     model = FhirAdverseEvent.model_validate(adverse_event_resource(case))
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[no-any-return]

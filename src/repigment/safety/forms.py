@@ -24,15 +24,11 @@ from repigment.safety.models import (
 )
 from repigment.safety.terms import PATIENT_TERM_CHOICES, TERM_CHOICES
 
-
-def _term_help() -> str:
-    return str(
-        _(
-            "The first seven are the common reactions of the US label (section 6); serious "
-            "infection, malignancy, major adverse cardiovascular event and thrombosis are the "
-            "categories of its boxed warning. Anything else: choose “Other” and describe it."
-        )
-    )
+TERM_HELP = _(
+    "The first seven are the common reactions of the US label (section 6); serious infection, "
+    "malignancy, major adverse cardiovascular event and thrombosis are the categories of its "
+    "boxed warning. Anything else: choose “Other” and describe it."
+)
 
 
 class _EventChecked(forms.Form):
@@ -76,7 +72,7 @@ class _EventChecked(forms.Form):
 class EventForm(_EventChecked):
     """The prescriber's form: every field of the event, their causality assessment included."""
 
-    term = forms.ChoiceField(label=_("Event"), choices=TERM_CHOICES, help_text=_term_help)
+    term = forms.ChoiceField(label=_("Event"), choices=TERM_CHOICES, help_text=TERM_HELP)
     term_other = forms.CharField(label=_("Event, in words"), max_length=200, required=False)
     description = forms.CharField(
         label=_("Description and course"), widget=forms.Textarea(attrs={"rows": 4}), required=False

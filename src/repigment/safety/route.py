@@ -51,12 +51,12 @@ SAHPRA = ReportingRoute(
         RouteLine(
             _(
                 "Report through SAHPRA's Med Safety app (Android and iOS; choose South Africa "
-                "as the country) or its website, %(url)s."
+                "as the country)."
             ),
             ("sahpra-medsafety",),
         ),
         RouteLine(
-            _("Help with reporting: %(email)s, telephone %(phone)s."),
+            _("Help with reporting: %(email)s, telephone %(phone)s, %(url)s."),
             ("sahpra-medsafety",),
         ),
     ),

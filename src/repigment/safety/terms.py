@@ -40,10 +40,6 @@ class Term:
     def references(self) -> list[Reference]:
         return [get_reference(ref_id) for ref_id in self.reference_ids]
 
-    @property
-    def application_site(self) -> bool:
-        return self.code.startswith("application_site_")
-
 
 def _labelled(code: str, label: Promise, plain: Promise) -> Term:
     return Term(code, label, plain, TermGroup.LABELLED, LABELLED_REFERENCES)
