@@ -229,6 +229,7 @@ DEMO_BUILDERS = [
     "repigment.safety.demo.build",
     "repigment.access.demo.build",
     "repigment.supply.demo.build",
+    "repigment.reminders.demo.build",  # last: reminders read every app's data
 ]
 
 # Reminder sources, like DEMO_BUILDERS: each app lists the objects that find what falls due

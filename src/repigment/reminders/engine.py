@@ -81,7 +81,8 @@ def _store(due: Due) -> bool:
     return created
 
 
-def _collect(today: date, result: RunResult) -> None:
+def collect(today: date, result: RunResult) -> None:
+    """Create what is due and close what is resolved, without messaging anyone."""
     horizon = today + timedelta(days=lead_days())
     for source in sources():
         found = list(source.due(today))
@@ -164,7 +165,7 @@ def _messages_due(today: date) -> QuerySet[Reminder]:
 def run(today: date | None = None) -> RunResult:
     today = today or timezone.localdate()
     result = RunResult()
-    _collect(today, result)
+    collect(today, result)
     for reminder in _messages_due(today):
         _notify(reminder, result)
     return result
