@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
+from repigment.accounts.models import AuditEntry
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.reminders import course
 from repigment.reminders.models import DoneReason, PatientMessage, Reminder
@@ -223,6 +224,9 @@ def test_reminders_show_on_the_prescribers_dashboard_and_can_be_marked_done(
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "Week-24 reassessment due" in page
     reminder = Reminder.objects.get(kind=course.REASSESSMENT)
+    assert AuditEntry.objects.filter(
+        object_type="dashboard_reminder", object_id=str(reminder.pk), patient_id=world.patient.pk
+    ).exists()
     client.post(reverse("reminders:done", args=[reminder.pk]))
     reminder.refresh_from_db()
     assert reminder.done_reason == DoneReason.MARKED and reminder.done_by == world.prescriber

@@ -182,6 +182,11 @@ def test_serious_events_stay_on_the_dashboard_until_a_report_is_sent(
     client.force_login(world.prescriber)
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "1 serious adverse event has no report sent" in page
+    assert AuditEntry.objects.filter(
+        object_type="dashboard_adverse_event",
+        object_id=str(serious.pk),
+        patient_id=world.patient.pk,
+    ).exists()
     assert reverse("safety:event_detail", args=[serious.pk]) in page
     response = client.post(
         reverse("safety:report_sent", args=[serious.pk]),

@@ -188,5 +188,5 @@ def open_for(user: User, clinics: list[Clinic], role: str, today: date) -> Query
         Reminder.objects.open()
         .filter(clinic__in=clinics, due_on__lte=today + timedelta(days=lead_days()))
         .filter(mine)
-        .select_related("patient", "clinic")
+        .select_related("patient__clinic", "clinic")
     )

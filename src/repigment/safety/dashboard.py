@@ -13,7 +13,9 @@ def safety_summary(clinics: Iterable[Clinic]) -> list[dict[str, Any]]:
     """Per clinic: serious events with no report sent (highlighted) and reports to review."""
     summary = []
     for clinic in clinics:
-        events = AdverseEvent.objects.filter(patient__clinic=clinic).select_related("patient")
+        events = AdverseEvent.objects.filter(patient__clinic=clinic).select_related(
+            "patient__clinic"
+        )
         to_report = list(events.needing_report())
         summary.append(
             {
