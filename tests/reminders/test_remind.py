@@ -239,3 +239,17 @@ def test_reminders_show_on_the_prescribers_dashboard_and_can_be_marked_done(
 def test_a_bad_date_is_refused_with_a_clear_message(db: None) -> None:
     with pytest.raises(CommandError, match="--today must be a date as YYYY-MM-DD"):
         call_command("remind", "--today", "2026-13-01")
+
+
+def test_repigment_remind_runs_on_a_given_day_and_refuses_a_bad_one(world: World) -> None:
+    from typer.testing import CliRunner
+
+    from repigment.cli import app
+
+    prescription(world.patient, START)
+    result = CliRunner().invoke(app, ["remind", "--today", WEEK_24.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "reminders: 2 new" in result.output  # the reassessment and the first progress report
+    result = CliRunner().invoke(app, ["remind", "--today", "24/06/2026"])
+    assert result.exit_code == 1
+    assert "--today must be a date as YYYY-MM-DD, not '24/06/2026'" in result.output
