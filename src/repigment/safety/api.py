@@ -184,34 +184,17 @@ def get_event(request: HttpRequest, event_id: int) -> dict[str, Any]:
     return _out(event, role)
 
 
-@router.put("/adverse-events/{event_id}", response=EventOut)
-def replace_event(request: HttpRequest, event_id: int, payload: ReviewIn) -> dict[str, Any]:
-    """The prescriber's correction; it does not confirm a patient's report (see /confirm)."""
+def _review(
+    request: HttpRequest, event_id: int, payload: ReviewIn, confirm: bool
+) -> dict[str, Any]:
     event, role = event_for(request, event_id)
-    try:
-        services.update_event(
-            event,
-            _input(payload),
-            review_note=payload.review_note,
-            request=request,
-            actor=_actor(request),
-            role=role,
-        )
-    except services.EventInvalid as invalid:
-        raise _invalid(invalid) from None
-    return _out(event, role)
-
-
-@router.post("/adverse-events/{event_id}/confirm", response=EventOut)
-def confirm_event(request: HttpRequest, event_id: int, payload: ReviewIn) -> dict[str, Any]:
-    event, role = event_for(request, event_id)
-    if event.status != EventStatus.UNCONFIRMED:
+    if confirm and event.status != EventStatus.UNCONFIRMED:
         raise ApiError(409, "conflict", "Only a patient's unconfirmed report can be confirmed.")
     try:
         services.update_event(
             event,
             _input(payload),
-            confirm=True,
+            confirm=confirm,
             review_note=payload.review_note,
             request=request,
             actor=_actor(request),
@@ -220,6 +203,17 @@ def confirm_event(request: HttpRequest, event_id: int, payload: ReviewIn) -> dic
     except services.EventInvalid as invalid:
         raise _invalid(invalid) from None
     return _out(event, role)
+
+
+@router.put("/adverse-events/{event_id}", response=EventOut)
+def replace_event(request: HttpRequest, event_id: int, payload: ReviewIn) -> dict[str, Any]:
+    """The prescriber's correction; it does not confirm a patient's report (see /confirm)."""
+    return _review(request, event_id, payload, confirm=False)
+
+
+@router.post("/adverse-events/{event_id}/confirm", response=EventOut)
+def confirm_event(request: HttpRequest, event_id: int, payload: ReviewIn) -> dict[str, Any]:
+    return _review(request, event_id, payload, confirm=True)
 
 
 @router.post("/adverse-events/{event_id}/dismiss", response=EventOut)
