@@ -181,6 +181,11 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = ENV == "test"
+# Source maps only serve browser developer tools; compressing them dominated start-up.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    "jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br",
+    "woff", "woff2", "mp4", "webm", "map",
+)  # fmt: skip
 
 EMAIL_BACKEND = env_str("REPIGMENT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("REPIGMENT_FROM_EMAIL", "Repigment <no-reply@localhost>")
@@ -245,7 +250,7 @@ REMINDER_SOURCES = [
 SECTION21_REPORTS_TRACKED_BY = "repigment.access.applications.reporting.patients_with_report_tasks"
 # Packs dispensed against an authorisation: each entry is a dotted path to f(application) ->
 # int; the supply app lists its own. None listed: nothing dispensed yet.
-AUTHORISATION_DISPENSED_PROVIDERS: list[str] = []
+AUTHORISATION_DISPENSED_PROVIDERS: list[str] = ["repigment.supply.dispensing.packs_dispensed"]
 # Reminders appear (and patients hear of them) this many days before they fall due.
 REMINDER_LEAD_DAYS = env_int("REPIGMENT_REMINDER_LEAD_DAYS", 14)
 # How patients are reached, in order of preference: "email", "sms".

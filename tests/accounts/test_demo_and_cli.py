@@ -86,7 +86,7 @@ def test_serve_answers_with_pages_and_compressed_static_files_and_stops_on_ctrl_
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180  # collectstatic compresses on a loaded machine
         while True:
             try:
                 page = urllib.request.urlopen(base + "/accounts/login/", timeout=5)
