@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.apps import apps
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -250,5 +251,8 @@ def suspect_lots(event: AdverseEvent) -> list[str]:
 
     The hook for the supply app: it returns [] until dispensing is recorded; then it should
     return the lots of the packs dispensed to ``event.patient`` on or before the onset date.
+    Read through the app registry, so safety does not import supply.
     """
-    return []
+    dispense = apps.get_model("supply", "Dispense")
+    lots = dispense.objects.filter(patient=event.patient, dispensed_on__lte=event.onset_date)
+    return sorted(set(lots.values_list("pack__lot__number", flat=True)))

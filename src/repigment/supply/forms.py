@@ -79,3 +79,59 @@ class RecallImportForm(forms.Form):
                 upload, recalls.MAX_BYTES, str(_("The file is larger than 1 MB."))
             )
         return data
+
+
+class OrderForm(forms.Form):
+    """An import order; the choices are the authorisations and packs this pharmacy may order."""
+
+    authorisation = forms.ModelChoiceField(queryset=None, label=_("Authorisation"))  # type: ignore[arg-type]
+    product_pack = forms.ModelChoiceField(queryset=None, label=_("Pack"))  # type: ignore[arg-type]
+    quantity = forms.IntegerField(label=_("Packs"), min_value=1, max_value=1000)
+    expected_lots = forms.CharField(
+        label=_("Lots declared by the supplier"),
+        max_length=300,
+        help_text=_("Lot numbers on the supplier's documents, separated by commas."),
+    )
+    supplier_reference = forms.CharField(
+        label=_("Supplier's reference"), max_length=80, required=False
+    )
+
+    def __init__(self, *args: Any, authorisations: Any, packs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["authorisation"].queryset = authorisations  # type: ignore[attr-defined]
+        self.fields["product_pack"].queryset = packs  # type: ignore[attr-defined]
+
+    def clean_expected_lots(self) -> list[str]:
+        lots = [lot.strip() for lot in self.cleaned_data["expected_lots"].split(",")]
+        return [lot for lot in lots if lot]
+
+
+class ReceiveScanForm(CheckCodeForm):
+    """The scanner's text or a photo, checked against the order in this receiving session."""
+
+    treatment_weeks = None  # type: ignore[assignment]
+
+
+class DispenseForm(forms.Form):
+    pack = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("Pack from available stock"),
+        required=False,
+    )
+    code = forms.CharField(
+        label=_("Or scan the pack"),
+        required=False,
+        strip=False,
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def __init__(self, *args: Any, packs: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["pack"].queryset = packs  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("pack") and not (data.get("code") or "").strip() and not self.errors:
+            raise forms.ValidationError(_("Choose a pack or scan one."))
+        return data

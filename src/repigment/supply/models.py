@@ -7,6 +7,7 @@ changed in place or deleted, like the audit trail.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -326,6 +327,9 @@ class Pack(AppendOnly):
         _("state"), max_length=20, choices=PackState.choices, default=PackState.RECEIVED
     )
     code = models.CharField(_("code as read"), max_length=120)
+    order = models.ForeignKey(
+        "ImportOrder", null=True, blank=True, on_delete=models.PROTECT, related_name="packs"
+    )
     received_at = models.DateTimeField(_("received"), default=timezone.now)
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -378,3 +382,226 @@ class PackMovement(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.from_state or '—'} → {self.to_state} ({self.at:%Y-%m-%d %H:%M})"
+
+
+# --- import orders, receiving, incidents and dispensing ---------------------------------------
+
+
+class ImportOrder(models.Model):
+    """Packs ordered from abroad against one approved authorisation, with the lots declared."""
+
+    pharmacy = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="import_orders",
+        limit_choices_to={"kind": Clinic.Kind.PHARMACY},
+    )  # fmt: skip
+    authorisation = models.ForeignKey(
+        "access.AuthorisationApplication", on_delete=models.PROTECT, related_name="import_orders"
+    )
+    product_pack = models.ForeignKey(ProductPack, on_delete=models.PROTECT, related_name="orders")
+    quantity = models.PositiveIntegerField(_("packs ordered"))
+    expected_lots = models.JSONField(_("lots declared"), default=list)
+    supplier_reference = models.CharField(_("supplier's reference"), max_length=80, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(_("receipt closed"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("import order")
+        verbose_name_plural = _("import orders")
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="order_at_least_one_pack")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.quantity} × {self.product_pack.gtin}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("an import order cannot be deleted")
+
+
+class ReceivingSession(models.Model):
+    """One sitting of scanning the packs that arrived for an order."""
+
+    order = models.ForeignKey(ImportOrder, on_delete=models.PROTECT, related_name="sessions")
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        verbose_name = _("receiving session")
+        verbose_name_plural = _("receiving sessions")
+
+    def __str__(self) -> str:
+        return f"{self.order} / {self.opened_at:%Y-%m-%d %H:%M}"
+
+
+class ScanOutcome(models.TextChoices):
+    STOCKED = "stocked", _("Accepted into available stock")
+    QUARANTINED = "quarantined", _("Received into quarantine")
+    HELD = "held", _("Held apart as a suspected clone (not stocked)")
+    NOT_STOCKED = "not_stocked", _("Not stocked")
+    DOUBLE_SCAN = "double_scan", _("Double scan (counted once)")
+    UNREADABLE = "unreadable", _("Code could not be read")
+
+
+class Scan(AppendOnly):
+    """One code scanned in a receiving session, with every verdict and what came of it."""
+
+    session = models.ForeignKey(ReceivingSession, on_delete=models.PROTECT, related_name="scans")
+    text = models.CharField(_("what arrived"), max_length=500, blank=True)
+    gtin = models.CharField(max_length=14, blank=True)
+    lot_number = models.CharField(max_length=20, blank=True)
+    serial = models.CharField(max_length=20, blank=True)
+    expiry = models.DateField(null=True, blank=True)
+    decision = models.CharField(_("decision"), max_length=20, blank=True)
+    checks = models.JSONField(_("checks"), default=list)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=ScanOutcome.choices)
+    pack = models.ForeignKey(
+        Pack, null=True, blank=True, on_delete=models.PROTECT, related_name="scans"
+    )
+    photo = models.FileField(upload_to="supply/scans/%Y/%m/", blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("scan")
+        verbose_name_plural = _("scans")
+
+    def __str__(self) -> str:
+        return f"{self.gtin}/{self.serial} → {self.outcome}"
+
+
+class Discrepancy(AppendOnly):
+    """What arrived differs from what was ordered: short, over, or the wrong product."""
+
+    class Kind(models.TextChoices):
+        SHORT = "short", _("Short: fewer packs than ordered")
+        OVER = "over", _("Over: more packs than ordered")
+        WRONG_PRODUCT = "wrong_product", _("Wrong product")
+
+    order = models.ForeignKey(ImportOrder, on_delete=models.PROTECT, related_name="discrepancies")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    packs = models.PositiveIntegerField(_("packs"), default=1)
+    scan = models.ForeignKey(Scan, null=True, blank=True, on_delete=models.PROTECT)
+    note = models.TextField(_("note"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("discrepancy")
+        verbose_name_plural = _("discrepancies")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.packs})"
+
+
+class Incident(AppendOnly):
+    """A supply incident for the regulator: a suspected falsified pack, a recalled or expired
+    pack at receipt. Holds what the WHO rapid alert and SAHPRA ask for."""
+
+    class Kind(models.TextChoices):
+        SUSPECTED_FALSIFIED = "suspected_falsified", _("Suspected falsified (cloned serial)")
+        RECALLED = "recalled", _("Recalled lot or serial at receipt")
+        EXPIRED_AT_RECEIPT = "expired_at_receipt", _("Expired at receipt")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, db_index=True)
+    pharmacy = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="incidents")
+    order = models.ForeignKey(
+        ImportOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )
+    scan = models.OneToOneField(
+        Scan, null=True, blank=True, on_delete=models.PROTECT, related_name="incident"
+    )
+    pack = models.ForeignKey(
+        Pack, null=True, blank=True, on_delete=models.PROTECT, related_name="incidents"
+    )  # the quarantined pack, when it could be stocked (not for a clone)
+    clone_of = models.ForeignKey(
+        Pack, null=True, blank=True, on_delete=models.PROTECT, related_name="clones"
+    )  # the pack first received with this serial
+    product = models.CharField(_("product"), max_length=200)
+    gtin = models.CharField(max_length=14)
+    lot_number = models.CharField(_("lot"), max_length=20)
+    serial = models.CharField(_("serial"), max_length=20)
+    expiry = models.DateField(_("expiry date"))
+    where_found = models.TextField(_("where found"))
+    details = models.TextField(_("details"))
+    found_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    found_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-found_at", "-id"]
+        verbose_name = _("supply incident")
+        verbose_name_plural = _("supply incidents")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.gtin}/{self.lot_number}/{self.serial}"
+
+
+#: Dispensing records are kept at least this many years after the authorisation (or the pack)
+#: expires, and never deleted (ACCESS.md §1.5 General Regulation 22(4)(a), 5 years from sale;
+#: §4 SAHPRA traceability roadmap, identifier records 5 years after expiry).
+RETENTION_YEARS = 5
+
+
+class Dispense(AppendOnly):
+    """One pack given to one patient against a prescription and an authorisation (append-only:
+    the Section 21 dispensing register)."""
+
+    pack = models.OneToOneField(Pack, on_delete=models.PROTECT, related_name="dispense")
+    patient = models.ForeignKey(
+        "patients.Patient", on_delete=models.PROTECT, related_name="dispenses"
+    )
+    prescription = models.ForeignKey(
+        "treatment.Prescription", on_delete=models.PROTECT, related_name="dispenses"
+    )
+    authorisation = models.ForeignKey(
+        "access.AuthorisationApplication", on_delete=models.PROTECT, related_name="dispenses"
+    )
+    pharmacy = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="dispenses")
+    pharmacist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    grams = models.PositiveSmallIntegerField(_("grams"))
+    dispensed_on = models.DateField(_("dispensed on"), db_index=True)
+    at = models.DateTimeField(default=timezone.now, editable=False)
+    label_override = models.TextField(
+        _("label limit passed on the prescriber's justification"), blank=True
+    )
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("dispense")
+        verbose_name_plural = _("dispenses")
+
+    def __str__(self) -> str:
+        return f"{self.pack} → patient {self.patient_id} ({self.dispensed_on})"
+
+    @property
+    def retain_until(self) -> date:
+        """The earliest day the record could lawfully go (it is never deleted here)."""
+        valid_until = getattr(self.authorisation, "valid_until", None) or self.dispensed_on
+        last = max(valid_until, self.pack.expiry, self.dispensed_on)
+        return _add_years(last, RETENTION_YEARS)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)

@@ -10,6 +10,7 @@ from repigment.supply.gs1 import PackCode
 from repigment.supply.models import (
     NEEDS_INVESTIGATION,
     TRANSITIONS,
+    ImportOrder,
     Lot,
     Pack,
     PackMovement,
@@ -22,7 +23,9 @@ class MoveRefused(Exception):
     """A receipt or move the rules do not allow; the message says why."""
 
 
-def receive(*, pharmacy: Clinic, code: PackCode, by: User, reason: str) -> Pack:
+def receive(
+    *, pharmacy: Clinic, code: PackCode, by: User, reason: str, order: ImportOrder | None = None
+) -> Pack:
     """Write one newly received pack (state "received") with its arrival movement.
 
     The lot is added to the catalogue when it is new. A serial already received under the same
@@ -41,7 +44,7 @@ def receive(*, pharmacy: Clinic, code: PackCode, by: User, reason: str) -> Pack:
             )
             pack = Pack.objects.create(
                 pharmacy=pharmacy, product_pack=product_pack, lot=lot, serial=code.serial,
-                expiry=code.expiry, code=code.hri, received_by=by,
+                expiry=code.expiry, code=code.hri, received_by=by, order=order,
             )  # fmt: skip
             PackMovement.objects.create(
                 pack=pack, from_state="", to_state=PackState.RECEIVED, by=by, reason=reason

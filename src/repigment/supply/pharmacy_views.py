@@ -1,0 +1,291 @@
+"""The import pharmacy's pages: orders, receiving, stock, dispensing, registers and incidents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from repigment.access.applications.models import AuthorisationApplication
+from repigment.access.applications.quantity import remaining
+from repigment.accounts import audit
+from repigment.accounts.models import AuditAction, Clinic, Role, User
+from repigment.accounts.permissions import role_required, user_clinics
+from repigment.supply import dispensing, orders, reports
+from repigment.supply.forms import DispenseForm, OrderForm, ReceiveScanForm
+from repigment.supply.gs1 import CodeError, parse_code
+from repigment.supply.models import (
+    ImportOrder,
+    Incident,
+    Pack,
+    PackState,
+    ProductPack,
+    ReceivingSession,
+)
+
+PHARMACIST = Role.PHARMACIST
+
+
+def _pharmacies(request: HttpRequest) -> QuerySet[Clinic]:
+    return user_clinics(request.user, [PHARMACIST]).filter(kind=Clinic.Kind.PHARMACY)  # type: ignore[arg-type]
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _order(request: HttpRequest, order_id: int) -> ImportOrder:
+    found = ImportOrder.objects.select_related("authorisation__patient", "product_pack__product")
+    return get_object_or_404(found, pk=order_id, pharmacy__in=_pharmacies(request))
+
+
+def _authorisation(request: HttpRequest, authorisation_id: int) -> AuthorisationApplication:
+    served = Clinic.objects.filter(pharmacies__in=_pharmacies(request))
+    found = AuthorisationApplication.objects.select_related("patient__clinic", "prescription")
+    return get_object_or_404(found, pk=authorisation_id, patient__clinic__in=served)
+
+
+@role_required(PHARMACIST)
+def order_list(request: HttpRequest) -> HttpResponse:
+    found = ImportOrder.objects.filter(pharmacy__in=_pharmacies(request)).select_related(
+        "authorisation", "product_pack__product"
+    )
+    return render(request, "supply/order_list.html", {"orders": found[:200]})
+
+
+@role_required(PHARMACIST)
+@require_http_methods(["GET", "POST"])
+def order_create(request: HttpRequest) -> HttpResponse:
+    pharmacy = _pharmacies(request).first()
+    if pharmacy is None:
+        raise Http404("no pharmacy")
+    usable = orders.orderable_authorisations(pharmacy, timezone.localdate())
+    choices = AuthorisationApplication.objects.filter(pk__in=[a.pk for a in usable])
+    form = OrderForm(request.POST or None, authorisations=choices,
+                     packs=ProductPack.objects.select_related("product"))  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = orders.create_order(pharmacy=pharmacy, by=_user(request), **form.cleaned_data)
+        except orders.OrderRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Order #%(id)s created.") % {"id": order.pk})
+            return redirect("supply:order_detail", order_id=order.pk)
+    left = [(a, orders.remaining_to_order(a)) for a in usable]
+    status = 422 if form.errors else 200
+    return render(request, "supply/order_form.html", {"form": form, "left": left}, status=status)
+
+
+@role_required(PHARMACIST)
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    context = {
+        "order": order,
+        "counted": orders.counted(order),
+        "sessions": order.sessions.all(),
+        "scans": [s for session in order.sessions.all() for s in session.scans.all()],
+        "discrepancies": order.discrepancies.all(),
+        "incidents": order.incidents.all(),
+    }
+    return render(request, "supply/order_detail.html", context)
+
+
+@role_required(PHARMACIST)
+@require_POST
+def session_open(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    try:
+        session = orders.open_session(order, _user(request))
+    except orders.OrderRefused as error:
+        messages.error(request, str(error))
+        return redirect("supply:order_detail", order_id=order.pk)
+    return redirect("supply:receive", session_id=session.pk)
+
+
+@role_required(PHARMACIST)
+@require_POST
+def order_close(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = _order(request, order_id)
+    try:
+        orders.close_order(order, _user(request))
+    except orders.OrderRefused as error:
+        messages.error(request, str(error))
+    return redirect("supply:order_detail", order_id=order.pk)
+
+
+@role_required(PHARMACIST)
+@require_http_methods(["GET", "POST"])
+def receive(request: HttpRequest, session_id: int) -> HttpResponse:
+    found = ReceivingSession.objects.select_related("order__product_pack", "order__authorisation")
+    session = get_object_or_404(found, pk=session_id, order__pharmacy__in=_pharmacies(request))
+    form = ReceiveScanForm(request.POST or None, request.FILES or None)
+    result, status = None, 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = orders.scan(session, by=_user(request), text=form.cleaned_data["code"] or "",
+                                 photo=form.cleaned_data["photo"])  # fmt: skip
+        except orders.OrderRefused as error:
+            form.add_error(None, str(error))
+            status = 409
+        else:
+            form = ReceiveScanForm()
+    context = {"session": session, "order": session.order, "form": form, "result": result,
+               "scans": session.scans.order_by("-at", "-id"),
+               "counted": orders.counted(session.order)}  # fmt: skip
+    return render(request, "supply/receive.html", context, status=status)
+
+
+@role_required(PHARMACIST)
+def stock_list(request: HttpRequest) -> HttpResponse:
+    pharmacies = _pharmacies(request)
+    packs = Pack.objects.filter(pharmacy__in=pharmacies).select_related(
+        "product_pack__product", "lot", "order"
+    )
+    state = request.GET.get("state")
+    if state in PackState.values:
+        packs = packs.filter(state=state)
+    context = {"packs": packs[:500], "counts": orders.stock_counts(pharmacies),
+               "states": PackState.choices, "state": state}  # fmt: skip
+    return render(request, "supply/stock.html", context)
+
+
+@role_required(PHARMACIST)
+def dispensing_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    served = Clinic.objects.filter(pharmacies__in=_pharmacies(request))
+    found = AuthorisationApplication.objects.filter(
+        patient__clinic__in=served, state="approved"
+    ).select_related("patient")
+    rows = [(a, remaining(a, today)) for a in found.order_by("valid_until")]
+    return render(request, "supply/dispensing_list.html", {"rows": rows})
+
+
+def _minimum_patient(authorisation: AuthorisationApplication) -> dict[str, Any]:
+    """What the pharmacist needs to hand over the right pack: no clinical notes."""
+    patient = authorisation.patient
+    return {"name": f"{patient.given_names} {patient.family_name}",
+            "record_number": patient.record_number, "date_of_birth": patient.date_of_birth,
+            "clinic": patient.clinic.name}  # fmt: skip
+
+
+def _audit_patient(
+    request: HttpRequest, authorisation: AuthorisationApplication, what: str
+) -> None:
+    patient = authorisation.patient
+    audit.record(request, AuditAction.VIEW, object_type=what, object_id=authorisation.pk,
+                 patient_id=patient.pk, clinic=patient.clinic, role=PHARMACIST)  # fmt: skip
+
+
+@role_required(PHARMACIST)
+@require_http_methods(["GET", "POST"])
+def dispense(request: HttpRequest, authorisation_id: int) -> HttpResponse:
+    authorisation = _authorisation(request, authorisation_id)
+    pharmacies = _pharmacies(request)
+    available = Pack.objects.filter(
+        pharmacy__in=pharmacies, state=PackState.AVAILABLE,
+        product_pack__size_grams=authorisation.pack_grams or 0,
+    ).select_related("lot", "product_pack").order_by("expiry", "serial")  # fmt: skip
+    form = DispenseForm(request.POST or None, packs=available)
+    status = 200
+    _audit_patient(request, authorisation, "dispensing")
+    if request.method == "POST" and form.is_valid():
+        pack = form.cleaned_data["pack"] or _scanned_pack(form, pharmacies)
+        if pack is not None:
+            try:
+                done = dispensing.dispense(
+                    pack=pack, authorisation=authorisation, pharmacist=_user(request),
+                    pharmacy=pack.pharmacy,
+                )  # fmt: skip
+            except dispensing.DispenseRefused as error:
+                form.add_error(None, error.message)
+            else:
+                audit.record(request, AuditAction.CREATE, object_type="dispense", object_id=done.pk,
+                             patient_id=done.patient_id, clinic=authorisation.patient.clinic,
+                             role=PHARMACIST)  # fmt: skip
+                messages.success(request, _("Pack %(serial)s dispensed.") % {"serial": pack.serial})
+                return redirect("supply:dispense", authorisation_id=authorisation.pk)
+        status = 422
+    context = {"authorisation": authorisation, "patient": _minimum_patient(authorisation),
+               "left": remaining(authorisation, timezone.localdate()), "form": form,
+               "dispenses": reports.register_rows(authorisation)}  # fmt: skip
+    return render(request, "supply/dispense.html", context, status=status)
+
+
+def _scanned_pack(form: DispenseForm, pharmacies: QuerySet[Clinic]) -> Pack | None:
+    try:
+        code = parse_code(form.cleaned_data["code"])
+    except CodeError as error:
+        form.add_error("code", str(error))
+        return None
+    pack = Pack.objects.filter(product_pack__gtin=code.gtin, serial=code.serial).first()
+    if pack is None:
+        form.add_error("code", _("No pack with serial %(serial)s of GTIN %(gtin)s was received.")
+                       % {"serial": code.serial, "gtin": code.gtin})  # fmt: skip
+    return pack
+
+
+@role_required(PHARMACIST)
+def register(request: HttpRequest, authorisation_id: int) -> HttpResponse:
+    authorisation = _authorisation(request, authorisation_id)
+    _audit_patient(request, authorisation, "dispensing_register")
+    return render(request, "supply/register.html", reports.register_context(authorisation))
+
+
+def _download(request: HttpRequest, authorisation: AuthorisationApplication, kind: str) -> None:
+    patient = authorisation.patient
+    audit.record(request, AuditAction.EXPORT, object_type=f"dispensing_register_{kind}",
+                 object_id=authorisation.pk, patient_id=patient.pk, clinic=patient.clinic,
+                 role=PHARMACIST)  # fmt: skip
+
+
+@role_required(PHARMACIST)
+def register_csv(request: HttpRequest, authorisation_id: int) -> HttpResponse:
+    authorisation = _authorisation(request, authorisation_id)
+    _download(request, authorisation, "csv")
+    response = HttpResponse(
+        reports.register_csv(authorisation), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="register-{authorisation.pk}.csv"'
+    return response
+
+
+@role_required(PHARMACIST)
+def register_pdf(request: HttpRequest, authorisation_id: int) -> HttpResponse:
+    authorisation = _authorisation(request, authorisation_id)
+    _download(request, authorisation, "pdf")
+    response = HttpResponse(reports.register_pdf(authorisation), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="register-{authorisation.pk}.pdf"'
+    return response
+
+
+def visible_incidents(user: User) -> QuerySet[Incident]:
+    """Incidents at the user's pharmacies, or at pharmacies supplying their clinics."""
+    pharmacies = user_clinics(user, [PHARMACIST])
+    clinics = user_clinics(user, [Role.PRESCRIBER])
+    supplying = Clinic.objects.filter(served_clinics__in=clinics)
+    mine = Incident.objects.filter(pharmacy__in=pharmacies)
+    return (mine | Incident.objects.filter(pharmacy__in=supplying)).distinct()
+
+
+@role_required(PHARMACIST)
+def incident_list(request: HttpRequest) -> HttpResponse:
+    found = Incident.objects.filter(pharmacy__in=_pharmacies(request))
+    context = {"incidents": found[:300], "months": reports.incidents_per_month(found),
+               "kinds": Incident.Kind.choices}  # fmt: skip
+    return render(request, "supply/incident_list.html", context)
+
+
+@role_required(PHARMACIST, Role.PRESCRIBER)
+def incident_report(request: HttpRequest, incident_id: int) -> HttpResponse:
+    incident = get_object_or_404(visible_incidents(_user(request)), pk=incident_id)
+    audit.record(request, AuditAction.EXPORT, object_type="supply_incident", object_id=incident.pk,
+                 clinic=incident.pharmacy)  # fmt: skip
+    response = HttpResponse(reports.incident_pdf(incident), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="incident-{incident.pk}.pdf"'
+    return response
