@@ -1,11 +1,49 @@
-"""Access rules for the supply pages: pharmacists only (DESIGN.md: supply data is theirs)."""
+"""Access rules for the supply pages: pharmacists only (DESIGN.md: supply data is theirs); the
+regulator's report on an incident also to prescribers of the clinics the pharmacy supplies."""
 
 from __future__ import annotations
 
-from repigment.accounts.models import Role
+from typing import Any
+
+from repigment.accounts.models import Clinic, Role
+from repigment.supply import orders
+from repigment.supply.models import ImportOrder
 from tests.access import Row, only
+from tests.conftest import World
 
 PHARMACIST_ONLY = only(Role.PHARMACIST)
+
+
+def _order(world: World) -> ImportOrder:
+    from tests.supply.conftest import build_catalogue
+    from tests.supply.orders_world import approved, order
+
+    found = ImportOrder.objects.filter(pharmacy=world.pharmacy).first()
+    if found is not None:
+        return found
+    return order(world, build_catalogue(world.pharmacist), approved(world), quantity=2)
+
+
+def order_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
+    return {"order_id": _order(world).pk}
+
+
+def session_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
+    return {"session_id": orders.open_session(_order(world), world.pharmacist).pk}
+
+
+def authorisation_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
+    return {"authorisation_id": _order(world).authorisation_id}
+
+
+def incident_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
+    from tests.supply.orders_world import code
+
+    session = orders.open_session(_order(world), world.pharmacist)
+    result = orders.scan(session, by=world.pharmacist, text=code("R1", "L23R", expiry="441231"))
+    assert result.incident is not None
+    return {"incident_id": result.incident.pk}
+
 
 ROWS = [
     Row("supply:catalogue", own=PHARMACIST_ONLY),
@@ -13,4 +51,30 @@ ROWS = [
     Row("supply:recall_list", own=PHARMACIST_ONLY),
     Row("supply:recall_import", own=PHARMACIST_ONLY),
     Row("supply:recall_template", own=PHARMACIST_ONLY),
+    Row("supply:order_list", own=PHARMACIST_ONLY),
+    Row("supply:order_create", own=PHARMACIST_ONLY),
+    Row("supply:order_detail", own=PHARMACIST_ONLY, kwargs=order_kwargs),
+    Row(
+        "supply:session_open",
+        own=only(Role.PHARMACIST, status=302),
+        method="POST",
+        kwargs=order_kwargs,
+    ),  # fmt: skip
+    Row(
+        "supply:order_close",
+        own=only(Role.PHARMACIST, status=302),
+        method="POST",
+        kwargs=order_kwargs,
+    ),  # fmt: skip
+    Row("supply:receive", own=PHARMACIST_ONLY, kwargs=session_kwargs),
+    Row("supply:stock", own=PHARMACIST_ONLY),
+    Row("supply:dispensing_list", own=PHARMACIST_ONLY),
+    Row("supply:dispense", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),
+    Row("supply:register", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),
+    Row("supply:register_csv", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),
+    Row("supply:register_pdf", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),
+    Row("supply:incident_list", own=PHARMACIST_ONLY),
+    Row(
+        "supply:incident_report", own=only(Role.PHARMACIST, Role.PRESCRIBER), kwargs=incident_kwargs
+    ),  # fmt: skip
 ]

@@ -30,7 +30,9 @@ def code(serial: str, lot: str = "L24A", gtin: str = GTIN_60, expiry: str = "450
     return f"(01){gtin}(17){expiry}(10){lot}(21){serial}"
 
 
-def approved(world: World, *, packs: int = 4, grams: int = 60, **fields: Any) -> AuthorisationApplication:
+def approved(
+    world: World, *, packs: int = 4, grams: int = 60, **fields: Any
+) -> AuthorisationApplication:
     load_countries()
     route = AccessRoute.objects.get(country__code="ZA", slug="section-21")
     prescription_fields = fields.pop("prescription", {})
@@ -60,7 +62,9 @@ def order(world: World, catalogue: Catalogue, auth: AuthorisationApplication, qu
     )  # fmt: skip
 
 
-def stocked(world: World, serial: str, order_: ImportOrder | None = None, lot: str = "L24A") -> Pack:
+def stocked(
+    world: World, serial: str, order_: ImportOrder | None = None, lot: str = "L24A"
+) -> Pack:
     pack = stock.receive(pharmacy=world.pharmacy, code=parse_code(code(serial, lot)),
                          by=world.pharmacist, reason="Test.", order=order_)  # fmt: skip
     return stock.move(pack, PackState.AVAILABLE, by=world.pharmacist, reason="Checked.")
