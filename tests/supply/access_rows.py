@@ -59,13 +59,13 @@ ROWS = [
         own=only(Role.PHARMACIST, status=302),
         method="POST",
         kwargs=order_kwargs,
-    ),  # fmt: skip
+    ),
     Row(
         "supply:order_close",
         own=only(Role.PHARMACIST, status=302),
         method="POST",
         kwargs=order_kwargs,
-    ),  # fmt: skip
+    ),
     Row("supply:receive", own=PHARMACIST_ONLY, kwargs=session_kwargs),
     Row("supply:stock", own=PHARMACIST_ONLY),
     Row("supply:dispensing_list", own=PHARMACIST_ONLY),
@@ -76,5 +76,5 @@ ROWS = [
     Row("supply:incident_list", own=PHARMACIST_ONLY),
     Row(
         "supply:incident_report", own=only(Role.PHARMACIST, Role.PRESCRIBER), kwargs=incident_kwargs
-    ),  # fmt: skip
+    ),
 ]

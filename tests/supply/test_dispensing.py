@@ -1,0 +1,320 @@
+"""Orders, receiving (clone, recall, double scan, discrepancies), dispensing refusals, the
+concurrency of two pharmacists, registers and incident reports."""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connections
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from repigment.access.applications.quantity import remaining
+from repigment.safety.services import suspect_lots
+from repigment.supply import dispensing, orders, reports
+from repigment.supply.models import Discrepancy, Dispense, Incident, PackState, ScanOutcome
+from tests.conftest import World
+from tests.supply.conftest import GTIN_100, Catalogue
+from tests.supply.orders_world import Setup, approved, code, order, setup, stocked, today
+
+__all__ = ["setup"]
+
+
+def _pdf_text(data: bytes) -> str:
+    pages = PdfReader(io.BytesIO(data)).pages
+    return " ".join(page.extract_text() for page in pages).replace("-\n", "-").replace("\n", " ")
+
+
+def _dispense(world: World, pack, auth, **kw):  # type: ignore[no-untyped-def]
+    return dispensing.dispense(
+        pack=pack, authorisation=auth, pharmacist=world.pharmacist, pharmacy=world.pharmacy, **kw
+    )
+
+
+# --- orders ---------------------------------------------------------------------------------
+
+
+def test_an_order_cannot_ask_for_more_than_remains_authorised(
+    world: World, catalogue: Catalogue
+) -> None:
+    auth = approved(world, packs=4)
+    order(world, catalogue, auth, quantity=3)
+    with pytest.raises(orders.OrderRefused, match="more than the 1 still authorised"):
+        order(world, catalogue, auth, quantity=2)
+    assert order(world, catalogue, auth, quantity=1).quantity == 1
+
+
+def test_an_order_needs_an_approved_authorisation_valid_today(
+    world: World, catalogue: Catalogue
+) -> None:
+    auth = approved(
+        world, valid_until=today() - timedelta(days=1), approved_on=today() - timedelta(days=90)
+    )
+    with pytest.raises(orders.OrderRefused, match="not approved and valid today"):
+        order(world, catalogue, auth)
+
+
+def test_an_order_is_for_the_authorised_pack_size(world: World, catalogue: Catalogue) -> None:
+    auth = approved(world, grams=100)
+    with pytest.raises(orders.OrderRefused, match="100 g packs"):
+        order(world, catalogue, auth)
+
+
+# --- receiving --------------------------------------------------------------------------------
+
+
+def test_a_good_pack_is_stocked_against_the_order(world: World, setup: Setup) -> None:
+    session = orders.open_session(setup.order, world.pharmacist)
+    result = orders.scan(session, by=world.pharmacist, text=code("G1"))
+    assert result.scan.outcome == ScanOutcome.STOCKED
+    assert result.scan.pack.state == PackState.AVAILABLE
+    assert result.scan.pack.order == setup.order
+
+
+def test_the_same_code_twice_in_a_session_is_a_double_scan(world: World, setup: Setup) -> None:
+    session = orders.open_session(setup.order, world.pharmacist)
+    orders.scan(session, by=world.pharmacist, text=code("G1"))
+    again = orders.scan(
+        session, by=world.pharmacist, text=code("G1").replace("(17)450331", "(17)450331")
+    )
+    assert again.scan.outcome == ScanOutcome.DOUBLE_SCAN
+    assert again.incident is None
+    assert orders.counted(setup.order) == 1
+    assert not Incident.objects.exists()
+
+
+def test_a_recalled_lot_is_quarantined_with_an_incident(world: World, setup: Setup) -> None:
+    session = orders.open_session(setup.order, world.pharmacist)
+    result = orders.scan(session, by=world.pharmacist, text=code("R1", "L23R", expiry="441231"))
+    assert result.scan.outcome == ScanOutcome.QUARANTINED
+    assert result.scan.pack.state == PackState.QUARANTINED
+    assert result.incident.kind == Incident.Kind.RECALLED
+
+
+def test_a_serial_already_dispensed_is_a_clone_held_reported_and_never_dispensable(
+    world: World, client: Client, setup: Setup
+) -> None:
+    first = orders.scan(
+        orders.open_session(setup.order, world.pharmacist), by=world.pharmacist, text=code("C1")
+    )
+    _dispense(world, first.scan.pack, setup.auth)
+    later = orders.open_session(setup.order, world.pharmacist)
+    clone = orders.scan(later, by=world.pharmacist, text=code("C1"))
+    assert clone.scan.outcome == ScanOutcome.HELD and clone.scan.pack is None
+    incident = clone.incident
+    assert incident.kind == Incident.Kind.SUSPECTED_FALSIFIED
+    assert incident.clone_of == first.scan.pack
+    text = _pdf_text(reports.incident_pdf(incident))
+    for needle in (
+        "Opzelura",
+        "L24A",
+        "C1",
+        "Test Import Pharmacy",
+        "rapidalert@who.int",
+        "SAHPRA",
+    ):
+        assert needle in text
+    client.force_login(world.pharmacist)
+    assert "Suspected falsified" in client.get(reverse("accounts:dashboard")).content.decode()
+    client.force_login(world.prescriber)
+    assert "Suspected falsified pack" in client.get(reverse("accounts:dashboard")).content.decode()
+
+
+def test_wrong_product_and_over_delivery_are_discrepancies_and_short_on_closing(
+    world: World, setup: Setup
+) -> None:
+    session = orders.open_session(setup.order, world.pharmacist)
+    wrong = orders.scan(session, by=world.pharmacist, text=code("W1", gtin=GTIN_100))
+    assert wrong.scan.outcome == ScanOutcome.NOT_STOCKED
+    for serial in ("A1", "A2", "A3"):
+        orders.scan(session, by=world.pharmacist, text=code(serial))
+    over = orders.scan(session, by=world.pharmacist, text=code("A4"))
+    assert over.scan.outcome == ScanOutcome.NOT_STOCKED
+    kinds = list(Discrepancy.objects.values_list("kind", flat=True))
+    assert kinds == [Discrepancy.Kind.WRONG_PRODUCT, Discrepancy.Kind.OVER]
+
+
+def test_closing_short_records_the_missing_packs(world: World, setup: Setup) -> None:
+    orders.scan(
+        orders.open_session(setup.order, world.pharmacist), by=world.pharmacist, text=code("A1")
+    )
+    found = orders.close_order(setup.order, world.pharmacist)
+    assert [(d.kind, d.packs) for d in found] == [(Discrepancy.Kind.SHORT, 2)]
+    with pytest.raises(orders.OrderRefused):
+        orders.open_session(setup.order, world.pharmacist)
+
+
+def test_the_receiving_page_shows_three_verdicts(
+    world: World, client: Client, setup: Setup
+) -> None:
+    good = orders.scan(
+        orders.open_session(setup.order, world.pharmacist), by=world.pharmacist, text=code("D1")
+    )
+    _dispense(world, good.scan.pack, setup.auth)
+    client.force_login(world.pharmacist)
+    response = client.post(reverse("supply:session_open", args=[setup.order.pk]))
+    url = response["Location"]
+    pages = [
+        client.post(url, {"code": text}).content.decode()
+        for text in (
+            "]d2010952000000060817450331" + "10L24A\x1d21D2",
+            code("R9", "L23R", expiry="441231"),
+            code("D1"),
+        )
+    ]
+    assert 'data-outcome="stocked"' in pages[0]
+    assert "Recalled: received into quarantine" in pages[1]
+    assert "Suspected falsified (cloned) pack" in pages[2]
+
+
+# --- dispensing -------------------------------------------------------------------------------
+
+
+def test_dispensing_updates_the_remaining_quantity_the_record_and_suspect_lots(
+    world: World, client: Client, setup: Setup
+) -> None:
+    pack = stocked(world, "P1")
+    _dispense(world, pack, setup.auth)
+    left = remaining(setup.auth, today())
+    assert (left.dispensed_packs, left.remaining_packs) == (1, 3)
+    client.force_login(world.prescriber)
+    page = client.get(reverse("patients:detail", args=[world.patient.pk])).content.decode()
+    assert "P1" in page and "L24A" in page
+
+    class Event:
+        patient = world.patient
+        onset_date = today()
+
+    assert suspect_lots(Event()) == ["L24A"]  # type: ignore[arg-type]
+
+
+def test_refused_when_the_authorisation_has_expired(world: World, catalogue: Catalogue) -> None:
+    auth = approved(
+        world, approved_on=today() - timedelta(days=200), valid_until=today() - timedelta(days=1)
+    )
+    with pytest.raises(dispensing.DispenseRefused, match="not valid on") as error:
+        _dispense(world, stocked(world, "E1"), auth)
+    assert error.value.code == "authorisation_not_valid"
+
+
+def test_refused_when_the_authorised_quantity_would_be_exceeded(
+    world: World, catalogue: Catalogue
+) -> None:
+    auth = approved(world, packs=1)
+    _dispense(world, stocked(world, "Q1"), auth, day=today() - timedelta(days=8))
+    with pytest.raises(dispensing.DispenseRefused, match="exceed the authorised quantity"):
+        _dispense(world, stocked(world, "Q2"), auth)
+
+
+def test_refused_when_the_pack_is_not_verified(world: World, setup: Setup) -> None:
+    result = orders.scan(orders.open_session(setup.order, world.pharmacist), by=world.pharmacist,
+                         text=code("R1", "L23R", expiry="441231"))  # fmt: skip
+    with pytest.raises(dispensing.DispenseRefused, match="not verified and available"):
+        _dispense(world, result.scan.pack, setup.auth)
+
+
+def test_refused_when_the_serial_was_dispensed_before(world: World, setup: Setup) -> None:
+    pack = stocked(world, "S1")
+    _dispense(world, pack, setup.auth)
+    with pytest.raises(dispensing.DispenseRefused, match="dispensed before") as error:
+        _dispense(world, pack, setup.auth)
+    assert error.value.code == "dispensed_before"
+
+
+def test_refused_above_the_label_weekly_limit_without_justification(
+    world: World, setup: Setup
+) -> None:
+    _dispense(world, stocked(world, "L1"), setup.auth)
+    with pytest.raises(dispensing.DispenseRefused, match="weekly limit"):
+        _dispense(world, stocked(world, "L2"), setup.auth)
+    assert remaining(setup.auth, today()).dispensed_packs == 1
+
+
+def test_the_prescribers_justification_passes_the_label_limit_but_never_the_authorisation(
+    world: World, catalogue: Catalogue
+) -> None:
+    auth = approved(world, packs=2, prescription={"justification": "Extensive facial disease."})
+    _dispense(world, stocked(world, "J1"), auth)
+    second = _dispense(world, stocked(world, "J2"), auth)
+    assert "Extensive facial disease." in second.label_override
+    with pytest.raises(dispensing.DispenseRefused, match="authorised quantity"):
+        _dispense(world, stocked(world, "J3"), auth)
+
+
+def test_the_dispense_page_refuses_with_the_reason(
+    world: World, client: Client, setup: Setup
+) -> None:
+    pack = stocked(world, "V1")
+    _dispense(world, pack, setup.auth)
+    client.force_login(world.pharmacist)
+    response = client.post(reverse("supply:dispense", args=[setup.auth.pk]), {"code": code("V1")})
+    assert response.status_code == 422
+    assert "dispensed before" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_pharmacists_dispensing_the_same_pack_make_one_dispense(
+    world: World, catalogue: Catalogue
+) -> None:
+    auth = approved(world)
+    pack = stocked(world, "T1")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        try:
+            barrier.wait()
+            _dispense(world, pack, auth)
+            outcomes.append("dispensed")
+        except dispensing.DispenseRefused as error:
+            outcomes.append(error.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes)[0] != "dispensed" or outcomes.count("dispensed") == 1
+    assert outcomes.count("dispensed") == 1, outcomes
+    assert Dispense.objects.filter(pack=pack).count() == 1
+
+
+# --- registers and incidents ------------------------------------------------------------------
+
+
+def test_the_register_as_csv_and_pdf(world: World, client: Client, setup: Setup) -> None:
+    _dispense(world, stocked(world, "X1"), setup.auth)
+    client.force_login(world.pharmacist)
+    csv_text = client.get(reverse("supply:register_csv", args=[setup.auth.pk])).content.decode()
+    header, row = csv_text.splitlines()[:2]
+    assert header.startswith("dispensed_on,time_utc,pharmacist")
+    assert "Pharmacist <pharmacist@pharm.test>" in row and "L24A" in row and ",X1," in row
+    pdf = client.get(reverse("supply:register_pdf", args=[setup.auth.pk])).content
+    text = _pdf_text(pdf)
+    assert "S21-TEST-1" in text and "X1" in text and "L24A" in text and "5 years" in text
+
+
+def test_dispenses_cannot_be_changed_or_deleted(world: World, setup: Setup) -> None:
+    from repigment.accounts.models import AppendOnlyError
+
+    done = _dispense(world, stocked(world, "N1"), setup.auth)
+    with pytest.raises(AppendOnlyError):
+        done.delete()
+    with pytest.raises(AppendOnlyError):
+        Dispense.objects.all().delete()
+    assert done.retain_until >= setup.auth.valid_until.replace(year=setup.auth.valid_until.year + 5)
+
+
+def test_incidents_are_counted_per_month(world: World, setup: Setup) -> None:
+    session = orders.open_session(setup.order, world.pharmacist)
+    orders.scan(session, by=world.pharmacist, text=code("R1", "L23R", expiry="441231"))
+    orders.scan(session, by=world.pharmacist, text=code("OLD", "L10", expiry="200131"))
+    months = reports.incidents_per_month(Incident.objects.all())
+    assert len(months) == 1
+    assert months[0].counts == {"suspected_falsified": 0, "recalled": 1, "expired_at_receipt": 1}
