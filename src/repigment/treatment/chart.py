@@ -68,7 +68,8 @@ def _axes(plot_w: float, plot_h: float) -> str:
         )
     axis = escape(_("week"))
     lines.append(
-        f'<text x="{LEFT + plot_w + 6}" y="{TOP + plot_h + 16}" fill="{MUTED}">{axis}</text>'
+        f'<text x="{WIDTH - 8}" y="{TOP + plot_h + 16}" text-anchor="end" '
+        f'fill="{MUTED}">{axis}</text>'
     )
     return "".join(lines)
 
