@@ -86,8 +86,10 @@ def build(step: Callable[[str], None]) -> None:
         },
     )
     step("recalls")
-    _stock(Clinic.objects.get(name=PHARMACY), pharmacist)
+    pharmacy = Clinic.objects.get(name=PHARMACY)
+    _stock(pharmacy, pharmacist)
     step("stock")
+    step(_order_and_dispense(pharmacy, pharmacist, packs))
 
 
 def _stock(pharmacy: Clinic, pharmacist: User) -> None:
@@ -97,3 +99,48 @@ def _stock(pharmacy: Clinic, pharmacist: User) -> None:
         code = parse_code(f"(01){GTINS[PackSize.TUBE_60]}(17)280331(10)DEMO24A(21){serial}")
         pack = stock.receive(pharmacy=pharmacy, code=code, by=pharmacist, reason="Demo stock.")
         stock.move(pack, PackState.AVAILABLE, by=pharmacist, reason="Every check passed (demo).")
+
+
+DEMO_ORDER = "DEMO-ORDER-1"
+
+
+def _order_and_dispense(pharmacy: Clinic, pharmacist: User, packs: dict[int, ProductPack]) -> str:
+    """An order against the first usable approved authorisation, received (one good pack, one
+    of the recalled lot, one cloned serial of stock) and the good pack dispensed."""
+    from django.utils import timezone
+
+    from repigment.supply import dispensing, orders
+    from repigment.supply.models import ImportOrder
+
+    if ImportOrder.objects.filter(supplier_reference=DEMO_ORDER).exists():
+        return "orders (already there)"
+    usable = [
+        a
+        for a in orders.orderable_authorisations(pharmacy, timezone.localdate())
+        if a.pack_grams == PackSize.TUBE_60 and orders.remaining_to_order(a) >= 3
+    ]
+    if not usable:
+        return "orders skipped: no approved 60 g authorisation with 3 packs left"
+    order = orders.create_order(
+        pharmacy=pharmacy,
+        authorisation=usable[0],
+        product_pack=packs[PackSize.TUBE_60],
+        quantity=3,
+        expected_lots=["DEMO24A"],
+        by=pharmacist,
+        supplier_reference=DEMO_ORDER,
+    )
+    session = orders.open_session(order, pharmacist)
+    gtin = GTINS[PackSize.TUBE_60]
+    good = orders.scan(session, by=pharmacist, text=f"(01){gtin}(17)280331(10)DEMO24A(21)DEMO0100")
+    orders.scan(session, by=pharmacist, text=f"(01){gtin}(17)271231(10)DEMO23R(21)DEMO0200")
+    orders.scan(session, by=pharmacist, text=f"(01){gtin}(17)280331(10)DEMO24A(21)DEMO0001")
+    if good.scan.pack is None:
+        return "order received"
+    try:
+        dispensing.dispense(
+            pack=good.scan.pack, authorisation=usable[0], pharmacist=pharmacist, pharmacy=pharmacy
+        )
+    except dispensing.DispenseRefused as error:
+        return f"order received; demo dispense refused: {error.message}"
+    return "order received, one pack dispensed"
