@@ -227,3 +227,170 @@ def recall_import(request: HttpRequest, file: File[UploadedFile]) -> Status:
     created = {"rows": report.rows, "created": len(report.created),
                "already_recorded_lines": report.already_recorded}  # fmt: skip
     return Status(201, created)
+
+
+# --- orders, receiving, stock and dispensing --------------------------------------------------
+
+
+def _own_pharmacy(user: User) -> object:
+    from repigment.accounts.models import Clinic
+
+    pharmacy = user_clinics(user, [Role.PHARMACIST]).filter(kind=Clinic.Kind.PHARMACY).first()
+    if pharmacy is None:
+        raise ApiError(403, "no_pharmacy", "You are not a pharmacist of an import pharmacy.")
+    return pharmacy
+
+
+class OrderIn(Schema):
+    authorisation_id: int
+    gtin: str = Field(..., min_length=14, max_length=14)
+    quantity: int = Field(..., ge=1, le=1000)
+    expected_lots: list[str] = Field(..., min_length=1)
+    supplier_reference: str = Field("", max_length=80)
+
+
+class OrderOut(Schema):
+    id: int
+    authorisation_id: int
+    gtin: str = Field(alias="product_pack.gtin")
+    quantity: int
+    expected_lots: list[str]
+    is_open: bool
+
+
+@router.get("/orders", response=list[OrderOut])
+def order_list(request: HttpRequest) -> list[object]:
+    from repigment.supply.models import ImportOrder
+
+    user = _pharmacist(request)
+    found = ImportOrder.objects.filter(pharmacy__in=user_clinics(user, [Role.PHARMACIST]))
+    return list(found.select_related("product_pack")[:500])
+
+
+@router.post("/orders", response={201: OrderOut})
+def order_create(request: HttpRequest, payload: OrderIn) -> Status:
+    from repigment.access.applications.models import AuthorisationApplication
+    from repigment.supply import orders
+    from repigment.supply.models import ProductPack
+
+    user = _pharmacist(request)
+    pharmacy = _own_pharmacy(user)
+    auth = AuthorisationApplication.objects.filter(
+        pk=payload.authorisation_id,
+        patient__clinic__in=pharmacy.served_clinics.all(),  # type: ignore[attr-defined]
+    ).first()
+    pack = ProductPack.objects.filter(gtin=payload.gtin).first()
+    if auth is None:
+        raise ApiError(404, "not_found", "No such authorisation for the clinics you supply.")
+    if pack is None:
+        raise ApiError(422, "unknown_gtin", f"GTIN {payload.gtin} is not in the catalogue.")
+    try:
+        order = orders.create_order(
+            pharmacy=pharmacy, authorisation=auth, product_pack=pack,  # type: ignore[arg-type]
+            quantity=payload.quantity, expected_lots=payload.expected_lots, by=user,
+            supplier_reference=payload.supplier_reference,
+        )  # fmt: skip
+    except orders.OrderRefused as error:
+        raise ApiError(409, "order_refused", str(error)) from None
+    return Status(201, order)
+
+
+class SessionOut(Schema):
+    id: int
+    order_id: int
+
+
+@router.post("/orders/{order_id}/sessions", response={201: SessionOut})
+def session_open(request: HttpRequest, order_id: int) -> Status:
+    from repigment.supply import orders
+    from repigment.supply.models import ImportOrder
+
+    user = _pharmacist(request)
+    order = ImportOrder.objects.filter(
+        pk=order_id, pharmacy__in=user_clinics(user, [Role.PHARMACIST])
+    ).first()
+    if order is None:
+        raise ApiError(404, "not_found", "No such order.")
+    try:
+        return Status(201, orders.open_session(order, user))
+    except orders.OrderRefused as error:
+        raise ApiError(409, "order_closed", str(error)) from None
+
+
+class ScanOut(Schema):
+    outcome: str
+    decision: str
+    checks: list[CheckOut]
+    problems: dict[str, list[str]]
+    pack_id: int | None
+    incident_id: int | None
+    incident_kind: str | None
+
+
+@router.post("/sessions/{session_id}/scans", response=ScanOut)
+def session_scan(request: HttpRequest, session_id: int, payload: ScanIn) -> dict[str, object]:
+    from repigment.supply import orders
+    from repigment.supply.models import ReceivingSession
+
+    user = _pharmacist(request)
+    session = ReceivingSession.objects.filter(
+        pk=session_id, order__pharmacy__in=user_clinics(user, [Role.PHARMACIST])
+    ).first()
+    if session is None:
+        raise ApiError(404, "not_found", "No such receiving session.")
+    try:
+        result = orders.scan(session, by=user, text=payload.text)
+    except orders.OrderRefused as error:
+        raise ApiError(409, "scan_refused", str(error)) from None
+    problems: dict[str, list[str]] = {}
+    for problem in result.problems:
+        problems.setdefault(problem.field, []).append(problem.message)
+    return {
+        "outcome": result.scan.outcome, "decision": result.scan.decision,
+        "checks": result.scan.checks, "problems": problems, "pack_id": result.scan.pack_id,
+        "incident_id": result.incident.pk if result.incident else None,
+        "incident_kind": result.incident.kind if result.incident else None,
+    }  # fmt: skip
+
+
+@router.get("/stock", response=dict[str, int])
+def stock_counts(request: HttpRequest) -> dict[str, int]:
+    from repigment.supply import orders
+
+    user = _pharmacist(request)
+    return orders.stock_counts(user_clinics(user, [Role.PHARMACIST]))
+
+
+class DispenseIn(Schema):
+    authorisation_id: int
+    pack_id: int
+
+
+class DispenseOut(Schema):
+    id: int
+    pack_id: int
+    authorisation_id: int
+    dispensed_on: date
+    lot: str = Field(alias="pack.lot.number")
+    serial: str = Field(alias="pack.serial")
+
+
+@router.post("/dispenses", response={201: DispenseOut})
+def dispense(request: HttpRequest, payload: DispenseIn) -> Status:
+    from repigment.access.applications.models import AuthorisationApplication
+    from repigment.supply import dispensing
+
+    user = _pharmacist(request)
+    pharmacies = user_clinics(user, [Role.PHARMACIST])
+    pack = Pack.objects.filter(pk=payload.pack_id, pharmacy__in=pharmacies).first()
+    auth = AuthorisationApplication.objects.filter(
+        pk=payload.authorisation_id, patient__clinic__pharmacies__in=pharmacies
+    ).first()
+    if pack is None or auth is None:
+        raise ApiError(404, "not_found", "No such pack in your stock or authorisation.")
+    try:
+        done = dispensing.dispense(pack=pack, authorisation=auth, pharmacist=user,
+                                   pharmacy=pack.pharmacy)  # fmt: skip
+    except dispensing.DispenseRefused as error:
+        raise ApiError(409, error.code, error.message) from None
+    return Status(201, done)
