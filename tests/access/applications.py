@@ -7,6 +7,7 @@ import io
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from repigment.access.applications import checklist, services, states
@@ -97,11 +98,10 @@ def cream_prescription(patient: Patient, start: date | None = None, **fields: An
         "prescriber": User.objects.get(
             memberships__clinic=patient.clinic, memberships__role=Role.PRESCRIBER
         ),
+        "product": cream(),
         **fields,
     }
-    return Prescription.objects.create(
-        patient=patient, product=cream(), start_date=start or TODAY(), **values
-    )
+    return Prescription.objects.create(patient=patient, start_date=start or TODAY(), **values)
 
 
 def actor(user: User, role: str = Role.PRESCRIBER) -> services.Actor:
@@ -188,3 +188,11 @@ def application_in(world: World, state: str, complete: bool = True) -> Authorisa
     if complete or state != State.DRAFT:
         complete_checklist(application, world.prescriber)
     return move(application, world.prescriber, *TO_STATE[state])
+
+
+@pytest.fixture
+def quick_pdfs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Generated documents as a tiny PDF (WeasyPrint is slow; the pack tests use the real one)."""
+    from repigment.access.applications import pack
+
+    monkeypatch.setattr(pack, "render_pdf", lambda html: PDF)

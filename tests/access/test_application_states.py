@@ -9,9 +9,12 @@ import pytest
 from repigment.access.applications import services, states
 from repigment.access.applications.models import ApplicationEvent, State
 from repigment.accounts.models import AuditEntry
-from tests.access.applications import TO_STATE, actor, application_in, step_for
+from tests.access.applications import TO_STATE, actor, application_in, quick_pdfs, step_for
 from tests.conftest import World
 from tests.patients.helpers import TODAY
+
+pytestmark = pytest.mark.usefixtures("quick_pdfs")
+assert quick_pdfs
 
 ALLOWED = {
     (State.DRAFT, State.READY),

@@ -15,6 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from repigment.access.api import router as access_router
+from repigment.access.applications.api import router as authorisations_router
 from repigment.accounts import audit
 from repigment.accounts.api import router as accounts_router
 from repigment.accounts.models import ApiToken, AuditAction
@@ -55,6 +56,7 @@ api.add_router("/", assessments_router)
 api.add_router("/", safety_router)
 api.add_router("/", treatment_router)
 api.add_router("/countries", access_router)
+api.add_router("/authorisations", authorisations_router)
 
 
 def _json(
