@@ -15,24 +15,18 @@ from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from repigment.accounts.models import Membership, Role, User
 from repigment.assessments import services
-from repigment.assessments.access import photo_for, visit_for
+from repigment.assessments.access import visit_for
 from repigment.assessments.course import build_course
 from repigment.assessments.history import history
 from repigment.assessments.models import BodySite, Lighting, Photo, Visit
+from repigment.assessments.photos import photo_response
 from repigment.interop.errors import ApiError
 from repigment.patients.access import CLINICAL_ROLES, acting_user, patient_for, record_read
 from repigment.patients.api import Strict, consent_error
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.services import ConsentRequired, has_consent
-from repigment.patients.uploads import (
-    UploadRejected,
-    clean_image,
-    read_upload,
-    stored_file_response,
-)
 
 router = Router(tags=["assessments"])
-MAX_PHOTOS = 10
 
 
 class EntryIn(Strict):
@@ -303,24 +297,11 @@ def upload_photos(
     files: File[list[UploadedFile]],
 ) -> Status[list[Photo]]:
     visit, role = visit_for(request, visit_id, CLINICAL_ROLES)
-    if len(files) > MAX_PHOTOS:
-        raise ApiError(
-            422,
-            "invalid",
-            "Too many files.",
-            {"files": [f"Upload at most {MAX_PHOTOS} photos at a time."]},
-        )
-    cleaned, problems = [], []
-    for upload in files:
-        name = upload.name or "photo"
-        try:
-            cleaned.append(clean_image(read_upload(upload, name, upload.size), name))
-        except UploadRejected as error:
-            problems.append(str(error))
-    if problems:
-        raise ApiError(
-            422, "invalid", "A file was not accepted; nothing was saved.", {"files": problems}
-        )
+    try:
+        cleaned = services.clean_photos(files)
+    except services.PhotosRejected as refused:
+        message = "A file was not accepted; nothing was saved."
+        raise ApiError(422, "invalid", message, {"files": refused.problems}) from None
     info = services.PhotoInput(tags.body_site, tags.lighting, tags.site_detail)
     try:
         stored = services.store_photos(
@@ -333,11 +314,7 @@ def upload_photos(
 
 @router.get("/photos/{photo_id}/file")
 def download_photo(request: HttpRequest, photo_id: int, query: Query[SizeQuery]) -> HttpResponse:
-    photo, role = photo_for(request, photo_id, CLINICAL_ROLES)
-    record_read(request, photo.visit.patient, role, "photo", photo.pk)
-    stored = photo.image if query.size == "full" else photo.thumbnail
-    content_type = photo.content_type if query.size == "full" else "image/jpeg"
-    return stored_file_response(stored, content_type)
+    return photo_response(request, photo_id, query.size)
 
 
 @router.get("/patients/{patient_id}/course", response=CourseOut)

@@ -33,20 +33,21 @@ from repigment.assessments.models import (
 from repigment.assessments.services import (
     LADDER_TEXT,
     EntryInput,
+    PhotosRejected,
     Scores,
     VisitInput,
     VisitInvalid,
+    clean_photos,
     score_entries,
 )
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.scoring import VasiEntry, score_fvasi, score_tvasi
 from repigment.patients.forms import DateInput
 from repigment.patients.models import Patient
-from repigment.patients.uploads import CleanFile, UploadRejected, clean_image, read_upload
+from repigment.patients.uploads import CleanFile
 
 MAX_ROWS_PER_REGION = 30
 BLANK_ROWS = 1
-MAX_PHOTOS_PER_UPLOAD = 10
 
 
 class VisitForm(forms.Form):
@@ -206,21 +207,10 @@ class PhotoUploadForm(forms.Form):
     )
 
     def clean_images(self) -> list[CleanFile]:
-        uploads = self.cleaned_data["images"]
-        if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
-            raise forms.ValidationError(
-                _("Upload at most %(n)s photos at a time.") % {"n": MAX_PHOTOS_PER_UPLOAD}
-            )
-        cleaned, problems = [], []
-        for upload in uploads:
-            name = upload.name or "photo"
-            try:
-                cleaned.append(clean_image(read_upload(upload, name, upload.size), name))
-            except UploadRejected as error:
-                problems.append(str(error))
-        if problems:
-            raise forms.ValidationError([*problems, _("Nothing was saved.")])
-        return cleaned
+        try:
+            return clean_photos(self.cleaned_data["images"])
+        except PhotosRejected as refused:
+            raise forms.ValidationError([*refused.problems, _("Nothing was saved.")]) from None
 
 
 class VisitEditor:

@@ -5,9 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 
+from repigment.assessments.access import photo_for
 from repigment.assessments.models import Photo
+from repigment.patients.access import CLINICAL_ROLES, record_read
 from repigment.patients.models import Patient
+from repigment.patients.uploads import stored_file_response
+
+PHOTO_SIZES = ("full", "thumb")
 
 
 @dataclass(frozen=True)
@@ -20,6 +26,17 @@ class Comparison:
     @property
     def label(self) -> str:
         return f"{self.baseline.get_body_site_display()} · {self.baseline.get_lighting_display()}"
+
+
+def photo_response(request: HttpRequest, photo_id: int, size: str) -> HttpResponse:
+    """The photo (``full``) or its thumbnail (``thumb``) after the access check, audited."""
+    if size not in PHOTO_SIZES:
+        raise Http404("no such size")
+    photo, role = photo_for(request, photo_id, CLINICAL_ROLES)
+    record_read(request, photo.visit.patient, role, "photo", photo.pk)
+    if size == "full":
+        return stored_file_response(photo.image, photo.content_type)
+    return stored_file_response(photo.thumbnail, "image/jpeg")
 
 
 def visible_photos(patient: Patient) -> QuerySet[Photo]:

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -42,7 +43,14 @@ from repigment.clinical.scoring import (
 )
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.services import require_consent
-from repigment.patients.uploads import CleanFile, delete_files_on_error, thumbnail
+from repigment.patients.uploads import (
+    CleanFile,
+    UploadRejected,
+    clean_image,
+    delete_files_on_error,
+    read_upload,
+    thumbnail,
+)
 
 LADDER_TEXT = ", ".join(str(grade) for grade in DEPIGMENTATION_LADDER)
 MAX_UNITS = {Instrument.FVASI: FVASI_MAX_HAND_UNITS, Instrument.TVASI: TVASI_MAX_HAND_UNITS}
@@ -346,6 +354,35 @@ def week_of(patient: Patient, day: date) -> int | None:
 
 
 # --- photos ----------------------------------------------------------------------------------
+
+
+MAX_PHOTOS_PER_UPLOAD = 10
+
+
+class PhotosRejected(Exception):
+    """One or more uploads were refused; ``problems`` says which and why. Nothing is kept."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def clean_photos(uploads: Sequence[UploadedFile]) -> list[CleanFile]:
+    """Every upload checked and cleaned, or PhotosRejected naming each file refused."""
+    if len(uploads) > MAX_PHOTOS_PER_UPLOAD:
+        raise PhotosRejected(
+            [_("Upload at most %(n)s photos at a time.") % {"n": MAX_PHOTOS_PER_UPLOAD}]
+        )
+    cleaned, problems = [], []
+    for upload in uploads:
+        name = upload.name or "photo"
+        try:
+            cleaned.append(clean_image(read_upload(upload, name, upload.size), name))
+        except UploadRejected as error:
+            problems.append(str(error))
+    if problems:
+        raise PhotosRejected(problems)
+    return cleaned
 
 
 @dataclass(frozen=True)

@@ -6,26 +6,23 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from repigment.assessments import services
-from repigment.assessments.access import photo_for, visit_view
+from repigment.assessments.access import visit_view
 from repigment.assessments.chart import course_svg
 from repigment.assessments.course import build_course
 from repigment.assessments.forms import PhotoUploadForm, VisitEditor
 from repigment.assessments.history import history
 from repigment.assessments.models import REGION_LABELS, REGIONS, Photo, Visit
-from repigment.assessments.photos import comparisons, visible_photos
-from repigment.patients.access import CLINICAL_ROLES, patient_view, record_read
+from repigment.assessments.photos import comparisons, photo_response, visible_photos
+from repigment.patients.access import CLINICAL_ROLES, patient_view
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.sections import sections_for
 from repigment.patients.services import ConsentRequired, current_consents, has_consent
-from repigment.patients.uploads import stored_file_response
-
-PHOTO_SIZES = ("full", "thumb")
 
 
 @patient_view(*CLINICAL_ROLES)
@@ -170,13 +167,7 @@ def photo_file(request: HttpRequest, photo_id: int, size: str) -> HttpResponse:
     """A stored photo or its thumbnail, after the access check, audited; never cached."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if size not in PHOTO_SIZES:
-        raise Http404("no such size")
-    photo, role = photo_for(request, photo_id, CLINICAL_ROLES)
-    record_read(request, photo.visit.patient, role, "photo", photo.pk)
-    stored = photo.image if size == "full" else photo.thumbnail
-    content_type = photo.content_type if size == "full" else "image/jpeg"
-    return stored_file_response(stored, content_type)
+    return photo_response(request, photo_id, size)
 
 
 @patient_view(*CLINICAL_ROLES)
