@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 from tests.conftest import World
@@ -14,9 +16,10 @@ def test_order_receive_and_dispense_through_the_api(
 ) -> None:
     auth = approved(world, packs=2)
     client.force_login(world.pharmacist)
-    post = lambda url, body: client.post(
-        f"/api/v1/supply{url}", body, content_type="application/json"
-    )  # noqa: E731
+
+    def post(url: str, body: dict[str, object]) -> Any:
+        return client.post(f"/api/v1/supply{url}", body, content_type="application/json")
+
     too_many = post("/orders", {"authorisation_id": auth.pk, "gtin": GTIN_60, "quantity": 3,
                                 "expected_lots": ["L24A"]})  # fmt: skip
     assert too_many.status_code == 409 and too_many.json()["error"]["code"] == "order_refused"
