@@ -184,5 +184,6 @@ def test_search_finds_by_name_record_or_id_number_in_the_users_clinics_only(
         page = client.get(reverse("patients:list"), {"q": query}).context["page"]
         assert [p.record_number for p in page] == ["JHB-100"], query
     listing = AuditEntry.objects.filter(object_type="patient_list", actor=world.prescriber)
-    assert listing.count() == 4
+    patient = Patient.objects.get(record_number="JHB-100")
+    assert listing.count() == 4 and {e.patient_id for e in listing} == {patient.pk}
     assert all(ZA_ID not in e.path for e in listing)  # search text never reaches the trail

@@ -101,6 +101,15 @@ def record_read(
     )
 
 
+def record_listed(request: HttpRequest, patients: Iterable[Patient]) -> None:
+    """One entry per patient a list or search showed, so each patient's trail is complete."""
+    roles: dict[int, str] = {}
+    for patient in patients:
+        if patient.clinic_id not in roles:
+            roles[patient.clinic_id] = clinic_role(request.user, patient.clinic, RECORD_ROLES) or ""
+        record_read(request, patient, roles[patient.clinic_id], "patient_list")
+
+
 def patient_view(*roles: str) -> Callable[[View], View]:
     """The view takes ``patient_id`` and receives ``patient`` and ``role``; a GET is audited."""
 

@@ -17,8 +17,7 @@ from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status, UploadedFile
 from pydantic import ConfigDict, Field
 
-from repigment.accounts import audit
-from repigment.accounts.models import AuditAction, Clinic
+from repigment.accounts.models import Clinic
 from repigment.accounts.permissions import deny, user_clinics
 from repigment.interop.errors import ApiError
 from repigment.patients import services
@@ -28,6 +27,7 @@ from repigment.patients.access import (
     acting_user,
     clinic_role,
     patient_for,
+    record_listed,
     record_read,
     visible_patients,
 )
@@ -209,8 +209,9 @@ def list_patients(request: HttpRequest, filters: Query[PatientFilter]) -> list[d
         patients = patients.filter(clinic_id=filters.clinic_id)
     if filters.q:
         patients = patients.search(filters.q)
-    audit.record(request, AuditAction.VIEW, object_type="patient_list")
-    return [_out(patient) for patient in patients[:500]]
+    shown = list(patients[:500])
+    record_listed(request, shown)
+    return [_out(patient) for patient in shown]
 
 
 @router.post("/patients", response={201: PatientOut})

@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from repigment.accounts import audit
-from repigment.accounts.models import AuditAction, Clinic, Role
+from repigment.accounts.models import Clinic, Role
 from repigment.accounts.permissions import clinic_member_required, role_required
 from repigment.patients import services
 from repigment.patients.access import (
@@ -20,6 +19,7 @@ from repigment.patients.access import (
     RECORD_ROLES,
     clinic_role,
     patient_view,
+    record_listed,
     record_read,
     visible_patients,
 )
@@ -47,7 +47,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["q"]:
         patients = patients.search(form.cleaned_data["q"])
     page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
-    audit.record(request, AuditAction.VIEW, object_type="patient_list", clinic=active)
+    record_listed(request, page)
     clinics = Clinic.objects.filter(
         memberships__user=request.user, memberships__role__in=RECORD_ROLES
     ).distinct()
