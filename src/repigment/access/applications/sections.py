@@ -22,7 +22,7 @@ def _applications(request: HttpRequest, patient: Patient, role: str) -> dict[str
         if (p.stop_date is None or p.stop_date >= today) and open_application(p) is None
     ]
     applications = patient.authorisation_applications.select_related("route", "product")
-    return {"authorisations": {"applications": list(applications), "startable": startable}}
+    return {"applications": list(applications), "startable": startable}
 
 
 def register_sections() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import IO, Any
 
 from django.core.files.base import ContentFile
@@ -130,6 +131,11 @@ def estimate(prescription: Prescription, weeks: int, tube: int) -> QuantityEstim
         raise Invalid({error.field: [str(error)]}) from None
 
 
+def _grams(quantity: QuantityEstimate) -> Decimal:
+    """Grams as stored (three decimals)."""
+    return quantity.grams_total.quantize(Decimal("0.001"))
+
+
 def _check_prescription(prescription: Prescription, today: date) -> None:
     if not prescription.product.subject_to_ruxolitinib_label:
         raise Refused(
@@ -186,7 +192,7 @@ def create_application(
         period_weeks=weeks,
         requested_pack_grams=tube,
         requested_packs=quantity.tubes,
-        requested_grams=quantity.grams_total,
+        requested_grams=_grams(quantity),
         motivation=record.draft_motivation(
             patient, prescription, route.country.name, weeks, quantity.tubes, tube
         ),
@@ -325,7 +331,7 @@ def _requote(application: AuthorisationApplication) -> None:
         application.prescription, application.period_weeks, application.requested_pack_grams
     )
     application.requested_packs = quantity.tubes
-    application.requested_grams = quantity.grams_total
+    application.requested_grams = _grams(quantity)
 
 
 def _require_editable(application: AuthorisationApplication) -> None:
