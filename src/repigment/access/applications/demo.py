@@ -113,7 +113,10 @@ def build(step: Callable[[str], None]) -> None:
     if route is None:
         return
     _records()
-    for plan, prescription in _matched(_candidates()):
+    # There are more patients with a prescription than plans: once the demo applications
+    # exist, a second run must not give the plans to the next nine patients.
+    done = AuthorisationApplication.objects.exists()
+    for plan, prescription in [] if done else _matched(_candidates()):
         application = _apply(plan, prescription, route)
         step(f"authorisation application ({plan.name}) for {prescription.patient.record_number}")
         if plan.renew_to is not None:
