@@ -56,6 +56,11 @@ def test_the_consent_form_is_in_the_patients_language(world: World) -> None:
     world.patient.save()
     text = text_of(pack.consent_pdf(application))
     assert "Consentement éclairé" in text and "Patient Jhb" in text
+    world.patient.preferred_language = "ar"
+    world.patient.save()
+    html = pack.consent_html(application)
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "ruxolitinib" in text_of(pack.consent_pdf(application))
     world.patient.preferred_language = "zu"
     world.patient.save()
     text = text_of(pack.consent_pdf(application))

@@ -90,6 +90,18 @@ class PrescriberRecord(models.Model):
     def __str__(self) -> str:
         return f"{self.user} ({self.hpcsa_number})"
 
+    @property
+    def name_without_title(self) -> str:
+        """The user's full name, without the title when it is typed there too ("Dr ...")."""
+        name = self.user.full_name.strip()
+        if self.title and name.lower().startswith(self.title.lower() + " "):
+            return name[len(self.title) + 1 :].strip()
+        return name
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.title} {self.name_without_title}".strip()
+
 
 class Importer(models.Model):
     """Section B: a licensed importer (usually an import pharmacy), reused across applications."""

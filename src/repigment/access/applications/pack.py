@@ -58,7 +58,7 @@ def surname_and_names(full_name: str) -> tuple[str, str]:
 
 def pack_context(application: AuthorisationApplication) -> dict[str, Any]:
     prescriber = application.prescriber
-    surname, names = surname_and_names(prescriber.user.full_name) if prescriber else ("", "")
+    surname, names = surname_and_names(prescriber.name_without_title) if prescriber else ("", "")
     return {
         "a": application,
         "patient": application.patient,
@@ -72,6 +72,7 @@ def pack_context(application: AuthorisationApplication) -> dict[str, Any]:
         "rows": checklist.rows(application),
         "fee": fee_text(application.route),
         "generated_on": timezone.localdate(),
+        "footer": f"{application.route.name}, Repigment application {application.pk}",
     }
 
 

@@ -131,7 +131,11 @@ def _detail_context(application: Any, role: str) -> dict[str, Any]:
         if role == Role.PRESCRIBER
         else [r for r in rows if r.item.code not in checklist.CLINICAL_ITEMS],
         "missing": checklist.missing(application),
-        "actions": states.actions_from(application.state),
+        "actions": [
+            action
+            for action in states.actions_from(application.state)
+            if action.code != states.EXPIRE or application.valid_until < today
+        ],
         "events": application.events.select_related("by"),
         "remaining": remaining(application, today),
         "runs_out": supply_runs_out_on(application),
