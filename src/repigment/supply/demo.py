@@ -9,18 +9,27 @@ Codes to try on the "check a code" page (Ctrl+] or <GS> stands for the group sep
 * accepted:     ``]d201095200000006081728033110DEMO24A<GS>21DEMO0100``
 * recalled lot: ``(01)09520000000608(17)271231(10)DEMO23R(21)DEMO0200``
 * clone:        ``(01)09520000000608(17)280331(10)DEMO24A(21)DEMO0001`` (already in stock)
+
+The demo import order takes its pack size (60 g or 100 g) from the authorisation it is placed
+against; the authorisation valid longest is left untouched for the walk-through, and the
+receiving page shows three codes to try there (``walkthrough_codes``; README "Supply
+walk-through").
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import date
 
+from django.utils import timezone
+
+from repigment.access.applications.models import AuthorisationApplication
 from repigment.accounts.models import Clinic, User
 from repigment.supply import stock
 from repigment.supply.gs1 import parse_code
 from repigment.supply.models import (
     PACK_SIZES_SOURCE,
+    ImportOrder,
     Lot,
     Pack,
     PackSize,
@@ -42,9 +51,13 @@ LOTS = (  # (pack size, lot, expiry)
     (PackSize.TUBE_60, "DEMO24A", date(2028, 3, 31)),
     (PackSize.TUBE_100, "DEMO24B", date(2028, 9, 30)),
     (PackSize.TUBE_60, "DEMO23R", date(2027, 12, 31)),
+    (PackSize.TUBE_100, "DEMO23S", date(2027, 11, 30)),
     (PackSize.TUBE_60, "DEMO22X", date(2025, 6, 30)),
 )
 RECALLED_LOT = "DEMO23R"
+#: Per pack size an authorisation may name: the good lot and the recalled lot.
+GOOD_LOTS = {PackSize.TUBE_60: "DEMO24A", PackSize.TUBE_100: "DEMO24B"}
+RECALLED_LOTS = {PackSize.TUBE_60: RECALLED_LOT, PackSize.TUBE_100: "DEMO23S"}
 IN_STOCK = ("DEMO0001", "DEMO0002")  # serials of lot DEMO24A, 60 g
 
 
@@ -74,17 +87,18 @@ def build(step: Callable[[str], None]) -> None:
             product_pack=packs[size], number=number, defaults={"expiry": expiry}
         )
     pharmacist = User.objects.get(email=PHARMACIST)
-    Recall.objects.get_or_create(
-        product_pack=packs[PackSize.TUBE_60],
-        scope=Recall.Scope.LOT,
-        lot_number=RECALLED_LOT,
-        defaults={
-            "reason": "Invented for the demo: not a real recall.",
-            "recalled_on": date(2026, 10, 1),
-            "source_document": "Demo data; there is no real recall notice.",
-            "entered_by": pharmacist,
-        },
-    )
+    for size, lot in RECALLED_LOTS.items():
+        Recall.objects.get_or_create(
+            product_pack=packs[size],
+            scope=Recall.Scope.LOT,
+            lot_number=lot,
+            defaults={
+                "reason": "Invented for the demo: not a real recall.",
+                "recalled_on": date(2026, 10, 1),
+                "source_document": "Demo data; there is no real recall notice.",
+                "entered_by": pharmacist,
+            },
+        )
     step("recalls")
     pharmacy = Clinic.objects.get(name=PHARMACY)
     _stock(pharmacy, pharmacist)
@@ -102,45 +116,93 @@ def _stock(pharmacy: Clinic, pharmacist: User) -> None:
 
 
 DEMO_ORDER = "DEMO-ORDER-1"
+ORDER_GOOD, ORDER_RECALLED = "DEMO0500", "DEMO0600"  # the demo order's packs
+WALK_FINE, WALK_RECALLED = "DEMO0700", "DEMO0800"  # first free serials for the walk-through
+
+
+def code_for(pack: ProductPack, lot_number: str, serial: str) -> str:
+    """The pack's code as printed under the DataMatrix, with the lot's recorded expiry."""
+    lot = Lot.objects.get(product_pack=pack, number=lot_number)
+    return f"(01){pack.gtin}(17){lot.expiry:%y%m%d}(10){lot_number}(21){serial}"
+
+
+def _orderable(pharmacy: Clinic, sizes: Collection[int]) -> list[AuthorisationApplication]:
+    """Approved, usable authorisations for a demo pack size with packs left to order, the one
+    valid longest last (it is left for the walk-through)."""
+    from repigment.supply import orders
+
+    found = orders.orderable_authorisations(pharmacy, timezone.localdate())
+    return [a for a in found if a.pack_grams in sizes and orders.remaining_to_order(a) >= 2]
 
 
 def _order_and_dispense(pharmacy: Clinic, pharmacist: User, packs: dict[int, ProductPack]) -> str:
-    """An order against the first usable approved authorisation, received (one good pack, one
-    of the recalled lot, one cloned serial of stock) and the good pack dispensed."""
-    from django.utils import timezone
+    """An order against a usable approved authorisation (its own pack size), received: one
+    good pack (dispensed to the patient), one of the recalled lot (quarantined), and in a later
+    delivery a pack with the dispensed pack's serial (a suspected clone, held, with its alert).
 
+    When there are several such authorisations the one valid longest is left untouched, so the
+    walk-through in the README has a fresh authorisation with every pack still to order.
+    """
     from repigment.supply import dispensing, orders
-    from repigment.supply.models import ImportOrder
 
     if ImportOrder.objects.filter(supplier_reference=DEMO_ORDER).exists():
         return "orders (already there)"
-    usable = [
-        a
-        for a in orders.orderable_authorisations(pharmacy, timezone.localdate())
-        if a.pack_grams == PackSize.TUBE_60 and orders.remaining_to_order(a) >= 3
-    ]
+    usable = _orderable(pharmacy, GOOD_LOTS)
     if not usable:
-        return "orders skipped: no approved 60 g authorisation with 3 packs left"
+        return "orders skipped: no approved authorisation with 2 packs left to order"
+    authorisation = usable[0]
+    pack = packs[authorisation.pack_grams]
+    good_lot, recalled_lot = GOOD_LOTS[pack.size_grams], RECALLED_LOTS[pack.size_grams]
     order = orders.create_order(
         pharmacy=pharmacy,
-        authorisation=usable[0],
-        product_pack=packs[PackSize.TUBE_60],
-        quantity=3,
-        expected_lots=["DEMO24A"],
+        authorisation=authorisation,
+        product_pack=pack,
+        quantity=min(3, orders.remaining_to_order(authorisation)),
+        expected_lots=[good_lot],
         by=pharmacist,
         supplier_reference=DEMO_ORDER,
     )
     session = orders.open_session(order, pharmacist)
-    gtin = GTINS[PackSize.TUBE_60]
-    good = orders.scan(session, by=pharmacist, text=f"(01){gtin}(17)280331(10)DEMO24A(21)DEMO0100")
-    orders.scan(session, by=pharmacist, text=f"(01){gtin}(17)271231(10)DEMO23R(21)DEMO0200")
-    orders.scan(session, by=pharmacist, text=f"(01){gtin}(17)280331(10)DEMO24A(21)DEMO0001")
+    good = orders.scan(session, by=pharmacist, text=code_for(pack, good_lot, ORDER_GOOD))
+    orders.scan(session, by=pharmacist, text=code_for(pack, recalled_lot, ORDER_RECALLED))
     if good.scan.pack is None:
-        return "order received"
+        return "order received (the good pack was not stocked)"
     try:
         dispensing.dispense(
-            pack=good.scan.pack, authorisation=usable[0], pharmacist=pharmacist, pharmacy=pharmacy
-        )
+            pack=good.scan.pack, authorisation=authorisation, pharmacist=pharmacist,
+            pharmacy=pharmacy,
+        )  # fmt: skip
     except dispensing.DispenseRefused as error:
         return f"order received; demo dispense refused: {error.message}"
-    return "order received, one pack dispensed"
+    later = orders.open_session(order, pharmacist)  # the rest of the order arrives
+    orders.scan(later, by=pharmacist, text=code_for(pack, good_lot, ORDER_GOOD))
+    return "order received, one pack dispensed, one cloned serial held"
+
+
+def walkthrough_codes(product_pack: ProductPack) -> list[tuple[str, str]]:
+    """Three demo codes for an order of this pack: one fine, one of the recalled lot and one
+    whose serial was already dispensed (or received). Empty for a pack that is not the demo's.
+
+    The fine and recalled serials are the first not yet received, so the walk-through can be
+    tried again on a new order.
+    """
+    size = product_pack.size_grams
+    if product_pack.gtin != GTINS.get(size) or size not in GOOD_LOTS:
+        return []
+    taken = set(Pack.objects.filter(product_pack=product_pack).values_list("serial", flat=True))
+    seen = Pack.objects.filter(product_pack=product_pack).order_by("-state", "received_at")
+    dispensed = seen.filter(state=PackState.DISPENSED).first() or seen.first()
+    rows = [
+        ("fine", code_for(product_pack, GOOD_LOTS[size], _free(WALK_FINE, taken))),
+        ("recalled", code_for(product_pack, RECALLED_LOTS[size], _free(WALK_RECALLED, taken))),
+    ]
+    if dispensed is not None:
+        rows.append(("seen", code_for(product_pack, dispensed.lot.number, dispensed.serial)))
+    return rows
+
+
+def _free(first: str, taken: Collection[str]) -> str:
+    number = int(first[4:])
+    while f"DEMO{number:04d}" in taken:
+        number += 1
+    return f"DEMO{number:04d}"
