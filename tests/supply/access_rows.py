@@ -32,6 +32,15 @@ def session_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
     return {"session_id": orders.open_session(_order(world), world.pharmacist).pk}
 
 
+def scan_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
+    """A scan refused for warnings only: the code's expiry differs from the lot's record."""
+    from tests.supply.orders_world import code
+
+    session = orders.open_session(_order(world), world.pharmacist)
+    result = orders.scan(session, by=world.pharmacist, text=code("W1", expiry="450330"))
+    return {"session_id": session.pk, "scan_id": result.scan.pk}
+
+
 def authorisation_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
     return {"authorisation_id": _order(world).authorisation_id}
 
@@ -67,6 +76,13 @@ ROWS = [
         kwargs=order_kwargs,
     ),
     Row("supply:receive", own=PHARMACIST_ONLY, kwargs=session_kwargs),
+    Row(
+        "supply:quarantine_scan",
+        own=only(Role.PHARMACIST, status=302),
+        method="POST",
+        kwargs=scan_kwargs,
+        data={"reason": "Kept for the investigation."},
+    ),
     Row("supply:stock", own=PHARMACIST_ONLY),
     Row("supply:dispensing_list", own=PHARMACIST_ONLY),
     Row("supply:dispense", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),

@@ -187,7 +187,9 @@ def walkthrough_codes(product_pack: ProductPack) -> list[tuple[str, str]]:
     tried again on a new order.
     """
     size = product_pack.size_grams
-    if product_pack.gtin != GTINS.get(size) or size not in GOOD_LOTS:
+    lots = {GOOD_LOTS.get(size), RECALLED_LOTS.get(size)}
+    known = Lot.objects.filter(product_pack=product_pack, number__in=lots).count()
+    if product_pack.gtin != GTINS.get(size) or known != 2:  # not the demo's catalogue
         return []
     taken = set(Pack.objects.filter(product_pack=product_pack).values_list("serial", flat=True))
     seen = Pack.objects.filter(product_pack=product_pack).order_by("-state", "received_at")
@@ -197,7 +199,8 @@ def walkthrough_codes(product_pack: ProductPack) -> list[tuple[str, str]]:
         ("recalled", code_for(product_pack, RECALLED_LOTS[size], _free(WALK_RECALLED, taken))),
     ]
     if dispensed is not None:
-        rows.append(("seen", code_for(product_pack, dispensed.lot.number, dispensed.serial)))
+        kind = "dispensed" if dispensed.state == PackState.DISPENSED else "received"
+        rows.append((kind, code_for(product_pack, dispensed.lot.number, dispensed.serial)))
     return rows
 
 

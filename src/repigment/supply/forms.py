@@ -112,6 +112,12 @@ class ReceiveScanForm(CheckCodeForm):
     treatment_weeks = None  # type: ignore[assignment]
 
 
+class QuarantineForm(forms.Form):
+    """Why a pack refused for warnings alone goes into quarantine on purpose."""
+
+    reason = forms.CharField(label=_("Reason for quarantining this pack"), max_length=500)
+
+
 class DispenseForm(forms.Form):
     pack = forms.ModelChoiceField(
         queryset=None,  # type: ignore[arg-type]

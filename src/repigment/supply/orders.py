@@ -350,6 +350,66 @@ def where_found(order: ImportOrder) -> str:
          "order": order.pk, "auth": order.authorisation.authorisation_number}  # fmt: skip
 
 
+# --- quarantine on purpose ---------------------------------------------------------------------
+
+
+def can_quarantine(row: Scan) -> bool:
+    """A scan the checks did not stock for warnings only (no check failed), whose pack is not
+    in stock since: the pharmacist may take it in on purpose, into quarantine."""
+    return (
+        row.outcome == ScanOutcome.NOT_STOCKED
+        and row.decision == Decision.REVIEW
+        and bool(row.gtin and row.serial and row.expiry)
+        and not Pack.objects.filter(product_pack__gtin=row.gtin, serial=row.serial).exists()
+    )
+
+
+def quarantine_on_purpose(row: Scan, *, by: User, reason: str) -> Scan:
+    """Take the pack of a warnings-only scan into quarantine, because the pharmacist says so.
+
+    The only other way a scan creates stock besides every check passing (or the checks calling
+    for quarantine themselves): explicit, with the reason recorded on the pack's movement and on
+    a new scan row of the same session that points at the pack. Never into available stock.
+    """
+    if not reason.strip():
+        raise OrderRefused(_("Give the reason for quarantining this pack."))
+    with transaction.atomic():
+        order = ImportOrder.objects.select_for_update().get(pk=row.session.order_id)
+        if not order.is_open:
+            raise OrderRefused(_("This order's receipt is closed."))
+        if not can_quarantine(row):
+            raise OrderRefused(_(
+                "Only a pack refused for warnings alone, and not taken in since, can be "
+                "quarantined on purpose."
+            ))  # fmt: skip
+        if counted(order) >= order.quantity:
+            raise OrderRefused(_(
+                "All %(quantity)s packs ordered have been received: this one is over the order."
+            ) % {"quantity": order.quantity})  # fmt: skip
+        code = _code_of(row)
+        why = _("Quarantined on purpose after warnings: %(reason)s") % {"reason": reason.strip()}
+        pack = _receive(order, code, by, why)
+        stock.move(pack, PackState.QUARANTINED, by=by, reason=why)
+        return Scan.objects.create(
+            session=row.session, text=row.text, by=by, outcome=ScanOutcome.QUARANTINED,
+            pack=pack, checks=row.checks, decision=row.decision, gtin=row.gtin,
+            lot_number=row.lot_number, serial=row.serial, expiry=row.expiry,
+        )  # fmt: skip
+
+
+def _code_of(row: Scan) -> PackCode:
+    """The code as scanned (keeping a day-00 expiry as written), or rebuilt from its parts."""
+    try:
+        code = parse_code(row.text)
+    except CodeError:
+        code = None
+    if code is not None and code.identity == (row.gtin, row.serial):
+        return code
+    assert row.expiry is not None
+    return PackCode(gtin=row.gtin, expiry=row.expiry, lot=row.lot_number, serial=row.serial,
+                    expiry_text=f"{row.expiry:%y%m%d}")  # fmt: skip
+
+
 # --- closing the receipt ----------------------------------------------------------------------
 
 

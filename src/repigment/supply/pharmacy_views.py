@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,8 +18,8 @@ from repigment.access.applications.quantity import remaining
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role, User
 from repigment.accounts.permissions import role_required, user_clinics
-from repigment.supply import dispensing, orders, reports
-from repigment.supply.forms import DispenseForm, OrderForm, ReceiveScanForm
+from repigment.supply import demo, dispensing, orders, reports
+from repigment.supply.forms import DispenseForm, OrderForm, QuarantineForm, ReceiveScanForm
 from repigment.supply.gs1 import CodeError, parse_code
 from repigment.supply.models import (
     ImportOrder,
@@ -27,6 +28,7 @@ from repigment.supply.models import (
     PackState,
     ProductPack,
     ReceivingSession,
+    Scan,
 )
 
 PHARMACIST = Role.PHARMACIST
@@ -135,10 +137,42 @@ def receive(request: HttpRequest, session_id: int) -> HttpResponse:
             status = 409
         else:
             form = ReceiveScanForm()
+    scans = list(session.scans.order_by("-at", "-id"))
     context = {"session": session, "order": session.order, "form": form, "result": result,
-               "scans": session.scans.order_by("-at", "-id"),
-               "counted": orders.counted(session.order)}  # fmt: skip
+               "scans": scans, "counted": orders.counted(session.order),
+               "quarantinable": {s.pk for s in scans if orders.can_quarantine(s)},
+               "demo_codes": [] if settings.PRODUCTION
+               else demo.walkthrough_codes(session.order.product_pack)}  # fmt: skip
     return render(request, "supply/receive.html", context, status=status)
+
+
+@role_required(PHARMACIST)
+@require_POST
+def quarantine_scan(request: HttpRequest, session_id: int, scan_id: int) -> HttpResponse:
+    """Take a pack refused for warnings alone into quarantine, on purpose, with a reason."""
+    found = Scan.objects.select_related("session__order__pharmacy")
+    row = get_object_or_404(
+        found, pk=scan_id, session_id=session_id, session__order__pharmacy__in=_pharmacies(request)
+    )
+    form = QuarantineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for quarantining this pack."))
+        return redirect("supply:receive", session_id=row.session_id)
+    try:
+        done = orders.quarantine_on_purpose(
+            row, by=_user(request), reason=form.cleaned_data["reason"]
+        )
+    except orders.OrderRefused as error:
+        messages.error(request, str(error))
+    else:
+        audit.record(request, AuditAction.CREATE, object_type="pack_quarantined_on_purpose",
+                     object_id=done.pack_id, clinic=row.session.order.pharmacy,
+                     role=PHARMACIST)  # fmt: skip
+        messages.success(request, _(
+            "Pack %(serial)s is in quarantine on purpose: never dispensed unless an investigation "
+            "releases it."
+        ) % {"serial": row.serial})  # fmt: skip
+    return redirect("supply:receive", session_id=row.session_id)
 
 
 @role_required(PHARMACIST)

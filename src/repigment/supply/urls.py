@@ -17,6 +17,11 @@ urlpatterns = [
     path("orders/<int:order_id>/receive/", pharmacy.session_open, name="session_open"),
     path("orders/<int:order_id>/close/", pharmacy.order_close, name="order_close"),
     path("receiving/<int:session_id>/", pharmacy.receive, name="receive"),
+    path(
+        "receiving/<int:session_id>/scans/<int:scan_id>/quarantine/",
+        pharmacy.quarantine_scan,
+        name="quarantine_scan",
+    ),
     path("stock/", pharmacy.stock_list, name="stock"),
     path("dispensing/", pharmacy.dispensing_list, name="dispensing_list"),
     path("dispensing/<int:authorisation_id>/", pharmacy.dispense, name="dispense"),
