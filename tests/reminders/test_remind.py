@@ -253,3 +253,18 @@ def test_repigment_remind_runs_on_a_given_day_and_refuses_a_bad_one(world: World
     result = CliRunner().invoke(app, ["remind", "--today", "24/06/2026"])
     assert result.exit_code == 1
     assert "--today must be a date as YYYY-MM-DD, not '24/06/2026'" in result.output
+
+
+def test_remind_catches_up_the_start_of_a_prescription_dated_ahead_once_it_has_come(
+    world: World,
+) -> None:
+    from repigment.treatment.services import today
+
+    started = today() - timedelta(days=3)
+    world.patient.treatment_start = None
+    world.patient.save()
+    prescription(world.patient, started)  # saved ahead of its day: nothing moved the start
+    prescription(world.patient, today() + timedelta(days=30))
+    call_command("remind", stdout=StringIO())
+    world.patient.refresh_from_db()
+    assert world.patient.treatment_start == started

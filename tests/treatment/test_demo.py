@@ -4,6 +4,7 @@ the label with a justification, co-medications and diaries; running it again cha
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from repigment.accounts import demo as accounts_demo
 from repigment.patients import demo as patients_demo
@@ -37,6 +38,9 @@ def test_the_demo_prescribes_and_keeps_diaries_and_is_idempotent() -> None:
     assert Prescription.objects.exclude(product__subject_to_ruxolitinib_label=True).exists()
     walkthrough = Patient.objects.get(record_number="JHB-0101")
     assert walkthrough.age == 15 and not walkthrough.prescriptions.exists()
+    due = Prescription.objects.ruxolitinib().get(patient__record_number=demo.REASSESSMENT_DUE[0])
+    assert (timezone.localdate() - due.start_date).days == 7 * demo.REASSESSMENT_DUE[1]
+    assert not due.patient.visits.exists()  # the week-24 reassessment is due on the dashboard
     nomvula = Patient.objects.get(record_number="JHB-0001")
     assert 50 <= overall_percent(weekly_adherence(nomvula)) <= 100  # type: ignore[operator]
     before = counts()
