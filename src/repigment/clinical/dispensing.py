@@ -29,7 +29,7 @@ from repigment.clinical.label import (
 def weekly_limit(jurisdiction: str, pack_grams: int) -> Decimal:
     """The label's largest weekly amount for packs of this size (grams a week)."""
     if jurisdiction not in JURISDICTIONS:
-        raise ClinicalInputError(f"jurisdiction must be one of {JURISDICTIONS}")
+        raise ClinicalInputError("jurisdiction", f"must be one of {', '.join(JURISDICTIONS)}")
     if jurisdiction == "FDA":
         if pack_grams >= 100:
             return FDA_MAX_GRAMS_PER_WEEK_100G_TUBES
