@@ -16,6 +16,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from repigment.accounts.demo import DEMO_PASSWORD
+from repigment.patients import demo as patients_demo
 from repigment.patients.demo import DEMO_PATIENT_EMAIL
 from repigment.patients.models import Patient
 from repigment.safety.models import AdverseEvent, Status
@@ -145,6 +146,9 @@ def test_the_treatment_walkthrough_in_the_demo_world(page: Any, demo_world: None
 
     # The dashboard shows the week-24 reassessment due.
     page.goto(page.base_url + "/dashboard/")
-    due = Patient.objects.get(record_number=treatment_demo.REASSESSMENT_DUE[0])
+    due = Patient.objects.get(record_number=patients_demo.REASSESSMENT_DUE[0])
+    assert due.visits.exists() and all(  # weeks 0 and 12, none near week 24
+        (visit.visit_date - due.treatment_start).days < 20 * 7 for visit in due.visits.all()
+    )
     reminder = page.locator("ul.reminders li").filter(has_text="Week-24 reassessment due")
     expect(reminder.filter(has_text=due.full_name)).to_be_visible()

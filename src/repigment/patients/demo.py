@@ -34,6 +34,8 @@ SEED = 20261126
 DEMO_PATIENT_EMAIL = "patient@example.org"
 CLINICS = (("Johannesburg Skin Clinic", "JHB", 22), ("Cape Town Dermatology", "CPT", 18))
 PHOTOTYPE_WEIGHTS = (1, 2, 4, 8, 13, 12)  # I..VI
+#: (record number, weeks on the cream when first built): the week-24 reassessment walk-through.
+REASSESSMENT_DUE = ("JHB-0102", 23)
 
 FEMALE_NAMES = (
     "Nomvula",
@@ -168,6 +170,7 @@ def build(step: Callable[[str], None]) -> None:
         ).first()
         patient = _create(planned, clinic, prescriber, today, rng)
         step(f"patient {patient.record_number}")
+    _reassessment_patient(today)
     _link_portal_user()
 
 
@@ -262,6 +265,52 @@ def _diagnosis(patient: Patient, recorder: User | None, day: date, rng: random.R
         recorded_on=day,
         recorded_by=recorder,
         notes="Invented demo patient.",
+    )
+
+
+def _reassessment_patient(today: date) -> None:
+    """An adult with facial non-segmental vitiligo, 23 weeks into the cream when first built:
+    visits at weeks 0 and 12 only, so the week-24 reassessment shows due on the Johannesburg
+    prescriber's dashboard (reminders appear 14 days ahead)."""
+    clinic = Clinic.objects.filter(name=CLINICS[0][0]).first()
+    number, weeks = REASSESSMENT_DUE
+    if clinic is None or Patient.objects.filter(clinic=clinic, record_number=number):
+        return
+    prescriber = User.objects.filter(
+        memberships__clinic=clinic, memberships__role=Role.PRESCRIBER
+    ).first()
+    start = today - timedelta(weeks=weeks)
+    patient = Patient.objects.create(
+        clinic=clinic,
+        record_number=number,
+        given_names="Bongani",
+        family_name="Zulu",
+        date_of_birth=today - timedelta(days=365 * 41 + 200),
+        sex=Sex.MALE,
+        phone="+27 82 555 0102",
+        email="bongani.zulu.jhb-0102@example.org",
+        phototype=6,
+        treatment_start=start,
+        created_by=prescriber,
+    )
+    for purpose in (ConsentPurpose.TREATMENT, ConsentPurpose.CONTACT, ConsentPurpose.REGISTRY):
+        Consent.objects.create(
+            patient=patient,
+            purpose=purpose,
+            given_on=start - timedelta(days=7),
+            method=ConsentMethod.IN_PERSON,
+            given_by=ConsentGiver.PATIENT,
+            recorded_by=prescriber,
+        )
+    Diagnosis.objects.create(
+        patient=patient,
+        vitiligo_type=VitiligoType.NON_SEGMENTAL,
+        onset_year=today.year - 6,
+        activity=Activity.STABLE,
+        facial_involvement=True,
+        recorded_on=start - timedelta(days=7),
+        recorded_by=prescriber,
+        notes="Invented demo patient whose week-24 reassessment is coming up.",
     )
 
 

@@ -5,10 +5,9 @@ through the same service as the page (the label check runs; cautions are acknowl
 the few prescriptions outside the label carry a justification). Diaries run from the start
 to yesterday, with each patient's own habits: some near-perfect, some forgetting evenings,
 weekends or whole weeks. One 15-year-old, registered and not yet treated, is there for the
-walk-through of prescribing under the EMA label; one adult of the same clinic started the cream
-23 weeks before the first run and has no visit since, so the prescriber's dashboard shows the
-week-24 reassessment due. Patients who already have a prescription are left alone, so the
-builder can run again.
+walk-through of prescribing under the EMA label (the patients builder adds JHB-0102, whose cream
+started 23 weeks before the first run, for the week-24 reassessment). Patients who already have
+a prescription are left alone, so the builder can run again.
 """
 
 from __future__ import annotations
@@ -51,8 +50,6 @@ from repigment.treatment.products import ensure_starting_products
 SEED = 20261127
 FDA_CLINIC = "Cape Town Dermatology"
 WALKTHROUGH = ("Johannesburg Skin Clinic", "JHB-0101")
-#: (record number, weeks on the cream): the reassessment reminder shows 14 days before week 24.
-REASSESSMENT_DUE = ("JHB-0102", 23)
 #: (record number, area per region): these few are prescribed above 10 % BSA, with reasons.
 OVER_THE_LIMIT = {"JHB-0004": {"face": 2, "hands": 4, "upper_limbs": 6}, "CPT-0003": {"trunk": 13}}
 JUSTIFICATIONS = {
@@ -84,7 +81,6 @@ def build(step: Callable[[str], None]) -> None:
     fda = Clinic.objects.filter(name=FDA_CLINIC, patients__prescriptions__isnull=True).distinct()
     fda.update(label_jurisdiction=Jurisdiction.FDA)
     _walkthrough_patient(today)
-    _reassessment_patient(today)
     treated = Patient.objects.filter(treatment_start__isnull=False, prescriptions__isnull=True)
     off_label = (
         MORE_OFF_LABEL
@@ -152,49 +148,6 @@ def _walkthrough_patient(today: date) -> None:
         recorded_on=today - timedelta(days=7),
         recorded_by=prescriber,
         notes="Invented demo patient for the prescribing walk-through.",
-    )
-
-
-def _reassessment_patient(today: date) -> None:
-    """An adult with facial non-segmental vitiligo, on the cream for 23 weeks, not seen since
-    the start (the assessments builder has run already): the week-24 reassessment is due."""
-    clinic = Clinic.objects.filter(name=WALKTHROUGH[0]).first()
-    number, weeks = REASSESSMENT_DUE
-    if clinic is None or Patient.objects.filter(clinic=clinic, record_number=number):
-        return
-    prescriber = _prescriber(clinic)
-    start = today - timedelta(weeks=weeks)
-    patient = Patient.objects.create(
-        clinic=clinic,
-        record_number=number,
-        given_names="Bongani",
-        family_name="Zulu",
-        date_of_birth=today - timedelta(days=365 * 41 + 200),
-        sex=Sex.MALE,
-        phone="+27 82 555 0102",
-        email="bongani.zulu.jhb-0102@example.org",
-        phototype=6,
-        treatment_start=start,
-        created_by=prescriber,
-    )
-    for purpose in (ConsentPurpose.TREATMENT, ConsentPurpose.CONTACT, ConsentPurpose.REGISTRY):
-        Consent.objects.create(
-            patient=patient,
-            purpose=purpose,
-            given_on=start - timedelta(days=7),
-            method=ConsentMethod.IN_PERSON,
-            given_by=ConsentGiver.PATIENT,
-            recorded_by=prescriber,
-        )
-    Diagnosis.objects.create(
-        patient=patient,
-        vitiligo_type=VitiligoType.NON_SEGMENTAL,
-        onset_year=today.year - 6,
-        activity=Activity.STABLE,
-        facial_involvement=True,
-        recorded_on=start - timedelta(days=7),
-        recorded_by=prescriber,
-        notes="Invented demo patient whose week-24 reassessment is coming up.",
     )
 
 
