@@ -185,3 +185,17 @@ def test_events_cannot_be_changed(world: World) -> None:
         event.save()
     with pytest.raises(Exception, match="cannot be changed"):
         ApplicationEvent.objects.update(note="x")
+
+
+def test_an_authorisation_number_is_used_once_on_a_route(world: World) -> None:
+    first = application_in(world, State.APPROVED)
+    second = services.create_application(
+        cream_prescription(world.patient), first.route, actor(world.prescriber), TODAY()
+    )
+    AuthorisationApplication.objects.filter(pk=second.pk).update(state=State.SUBMITTED)
+    second.refresh_from_db()
+    step = approval(TODAY(), authorisation_number=first.authorisation_number)
+    with pytest.raises(services.Invalid) as invalid:
+        services.transition(second, states.APPROVE, step, actor(world.prescriber), TODAY())
+    assert "Another authorisation" in invalid.value.fields["authorisation_number"][0]
+    assert second.state == State.SUBMITTED and second.authorisation_number == ""

@@ -707,6 +707,7 @@ def transition(
             with transaction.atomic():
                 application.save()
         except IntegrityError:
+            application.refresh_from_db()
             raise Invalid(
                 {
                     "authorisation_number": [
