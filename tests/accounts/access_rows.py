@@ -29,7 +29,7 @@ PUBLIC = {kind: 200 for kind in everyone(200)}
 ROWS = [
     # A visitor is sent on to the public pages in their language, staff to the dashboard.
     Row("accounts:home", own={ANONYMOUS: 302}, default=302),
-    Row("accounts:dashboard", own=everyone(200)),
+    Row("accounts:dashboard", own={**everyone(200), PATIENT: 302}),
     Row("accounts:profile", own=everyone(200)),
     Row("accounts:switch_clinic", own=everyone(302), method="POST", data={"clinic": ""}),
     # A patient signed in to the portal holds no role in the clinic.

@@ -68,10 +68,17 @@ def build(step: Callable[[str], None]) -> None:
         step(f"user {person.email}")
 
 
+#: The patient portal's demo account, created by the patients app's demo builder.
+PORTAL_DEMO_EMAIL = "patient@example.org"
+
+
 def login_table() -> list[tuple[str, str, str]]:
     """(e-mail, password, what the person does) for printing."""
     names = {clinic.key: clinic.name for clinic in CLINICS}
-    return [
+    rows = [
         (u.email, DEMO_PASSWORD, "; ".join(f"{Role(r).label}, {names[c]}" for c, r in u.roles))
         for u in USERS
     ]
+    if User.objects.filter(email=PORTAL_DEMO_EMAIL).exists():
+        rows.append((PORTAL_DEMO_EMAIL, DEMO_PASSWORD, "Patient (own record, in the portal)"))
+    return rows

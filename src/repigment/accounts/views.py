@@ -34,6 +34,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     panels = services.dashboard_panels(request.user, active_clinic(request))  # type: ignore[arg-type]
+    if not panels and hasattr(request.user, "patient_record"):
+        return redirect("portal:home")  # a patient's home is their portal
     return render(request, "accounts/dashboard.html", {"panels": panels})
 
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from repigment.accounts.demo import DEMO_PASSWORD
+from repigment.accounts.demo import DEMO_PASSWORD, PORTAL_DEMO_EMAIL
 from repigment.accounts.models import Clinic, Role, User
 from repigment.clinical.identifiers import Citizenship, format_za_id
 from repigment.patients.models import (
@@ -31,7 +31,7 @@ from repigment.patients.models import (
 )
 
 SEED = 20261126
-DEMO_PATIENT_EMAIL = "patient@example.org"
+DEMO_PATIENT_EMAIL = PORTAL_DEMO_EMAIL
 CLINICS = (("Johannesburg Skin Clinic", "JHB", 22), ("Cape Town Dermatology", "CPT", 18))
 PHOTOTYPE_WEIGHTS = (1, 2, 4, 8, 13, 12)  # I..VI
 #: (record number, weeks on the cream when first built): the week-24 reassessment walk-through.
