@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access import ANONYMOUS, USER_KINDS, Row
+from tests.access_rules import ANONYMOUS, USER_KINDS, Row
 from tests.conftest import World
 
 # URL namespaces with their own gatekeeping, tested elsewhere.

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.access import ANONYMOUS, USER_KINDS
+from tests.access_rules import ANONYMOUS, USER_KINDS
 from tests.conftest import World
 from tests.test_access_table import ROWS
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from repigment.access.models import Country, Region
 from repigment.accounts.models import Clinic
-from tests.access import Row, everyone
+from tests.access_rules import Row, everyone
 from tests.conftest import World
 
 PUBLIC = everyone(200, anonymous=200)

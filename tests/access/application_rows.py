@@ -21,8 +21,8 @@ from repigment.access.applications.models import (
 )
 from repigment.access.models import AccessRoute, ChecklistItem, Country, Region, RouteKind
 from repigment.accounts.models import Clinic, Role
-from tests.access import Row, clinic_kwargs, only
 from tests.access.applications import cream_prescription, importer, prescriber_record
+from tests.access_rules import Row, clinic_kwargs, only
 from tests.conftest import World
 from tests.patients.access_rows import CLINICAL
 from tests.patients.helpers import consenting_patient_in, stored_file

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from repigment.accounts.models import ApiToken, Clinic, Membership, Role
-from tests.access import ANONYMOUS, Row, clinic_kwargs, everyone, only
+from tests.access_rules import ANONYMOUS, Row, clinic_kwargs, everyone, only
 from tests.conftest import PATIENT, World
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from repigment.accounts.models import Clinic
 from repigment.assessments.models import Visit
-from tests.access import ANONYMOUS, Row, everyone
+from tests.access_rules import ANONYMOUS, Row, everyone
 from tests.conftest import PATIENT, World
 from tests.patients.access_rows import CLINICAL, patient_kwargs
 from tests.patients.helpers import TODAY, consenting_patient_in, photo, visit

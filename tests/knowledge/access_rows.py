@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.access import USER_KINDS, Row
+from tests.access_rules import USER_KINDS, Row
 from tests.knowledge.helpers import ALL_PAGES
 
 PUBLIC = dict.fromkeys(USER_KINDS, 200)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from repigment.accounts.models import Clinic, Role
-from tests.access import ANONYMOUS, Row, clinic_kwargs, only
+from tests.access_rules import ANONYMOUS, Row, clinic_kwargs, only
 from tests.conftest import PATIENT, World
 from tests.patients.helpers import consent_document, consenting_patient_in
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from repigment.accounts.models import Clinic, Role
 from repigment.reminders.models import Reminder
-from tests.access import ANONYMOUS, Row
+from tests.access_rules import ANONYMOUS, Row
 from tests.conftest import PATIENT, World
 from tests.patients.helpers import TODAY, consenting_patient_in
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from repigment.accounts.models import Clinic, Role
-from tests.access import ANONYMOUS, Row, clinic_kwargs, everyone, only
+from tests.access_rules import ANONYMOUS, Row, clinic_kwargs, everyone, only
 from tests.conftest import PATIENT, World
 from tests.patients.access_rows import CLINICAL, patient_kwargs
 from tests.patients.helpers import consenting_patient_in

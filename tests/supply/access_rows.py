@@ -8,7 +8,7 @@ from typing import Any
 from repigment.accounts.models import Clinic, Role
 from repigment.supply import orders
 from repigment.supply.models import ImportOrder
-from tests.access import Row, only
+from tests.access_rules import Row, only
 from tests.conftest import World
 
 PHARMACIST_ONLY = only(Role.PHARMACIST)

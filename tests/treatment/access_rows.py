@@ -12,7 +12,7 @@ from typing import Any
 
 from repigment.accounts.models import Clinic, Role
 from repigment.treatment.models import CoMedication, Prescription
-from tests.access import Row, everyone, only
+from tests.access_rules import Row, everyone, only
 from tests.conftest import PATIENT, World
 from tests.patients.access_rows import CLINICAL, patient_kwargs
 from tests.patients.helpers import TODAY, consenting_patient_in, prescriber_of
