@@ -176,21 +176,43 @@ class AuditAction(models.TextChoices):
 
 
 class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove an audit entry."""
+    """Raised when code tries to change or remove a record that is written once."""
 
 
-class AuditQuerySet(models.QuerySet["AuditEntry"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses bulk changes and deletions of append-only records."""
+
     def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit entries cannot be changed")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
 
     def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries cannot be deleted")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
 
     def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise AppendOnlyError("audit entries cannot be changed")
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
 
 
-class AuditEntry(models.Model):
+class AppendOnly(models.Model):
+    """Written once: saving an existing row or deleting one raises ``AppendOnlyError``.
+
+    The audit trail, authorisation events and the pharmacy's pack records use it.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be deleted")
+
+
+class AuditEntry(AppendOnly):
     """One append-only record of who did what to which object, when and from where."""
 
     time = models.DateTimeField(default=timezone.now, db_index=True)
@@ -210,8 +232,6 @@ class AuditEntry(models.Model):
     client_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
 
-    objects = AuditQuerySet.as_manager()
-
     class Meta:
         ordering = ["-time", "-id"]
         verbose_name = _("audit entry")
@@ -219,11 +239,3 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.actor_email or '-'} {self.action}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("audit entries cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("audit entries cannot be deleted")

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from repigment.accounts.models import AppendOnlyError, Clinic
+from repigment.accounts.models import AppendOnly, AppendOnlyError, AppendOnlyQuerySet, Clinic
 from repigment.clinical.references import REFERENCES, Reference
 from repigment.supply import gs1
 
@@ -278,40 +278,16 @@ def _allowed_moves() -> Q:
     return allowed
 
 
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
-
+class PackQuerySet(AppendOnlyQuerySet):
     def _move_state(self, from_state: str, to_state: str) -> int:
         """The one write a pack allows after it is received: a conditional state change."""
         return models.QuerySet.update(self.filter(state=from_state), state=to_state)
 
 
-class AppendOnly(models.Model):
-    """Written once; refuses to be saved again or deleted."""
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"a {self._meta.verbose_name} cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"a {self._meta.verbose_name} cannot be deleted")
-
-
 class Pack(AppendOnly):
     """One physical pack received by a pharmacy, identified by GTIN and serial."""
+
+    objects = PackQuerySet.as_manager()
 
     pharmacy = models.ForeignKey(
         Clinic,

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repigment.access.models import AccessRoute, ChecklistItem
-from repigment.accounts.models import AppendOnlyError, Clinic
+from repigment.accounts.models import AppendOnly, Clinic
 from repigment.patients.models import Patient
 from repigment.treatment.models import Prescription, Product, TubeSize
 
@@ -305,15 +305,7 @@ class AuthorisationApplication(models.Model):
         return Decimal(self.requested_packs * self.requested_pack_grams)
 
 
-class EventQuerySet(models.QuerySet["ApplicationEvent"]):
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError("application events cannot be changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("application events cannot be deleted")
-
-
-class ApplicationEvent(models.Model):
+class ApplicationEvent(AppendOnly):
     """One state change: who, when, from which state to which, and why (append-only).
 
     A query's question is the note of the change to ``queried``, its answer the note of the
@@ -341,8 +333,6 @@ class ApplicationEvent(models.Model):
     note = models.TextField(_("note"), blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = EventQuerySet.as_manager()
-
     class Meta:
         ordering: ClassVar = ["at", "pk"]
         verbose_name = _("application event")
@@ -350,14 +340,6 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_state or '-'} → {self.to_state} ({self.at:%Y-%m-%d})"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError("application events cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("application events cannot be deleted")
 
 
 class DocumentSource(models.TextChoices):
