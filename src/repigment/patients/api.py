@@ -15,11 +15,12 @@ from django.forms.models import model_to_dict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import File, Query, Router, Schema, Status, UploadedFile
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from repigment.accounts.models import Clinic
 from repigment.accounts.permissions import deny, user_clinics
 from repigment.interop.errors import ApiError
+from repigment.interop.schemas import Strict
 from repigment.patients import services
 from repigment.patients.access import (
     CLINICAL_ROLES,
@@ -54,12 +55,6 @@ def form_error(form: forms.BaseForm) -> ApiError:
 
 def consent_error(error: services.ConsentRequired) -> ApiError:
     return ApiError(409, "consent_required", str(error), {"consent": [error.purpose]})
-
-
-class Strict(Schema):
-    """An input schema that refuses unknown fields (a computed score sent by a client, say)."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class PatientIn(Strict):

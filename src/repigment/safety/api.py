@@ -12,13 +12,13 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict
 
 from repigment.accounts import audit
-from repigment.accounts.models import AuditAction, User
+from repigment.accounts.models import AuditAction
 from repigment.accounts.permissions import user_clinics
 from repigment.interop.errors import ApiError
-from repigment.patients.access import CLINICAL_ROLES, PATIENT_ROLE, record_read
+from repigment.interop.schemas import Strict
+from repigment.patients.access import CLINICAL_ROLES, PATIENT_ROLE, acting_user, record_read
 from repigment.safety import services
 from repigment.safety.access import event_for, patient_or_self
 from repigment.safety.exports import fhir_response, pdf_response
@@ -26,10 +26,6 @@ from repigment.safety.models import ActionTaken, AdverseEvent, Outcome, Reporter
 from repigment.safety.models import Status as EventStatus
 
 router = Router(tags=["safety"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class EventIn(Strict):
@@ -96,11 +92,6 @@ class EventFilter(Schema):
     needs_report: bool = False
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _out(event: AdverseEvent, role: str) -> dict[str, Any]:
     """The event; the prescriber's notes and the reports sent are not shown to the patient."""
     return {
@@ -154,7 +145,7 @@ def create_event(request: HttpRequest, patient_id: int, payload: EventIn) -> Sta
             _input(payload),
             reporter=reporter,
             request=request,
-            actor=_actor(request),
+            actor=acting_user(request),
             role=role,
         )
     except services.EventInvalid as invalid:
@@ -165,7 +156,7 @@ def create_event(request: HttpRequest, patient_id: int, payload: EventIn) -> Sta
 @router.get("/adverse-events", response=list[EventOut])
 def clinic_events(request: HttpRequest, filters: Query[EventFilter]) -> list[dict[str, Any]]:
     """Events of the patients of every clinic where the caller is a prescriber."""
-    clinics = user_clinics(_actor(request), CLINICAL_ROLES)
+    clinics = user_clinics(acting_user(request), CLINICAL_ROLES)
     events = AdverseEvent.objects.filter(patient__clinic__in=clinics).select_related("patient")
     if filters.status:
         events = events.filter(status=filters.status)
@@ -197,7 +188,7 @@ def _review(
             confirm=confirm,
             review_note=payload.review_note,
             request=request,
-            actor=_actor(request),
+            actor=acting_user(request),
             role=role,
         )
     except services.EventInvalid as invalid:
@@ -223,7 +214,7 @@ def dismiss_event(request: HttpRequest, event_id: int, payload: DismissIn) -> di
         raise ApiError(409, "conflict", "Only a patient's unconfirmed report can be dismissed.")
     try:
         services.dismiss_event(
-            event, payload.review_note, request=request, actor=_actor(request), role=role
+            event, payload.review_note, request=request, actor=acting_user(request), role=role
         )
     except services.EventInvalid as invalid:
         raise _invalid(invalid) from None
@@ -235,7 +226,7 @@ def report_sent(request: HttpRequest, event_id: int, payload: ReportIn) -> Statu
     event, role = event_for(request, event_id)
     try:
         report = services.record_report_sent(
-            event, **payload.model_dump(), request=request, actor=_actor(request), role=role
+            event, **payload.model_dump(), request=request, actor=acting_user(request), role=role
         )
     except services.EventInvalid as invalid:
         raise _invalid(invalid) from None

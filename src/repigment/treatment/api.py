@@ -14,11 +14,18 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
-from repigment.accounts.models import User
 from repigment.interop.errors import ApiError, error_body
-from repigment.patients.access import CLINICAL_ROLES, PATIENT_ROLE, patient_for, record_read
+from repigment.interop.schemas import Strict
+from repigment.patients.access import (
+    CLINICAL_ROLES,
+    PATIENT_ROLE,
+    acting_user,
+    own_record,
+    patient_for,
+    record_read,
+)
 from repigment.patients.api import consent_error
 from repigment.patients.models import Patient
 from repigment.patients.services import ConsentRequired
@@ -28,10 +35,6 @@ from repigment.treatment.adherence import weekly_adherence
 from repigment.treatment.models import CoMedication, DiaryEntry, Prescription, Product
 
 router = Router(tags=["treatment"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class ReferenceOut(Schema):
@@ -211,11 +214,6 @@ class AdherenceWeekOut(Schema):
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
 def _reference(ref: Any) -> dict[str, str] | None:
     return {"id": ref.id, "citation": ref.citation, "url": ref.url} if ref else None
 
@@ -355,7 +353,7 @@ def create_prescription(
     data = _input(patient, payload)
     try:
         saved = services.create_prescription(
-            patient, data, request=request, actor=_actor(request), role=role
+            patient, data, request=request, actor=acting_user(request), role=role
         )
     except ConsentRequired as missing:
         raise consent_error(missing) from None
@@ -387,7 +385,7 @@ def stop_prescription(
             payload.stop_reason,
             payload.note,
             request=request,
-            actor=_actor(request),
+            actor=acting_user(request),
             role=role,
         )
     except services.Invalid as invalid:
@@ -418,7 +416,7 @@ def add_co_medication(
     patient, role = patient_for(request, patient_id, CLINICAL_ROLES)
     try:
         row = services.save_co_medication(
-            patient, _co_input(payload), request=request, actor=_actor(request), role=role
+            patient, _co_input(payload), request=request, actor=acting_user(request), role=role
         )
     except ConsentRequired as missing:
         raise consent_error(missing) from None
@@ -434,7 +432,7 @@ def replace_co_medication(
     row, role = object_for(request, CoMedication, co_medication_id, CLINICAL_ROLES)
     try:
         return services.save_co_medication(
-            row.patient, _co_input(payload), row=row, request=request, actor=_actor(request),
+            row.patient, _co_input(payload), row=row, request=request, actor=acting_user(request),
             role=role,
         )  # fmt: skip
     except ConsentRequired as missing:
@@ -461,7 +459,7 @@ def patient_adherence(request: HttpRequest, patient_id: int) -> list[dict[str, A
 
 
 def _own_patient(request: HttpRequest) -> Patient:
-    patient = Patient.objects.select_related("clinic").filter(user_id=request.user.pk).first()
+    patient = own_record(request.user)
     if patient is None:
         raise ApiError(404, "not_found", "Only a patient signed in to the portal has a diary.")
     return patient
@@ -482,7 +480,7 @@ def write_my_diary(request: HttpRequest, payload: DiaryIn) -> Status[DiaryEntry]
     data = services.DiaryInput(**payload.model_dump())
     try:
         entry = services.record_diary(
-            patient, data, request=request, actor=_actor(request), role=PATIENT_ROLE
+            patient, data, request=request, actor=acting_user(request), role=PATIENT_ROLE
         )
     except ConsentRequired as missing:
         raise consent_error(missing) from None

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import ConfigDict, Field
+from pydantic import Field
 
 from repigment.access.applications import checklist, pipeline, services, states
 from repigment.access.applications.access import (
@@ -34,15 +34,12 @@ from repigment.access.applications.quantity import remaining
 from repigment.accounts.models import Clinic, Role
 from repigment.accounts.permissions import deny, has_role
 from repigment.interop.errors import ApiError
+from repigment.interop.schemas import Strict
 from repigment.patients.access import acting_user
 from repigment.treatment.access import object_for
 from repigment.treatment.models import Prescription
 
 router = Router(tags=["authorisations"])
-
-
-class Strict(Schema):
-    model_config = ConfigDict(extra="forbid")
 
 
 class RouteOut(Schema):
