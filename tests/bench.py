@@ -1,0 +1,108 @@
+"""`make bench`: performance figures, as medians of repeated runs (never asserted in tests).
+
+Builds a throw-away demo world under a temporary folder (SQLite, or DATABASE_URL when set),
+then times the clinical core, GS1 parsing and a few pages end to end through Django's test
+client. The machine is noisy, so each figure is the median of many runs, with the spread.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "30"))
+
+
+def timed(label: str, action: Callable[[], object], rounds: int = ROUNDS) -> None:
+    action()  # warm caches and lazy imports
+    samples = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        action()
+        samples.append(time.perf_counter() - start)
+    median = statistics.median(samples) * 1000
+    low, high = min(samples) * 1000, max(samples) * 1000
+    print(f"{label:<48} median {median:9.3f} ms   (min {low:.3f}, max {high:.3f}, n={rounds})")
+
+
+def bench_pure() -> None:
+    from repigment.clinical.label import LabelInput, check_label
+    from repigment.clinical.scoring import VasiEntry, score_tvasi
+    from repigment.supply.gs1 import parse_code
+
+    regions = ("head_neck", "hands", "upper_limbs", "trunk", "lower_limbs", "feet")
+    entries = [VasiEntry.from_values(region, "1.25", 75) for region in regions for _ in range(4)]
+    label_input = LabelInput.from_mapping(
+        {
+            "jurisdiction": "EMA", "age_years": 34, "vitiligo_type": "non-segmental",
+            "facial_involvement": True, "treated_bsa_percent": 6, "pregnant": False,
+            "breastfeeding": False, "active_serious_infection": False,
+            "co_medications": ["methotrexate", "topical tacrolimus"], "grams_per_week": 30,
+        }
+    )  # fmt: skip
+    scan = "]d2010952000000100117280930\x1d10DEMO24B\x1d21DEMO0700"
+    print("\n# Pure functions (each sample is 1000 calls, so ms per sample = µs per call)")
+    timed("T-VASI of 24 entries", lambda: [score_tvasi(entries) for _ in range(1000)])
+    timed(
+        "label check, EMA, two co-medications",
+        lambda: [check_label(label_input) for _ in range(1000)],
+    )
+    timed("GS1 scanner text parsed", lambda: [parse_code(scan) for _ in range(1000)])
+
+
+def bench_pages() -> None:
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    call_command("migrate", "--no-input", "-v", "0")
+    call_command("collectstatic", "--no-input", "-v", "0", "--ignore", "redoc.standalone.js*")
+    call_command("demo", "--no-progress", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    setup_test_environment()
+    visitor, prescriber = Client(), Client()
+    prescriber.post(
+        "/accounts/login/",
+        {"username": "prescriber@example.org", "password": "repigment-demo-2026"},
+    )
+    from repigment.patients.models import Patient
+
+    patient = Patient.objects.filter(clinic__name__startswith="Johannesburg").first()
+    assert patient is not None
+    pages = [
+        ("public: evidence page (fr)", visitor, "/fr/evidence/"),
+        ("public: country list", visitor, "/en/access/"),
+        ("public: South Africa page", visitor, "/en/access/za/"),
+        ("prescriber: dashboard", prescriber, "/dashboard/"),
+        ("prescriber: patient list", prescriber, "/patients/"),
+        ("prescriber: patient record", prescriber, f"/patients/{patient.pk}/"),
+        ("prescriber: course with SVG chart", prescriber, f"/patients/{patient.pk}/course/"),
+        ("API: countries (JSON)", visitor, "/api/v1/countries"),
+    ]
+    print("\n# Pages through the full Django stack (one request per sample)")
+    for label, client, url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, f"{url} answered {response.status_code}"
+        size = len(response.content)
+        timed(f"{label} [{size // 1024} KB]", lambda c=client, u=url: c.get(u))
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        os.environ["REPIGMENT_VAR_DIR"] = folder
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        print(f"Repigment benchmarks on {connection.vendor}, Python {sys.version.split()[0]}")
+        bench_pure()
+        bench_pages()
+
+
+if __name__ == "__main__":
+    main()
