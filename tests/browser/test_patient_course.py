@@ -114,7 +114,10 @@ def test_a_prescriber_scores_two_visits_uploads_a_photo_and_reads_the_course(
     expect(page.get_by_text("1 photo(s) saved.")).to_be_visible()
     thumb = page.get_by_role("img", name="Face (Daylight)")
     expect(thumb).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", thumb.element_handle()) > 0
+    # The thumbnail really loads through the audited photo view (not a broken image).
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
 
     page.get_by_role("link", name="Course", exact=True).click()
     expect(page.locator("svg.course-chart")).to_be_visible()
