@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from repigment.knowledge.content import Literal, Number, Percent, Section, fact
+from repigment.safety.route import SAHPRA_ADR_EMAIL, SAHPRA_ADR_PHONE
 
 COMMON_THRESHOLD_PERCENT = Decimal(1)
 ACNE_MOST_COMMON_PERCENT = Decimal("5.8")
@@ -18,8 +19,6 @@ EU_CONTRACEPTION_WEEKS_AFTER = 4
 EU_STOP_BEFORE_BREASTFEEDING_WEEKS = 4
 US_NO_BREASTFEEDING_WEEKS_AFTER = 4
 BOXED_WARNING_STUDY_MIN_AGE = 50
-SAHPRA_ADR_EMAIL = "adr@sahpra.org.za"
-SAHPRA_ADR_PHONE = "012 501 0311"
 
 SOURCES: Mapping[str, tuple[str, ...]] = {
     "COMMON_THRESHOLD_PERCENT": ("medthority-us-label",),
