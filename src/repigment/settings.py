@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "repigment.core",
     "repigment.accounts",
     "repigment.patients",
     "repigment.assessments",

@@ -12,7 +12,7 @@ from ninja import Field, Query, Router, Schema
 from repigment.access import services
 from repigment.access.forms import CountryFilterForm
 from repigment.access.models import AccessRoute, ChecklistItem, Country, Fact
-from repigment.interop.errors import ApiError
+from repigment.core.errors import ApiError
 
 router = Router(tags=["countries"])
 

@@ -20,8 +20,8 @@ from repigment.assessments.course import build_course
 from repigment.assessments.history import history
 from repigment.assessments.models import BodySite, Lighting, Photo, Visit
 from repigment.assessments.photos import photo_response
-from repigment.interop.errors import ApiError
-from repigment.interop.schemas import Strict
+from repigment.core.errors import ApiError
+from repigment.core.schemas import Strict
 from repigment.patients.access import CLINICAL_ROLES, acting_user, patient_for, record_read
 from repigment.patients.api import consent_error
 from repigment.patients.models import ConsentPurpose, Patient

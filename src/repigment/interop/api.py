@@ -20,7 +20,7 @@ from repigment.accounts import audit
 from repigment.accounts.api import router as accounts_router
 from repigment.accounts.models import ApiToken, AuditAction
 from repigment.assessments.api import router as assessments_router
-from repigment.interop.errors import ApiError, error_body, fields_from_validation
+from repigment.core.errors import ApiError, error_body, fields_from_validation
 from repigment.patients.api import router as patients_router
 from repigment.safety.api import router as safety_router
 from repigment.supply.api import router as supply_router

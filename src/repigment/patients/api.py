@@ -19,8 +19,8 @@ from pydantic import Field
 
 from repigment.accounts.models import Clinic
 from repigment.accounts.permissions import deny, user_clinics
-from repigment.interop.errors import ApiError
-from repigment.interop.schemas import Strict
+from repigment.core.errors import ApiError
+from repigment.core.schemas import Strict
 from repigment.patients import services
 from repigment.patients.access import (
     CLINICAL_ROLES,

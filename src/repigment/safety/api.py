@@ -16,8 +16,8 @@ from ninja import Query, Router, Schema, Status
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction
 from repigment.accounts.permissions import user_clinics
-from repigment.interop.errors import ApiError
-from repigment.interop.schemas import Strict
+from repigment.core.errors import ApiError
+from repigment.core.schemas import Strict
 from repigment.patients.access import CLINICAL_ROLES, PATIENT_ROLE, acting_user, record_read
 from repigment.safety import services
 from repigment.safety.access import event_for, patient_or_self

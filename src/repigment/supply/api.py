@@ -10,7 +10,7 @@ from ninja.files import UploadedFile
 
 from repigment.accounts.models import Role, User
 from repigment.accounts.permissions import deny, has_role, user_clinics
-from repigment.interop.errors import ApiError
+from repigment.core.errors import ApiError
 from repigment.supply import gs1, recalls, services
 from repigment.supply.models import Pack, PackState, Product, Recall
 

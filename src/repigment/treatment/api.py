@@ -16,8 +16,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from repigment.interop.errors import ApiError, error_body
-from repigment.interop.schemas import Strict
+from repigment.core.errors import ApiError, error_body
+from repigment.core.schemas import Strict
 from repigment.patients.access import (
     CLINICAL_ROLES,
     PATIENT_ROLE,

@@ -33,8 +33,8 @@ from repigment.access.applications.models import (
 from repigment.access.applications.quantity import remaining
 from repigment.accounts.models import Clinic, Role
 from repigment.accounts.permissions import deny, has_role
-from repigment.interop.errors import ApiError
-from repigment.interop.schemas import Strict
+from repigment.core.errors import ApiError
+from repigment.core.schemas import Strict
 from repigment.patients.access import acting_user
 from repigment.treatment.access import object_for
 from repigment.treatment.models import Prescription
