@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "repigment.safety",
     "repigment.reminders",
     "repigment.access",
+    "repigment.authorisations",
     "repigment.knowledge",
     "repigment.supply",
     "repigment.interop",
@@ -234,7 +235,7 @@ DEMO_BUILDERS = [
     "repigment.treatment.demo.build",
     "repigment.safety.demo.build",
     "repigment.access.demo.build",
-    "repigment.access.applications.demo.build",
+    "repigment.authorisations.demo.build",
     "repigment.supply.demo.build",
     "repigment.reminders.demo.build",  # last: reminders read every app's data
 ]
@@ -244,11 +245,11 @@ DEMO_BUILDERS = [
 REMINDER_SOURCES = [
     "repigment.reminders.course.SOURCE",
     "repigment.safety.reminders.SOURCE",
-    "repigment.access.applications.reminders.SOURCE",
+    "repigment.authorisations.reminders.SOURCE",
 ]
 # Section 21 reports: the course reminders stand aside for the patients this function names
 # (those whose reports are tracked as tasks of their authorisation), so none is reminded twice.
-SECTION21_REPORTS_TRACKED_BY = "repigment.access.applications.reporting.patients_with_report_tasks"
+SECTION21_REPORTS_TRACKED_BY = "repigment.authorisations.reporting.patients_with_report_tasks"
 # Packs dispensed against an authorisation: each entry is a dotted path to f(application) ->
 # int; the supply app lists its own. None listed: nothing dispensed yet.
 AUTHORISATION_DISPENSED_PROVIDERS: list[str] = ["repigment.supply.dispensing.packs_dispensed"]

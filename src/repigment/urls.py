@@ -14,7 +14,7 @@ urlpatterns = [
     path("api/v1/<path:rest>", api_not_found, name="api_not_found"),
     path("admin/", admin.site.urls),
     path("supply/", include("repigment.supply.urls")),
-    path("authorisations/", include("repigment.access.applications.urls")),
+    path("authorisations/", include("repigment.authorisations.urls")),
     # The switcher keeps the visitor on the same page, in the chosen language.
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("repigment.accounts.urls")),

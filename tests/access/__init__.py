@@ -1,2 +1,2 @@
-"""Tests of the access app: country data, the public navigator, the countries API and
-authorisation applications. (The access-table machinery is ``tests/access_rules.py``.)"""
+"""Tests of the access app: country data, the public navigator and the countries API.
+(The access-table machinery is ``tests/access_rules.py``.)"""

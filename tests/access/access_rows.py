@@ -21,8 +21,3 @@ ROWS = [
     Row("access:country_list", own=PUBLIC),
     Row("access:country_detail", own=PUBLIC, kwargs=_kenya),
 ]
-
-# Authorisation applications keep their rows in their own module.
-from tests.access.application_rows import ROWS as _APPLICATION_ROWS  # noqa: E402
-
-ROWS = [*ROWS, *_APPLICATION_ROWS]

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from repigment.access.applications.models import AuthorisationApplication, ReportTask
+from repigment.authorisations.models import AuthorisationApplication, ReportTask
 from repigment.reminders.engine import run
-from tests.access.applications import (
+from tests.authorisations.helpers import (
     PDF,
     cream_prescription,
     importer,

@@ -21,6 +21,7 @@ MUST_BE_COMPLETE = (
     "templates/",
     "accounts/templates/accounts/login.html",
     "access/templates/",
+    "authorisations/templates/",
     "patients/",
     "assessments/",
 )

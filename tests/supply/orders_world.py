@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from repigment.access.applications.models import AuthorisationApplication, State
 from repigment.access.loader import load_countries
 from repigment.access.models import AccessRoute
+from repigment.authorisations.models import AuthorisationApplication, State
 from repigment.supply import orders, stock
 from repigment.supply.gs1 import parse_code
 from repigment.supply.models import ImportOrder, Pack, PackState

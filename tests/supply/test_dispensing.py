@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
-from repigment.access.applications.quantity import remaining
+from repigment.authorisations.quantity import remaining
 from repigment.safety.services import suspect_lots
 from repigment.supply import dispensing, orders, reports
 from repigment.supply.models import Discrepancy, Dispense, Incident, PackState, ScanOutcome

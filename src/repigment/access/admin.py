@@ -83,7 +83,3 @@ class DataLoadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-
-# Prescriber and importer records, and applications (read-only), have their own module.
-from repigment.access.applications import admin as _applications_admin  # noqa: E402, F401

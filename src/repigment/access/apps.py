@@ -5,8 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class AccessConfig(AppConfig):
     name = "repigment.access"
     verbose_name = _("Access routes by country")
-
-    def ready(self) -> None:
-        from repigment.access.applications.sections import register_sections
-
-        register_sections()

@@ -365,14 +365,3 @@ class DataLoad(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.version} ({self.updated})"
-
-
-# Authorisation applications live in their own package; imported here so Django registers them.
-from repigment.access.applications.models import (  # noqa: E402, F401
-    ApplicationDocument,
-    ApplicationEvent,
-    AuthorisationApplication,
-    Importer,
-    PrescriberRecord,
-    ReportTask,
-)

@@ -15,11 +15,11 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from repigment.access.api import router as access_router
-from repigment.access.applications.api import router as authorisations_router
 from repigment.accounts import audit
 from repigment.accounts.api import router as accounts_router
 from repigment.accounts.models import ApiToken, AuditAction
 from repigment.assessments.api import router as assessments_router
+from repigment.authorisations.api import router as authorisations_router
 from repigment.core.errors import ApiError, error_body, fields_from_validation
 from repigment.patients.api import router as patients_router
 from repigment.safety.api import router as safety_router

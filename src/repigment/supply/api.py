@@ -269,7 +269,7 @@ def order_list(request: HttpRequest) -> list[object]:
 
 @router.post("/orders", response={201: OrderOut})
 def order_create(request: HttpRequest, payload: OrderIn) -> Status:
-    from repigment.access.applications.models import AuthorisationApplication
+    from repigment.authorisations.models import AuthorisationApplication
     from repigment.supply import orders
     from repigment.supply.models import ProductPack
 
@@ -377,7 +377,7 @@ class DispenseOut(Schema):
 
 @router.post("/dispenses", response={201: DispenseOut})
 def dispense(request: HttpRequest, payload: DispenseIn) -> Status:
-    from repigment.access.applications.models import AuthorisationApplication
+    from repigment.authorisations.models import AuthorisationApplication
     from repigment.supply import dispensing
 
     user = _pharmacist(request)

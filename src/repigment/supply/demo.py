@@ -23,8 +23,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from repigment.access.applications.models import AuthorisationApplication
 from repigment.accounts.models import Clinic, User
+from repigment.authorisations.models import AuthorisationApplication
 from repigment.supply import stock
 from repigment.supply.gs1 import parse_code
 from repigment.supply.models import (

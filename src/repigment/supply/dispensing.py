@@ -14,8 +14,8 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from repigment.access.applications.models import AuthorisationApplication
 from repigment.accounts.models import Clinic, User
+from repigment.authorisations.models import AuthorisationApplication
 from repigment.clinical.dispensing import PaceCheck, check_pace
 from repigment.supply import stock
 from repigment.supply.models import Dispense, Pack, PackState

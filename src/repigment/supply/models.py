@@ -371,7 +371,9 @@ class ImportOrder(models.Model):
         limit_choices_to={"kind": Clinic.Kind.PHARMACY},
     )  # fmt: skip
     authorisation = models.ForeignKey(
-        "access.AuthorisationApplication", on_delete=models.PROTECT, related_name="import_orders"
+        "authorisations.AuthorisationApplication",
+        on_delete=models.PROTECT,
+        related_name="import_orders",
     )
     product_pack = models.ForeignKey(ProductPack, on_delete=models.PROTECT, related_name="orders")
     quantity = models.PositiveIntegerField(_("packs ordered"))
@@ -547,7 +549,9 @@ class Dispense(AppendOnly):
         "treatment.Prescription", on_delete=models.PROTECT, related_name="dispenses"
     )
     authorisation = models.ForeignKey(
-        "access.AuthorisationApplication", on_delete=models.PROTECT, related_name="dispenses"
+        "authorisations.AuthorisationApplication",
+        on_delete=models.PROTECT,
+        related_name="dispenses",
     )
     pharmacy = models.ForeignKey(Clinic, on_delete=models.PROTECT, related_name="dispenses")
     pharmacist = models.ForeignKey(

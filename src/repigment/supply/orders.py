@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image
 
-from repigment.access.applications.models import AuthorisationApplication
 from repigment.accounts.models import Clinic, User
+from repigment.authorisations.models import AuthorisationApplication
 from repigment.supply import services, stock
 from repigment.supply.gs1 import CodeError, ImageRejected, PackCode, Problem, parse_code, read_photo
 from repigment.supply.models import (

@@ -13,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from repigment.access.applications.models import AuthorisationApplication
-from repigment.access.applications.quantity import remaining
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role, User
 from repigment.accounts.permissions import role_required, user_clinics
+from repigment.authorisations.models import AuthorisationApplication
+from repigment.authorisations.quantity import remaining
 from repigment.supply import demo, dispensing, orders, reports
 from repigment.supply.forms import DispenseForm, OrderForm, QuarantineForm, ReceiveScanForm
 from repigment.supply.gs1 import CodeError, parse_code

@@ -19,8 +19,8 @@ from django.db.models.functions import TruncMonth
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from repigment.access.applications.models import AuthorisationApplication
-from repigment.access.applications.quantity import remaining
+from repigment.authorisations.models import AuthorisationApplication
+from repigment.authorisations.quantity import remaining
 from repigment.supply.models import RETENTION_YEARS, Dispense, Incident
 from repigment.supply.services import describe
 

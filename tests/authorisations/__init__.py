@@ -1,0 +1,1 @@
+"""Tests of authorisation applications: rules, states, checklist, pack, pipeline, reminders, API."""
