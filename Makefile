@@ -22,10 +22,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## make run: install, migrate, load the demo world, serve on http://127.0.0.1:8000
+## make run: install, migrate, load the demo world, serve on http://127.0.0.1:8000 with a
+## background worker beside it; Ctrl-C stops both (the worker finishes or hands back its job).
 run: install
 	$(BIN)/repigment migrate
 	$(BIN)/repigment demo --no-logins
+	$(BIN)/repigment worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/repigment serve
 
 ## make test: install the test tools and run the whole suite (ARGS="-k name" to narrow)

@@ -18,3 +18,6 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # drop each other's test database.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_repigment_{os.getpid()}"}  # noqa: F405
+
+# A failed job is retried at once in tests (the worker runs in batch mode).
+JOB_RETRY_SECONDS = 0

@@ -89,12 +89,19 @@ def remind(
     today: Annotated[
         str | None, typer.Option("--today", help="Run as if today were YYYY-MM-DD.")
     ] = None,
+    background: Annotated[
+        bool, typer.Option("--background", help="Queue the run as a job for the worker.")
+    ] = False,
 ) -> None:
     """Create the reminders that are due and message patients, each only once (for a timer)."""
     from django.core.management import CommandError
 
     try:
-        _django("remind", *(["--today", today] if today else []))
+        _django(
+            "remind",
+            *(["--today", today] if today else []),
+            *(["--background"] if background else []),
+        )
     except CommandError as error:
         typer.echo(str(error), err=True)
         raise typer.Exit(1) from None
@@ -124,6 +131,34 @@ def serve(
         code = server.wait()
         typer.echo("Stopped.")
     raise typer.Exit(0 if code in (0, -2) else code)
+
+
+@app.command()
+def worker(
+    batch: Annotated[
+        bool, typer.Option("--batch", help="Run what is queued, then stop (for a timer).")
+    ] = False,
+) -> None:
+    """Run background jobs (bulk exports, reminder runs, reports) until Ctrl-C or SIGTERM.
+
+    The database backend by default; with REPIGMENT_TASKS=redis an RQ worker on
+    REPIGMENT_REDIS_URL. A job that is running when it stops is tried again later.
+    """
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    if settings.TASKS_BACKEND == "redis":
+        _django(
+            "rqworker", "default", "--job-class", "django_tasks_rq.Job", "--with-scheduler",
+            *(["--burst"] if batch else []),
+        )  # fmt: skip
+    else:
+        _django(
+            "db_worker", "--queue-name", "default", "--no-reload", *(["--batch"] if batch else [])
+        )
 
 
 register_clinical_commands(app)

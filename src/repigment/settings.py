@@ -58,6 +58,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
+    "django_tasks_rq",
     "repigment.core",
     "repigment.accounts",
     "repigment.patients",
@@ -226,6 +230,26 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+# Background jobs (repigment.core.jobs) on Django's Tasks API: the database backend by default
+# (`repigment worker` runs it; `make run` starts one beside the server), or RQ on Redis for
+# larger installations (REPIGMENT_TASKS=redis; `repigment worker` then runs an RQ worker).
+TASKS_BACKEND = env_choice("REPIGMENT_TASKS", ("database", "redis"), "database")
+REDIS_URL = env_str("REPIGMENT_REDIS_URL", "redis://127.0.0.1:6379/0")
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "redis": "django_tasks_rq.RQBackend",
+}
+TASKS = {
+    "default": {"BACKEND": _TASK_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]},
+}
+RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
+# A failed job is tried again after this many seconds, doubling each time (JOB_MAX_ATTEMPTS
+# is per kind of job, in its @job_task).
+JOB_RETRY_SECONDS = env_int("REPIGMENT_JOB_RETRY_SECONDS", 30)
+# Report files a page can have made in the background (repigment.core.filejobs): a name and
+# the dotted path of f(params: dict) -> (file name, bytes). The registry's PDF report joins here.
+JOB_FILE_MAKERS: dict[str, str] = {}
 
 # Each app that has demo data adds its builder here, in dependency order.
 DEMO_BUILDERS = [

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from repigment.accounts import views
+from repigment.accounts import job_views, views
 
 app_name = "accounts"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("profile/", views.profile, name="profile"),
+    path("jobs/<uuid:public_id>/", job_views.job, name="job"),
+    path("jobs/<uuid:public_id>/file", job_views.job_file, name="job_file"),
     path("profile/tokens/<int:token_id>/revoke/", views.revoke_token, name="revoke_token"),
     path(
         "accounts/login/",

@@ -1,4 +1,7 @@
-"""Find what is due and remind: ``repigment remind`` (run it from a timer, as often as liked)."""
+"""Find what is due and remind: ``repigment remind`` (run it from a timer, as often as liked).
+
+``--background`` queues the same run as a job for the worker instead of running it here.
+"""
 
 from __future__ import annotations
 
@@ -7,27 +10,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from repigment.patients.models import Patient
-from repigment.reminders.engine import run
-from repigment.treatment import services as treatment
-from repigment.treatment.models import Prescription
-
-
-def sync_started_treatments() -> int:
-    """Catch up the treatment start (visit weeks count from it) of patients whose cream
-    prescription, dated ahead, has started since; nothing else would until someone opened
-    their record. Returns how many patients changed."""
-    started = Prescription.objects.ruxolitinib().filter(start_date__lte=treatment.today())
-    lagging = {
-        patient
-        for patient, start, current in started.values_list(
-            "patient_id", "start_date", "patient__treatment_start"
-        )
-        if current is None or start < current
-    }
-    for patient in Patient.objects.filter(pk__in=lagging):
-        treatment.sync_treatment_start(patient)
-    return len(lagging)
+from repigment.reminders.tasks import remind_now, start_remind_job
 
 
 def _day(text: str) -> date:
@@ -44,9 +27,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--today", type=str, default=None, help="run as if today were YYYY-MM-DD"
         )
+        parser.add_argument(
+            "--background",
+            action="store_true",
+            help="queue the run as a background job for the worker instead of running it here",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = _day(options["today"]) if options["today"] else None
-        sync_started_treatments()
-        result = run(today)
-        self.stdout.write(result.summary())
+        if options["background"]:
+            job = start_remind_job(today)
+            self.stdout.write(f"queued as job {job.public_id} ({job.state})")
+            return
+        self.stdout.write(remind_now(today)["summary"])
