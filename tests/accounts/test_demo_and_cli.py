@@ -27,7 +27,9 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
     """Every row of every project table, to compare before and after."""
     tables: dict[str, list[tuple[object, ...]]] = {}
     for model in apps.get_models():
-        if model._meta.app_label in {"sessions", "admin", "contenttypes", "auth"}:
+        if model._meta.app_label in {"sessions", "admin", "contenttypes", "auth"} or not (
+            model._meta.managed
+        ):
             continue
         if model._meta.db_table == "accounts_auditentry":
             continue
