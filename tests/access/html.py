@@ -12,7 +12,8 @@ class ShownFact:
     text: str = ""
     source_links: list[str] = field(default_factory=list)
     qualities: list[str] = field(default_factory=list)
-    verified: list[str] = field(default_factory=list)
+    read_on: list[str] = field(default_factory=list)  # the datetime of each <time>
+    due: bool = False  # marked "due for re-checking" (or its reading is not recorded)
 
 
 class FactReader(HTMLParser):
@@ -47,7 +48,9 @@ class FactReader(HTMLParser):
             if tag == "span" and "acc-q" in classes:
                 self._open.qualities.append(" ".join(classes))
             if tag == "time":
-                self._open.verified.append(str(a.get("datetime")))
+                self._open.read_on.append(str(a.get("datetime")))
+            if tag == "span" and "acc-due" in classes:
+                self._open.due = True
 
     def handle_endtag(self, tag: str) -> None:
         if self._open is not None and tag == "li":

@@ -1,10 +1,9 @@
-"""The country data file and its loader: coverage, idempotence, and refusal of bad files."""
+"""The country data files and their loader: coverage, idempotence, and refusal of bad data."""
 
 from __future__ import annotations
 
 import copy
 import io
-import json
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -14,7 +13,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from repigment.access import demo, loader
-from repigment.access.loader import DATA_FILE, DataFileError, LoadReport, load_countries
+from repigment.access.datafiles import COUNTRIES_DIR, DATA_DIR
+from repigment.access.loader import DataFileError, LoadReport, load_countries
 from repigment.access.models import (
     AccessRoute,
     ChecklistItem,
@@ -24,21 +24,16 @@ from repigment.access.models import (
     Source,
     Topic,
 )
+from tests.access.data import Raw, countries_with, raw_data, researched, write
 
-# The 54 African member states of the United Nations, written out independently of the file.
+# The 54 African member states of the United Nations, written out independently of the files.
 _MEMBERS = (
     "DZ AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ EG GQ ER SZ ET GA GM GH GN GW KE LS LR LY "
     "MG MW ML MR MU MA MZ NA NE NG RW ST SN SC SL SO ZA SS SD TZ TG TN UG ZM ZW"
 )
 AFRICAN_UN_MEMBERS = set(_MEMBERS.split(" "))
-# ACCESS.md section 2 (and section 1 for South Africa).
-RESEARCHED = {"ZA", "NG", "KE", "EG", "MA", "GH", "ET", "ZW", "NA", "BW", "TZ", "UG", "RW"}
 
 ACCESS_MODELS = (Source, Country, AccessRoute, Fact, ChecklistItem, DataLoad)
-
-
-def raw_file() -> dict[str, Any]:
-    return json.loads(DATA_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def snapshot() -> dict[str, list[str]]:
@@ -49,30 +44,24 @@ def snapshot() -> dict[str, list[str]]:
     return rows
 
 
-def country(raw: dict[str, Any], code: str) -> dict[str, Any]:
-    return next(entry for entry in raw["countries"] if entry["code"] == code)
+def test_the_files_cover_exactly_the_54_african_un_member_states() -> None:
+    files = sorted(path.stem for path in (DATA_DIR / COUNTRIES_DIR).glob("*.json"))
+    assert len(files) == 54 and set(files) == AFRICAN_UN_MEMBERS
+    assert all(raw_data()["countries"][code]["code"] == code for code in files)
 
 
-def write(tmp_path: Path, raw: dict[str, Any] | str) -> Path:
-    path = tmp_path / "countries.json"
-    path.write_text(raw if isinstance(raw, str) else json.dumps(raw), encoding="utf-8")
-    return path
-
-
-def test_the_file_covers_exactly_the_54_african_un_member_states() -> None:
-    raw = raw_file()
-    codes = [entry["code"] for entry in raw["countries"]]
-    assert len(codes) == 54 and set(codes) == AFRICAN_UN_MEMBERS
-    assert isinstance(raw["version"], int) and raw["updated"]
-
-
-def test_the_researched_countries_are_those_of_the_research_notes(countries: LoadReport) -> None:
-    researched = Country.objects.with_research().filter(researched=True)
-    assert set(researched.values_list("code", flat=True)) == RESEARCHED
-    assert countries.countries == 54 and countries.researched == 13
-    unresearched = Country.objects.exclude(code__in=RESEARCHED)
+def test_the_loaded_statuses_and_counts_are_those_of_the_files(countries: LoadReport) -> None:
+    raw = raw_data()
+    loaded = set(Country.objects.researched().values_list("code", flat=True))
+    assert loaded == researched(raw)
+    assert countries.countries == 54 and countries.researched == len(researched(raw))
+    assert countries.route_found == len(countries_with(raw, "route_found"))
+    assert countries.no_route_found == len(countries_with(raw, "no_route_found"))
+    assert countries.not_researched == 54 - countries.researched
+    unresearched = Country.objects.filter(status="not_researched")
     assert not unresearched.exclude(regulator_name="").exists(), "no guessed regulators"
     assert not unresearched.exclude(registration="unknown").exists()
+    assert not Fact.objects.filter(country__in=unresearched).exists()
 
 
 def test_every_source_in_the_file_is_cited(countries: LoadReport) -> None:
@@ -137,10 +126,10 @@ def test_admin_edits_last_until_a_changed_file_is_loaded(
     Fact.objects.filter(pk=fact.pk).update(text="Edited in the admin.")
     assert load_countries().skipped
     assert Fact.objects.get(pk=fact.pk).text == "Edited in the admin."
-    raw = raw_file()
-    raw["version"] += 1
+    raw = raw_data()
+    raw["countries"]["DZ"]["other_names"] = ["Algérie"]
     report = load_countries(write(tmp_path, raw))
-    assert report.version == raw["version"] and not report.skipped
+    assert not report.skipped
     assert Fact.objects.get(pk=fact.pk).text != "Edited in the admin.", "same row, file wins"
 
 
@@ -149,129 +138,208 @@ def test_a_changed_file_updates_adds_and_removes_in_place(
 ) -> None:
     route = AccessRoute.objects.get(country__code="ZA", slug="section-21")
     item = route.checklist.get(code="motivation")
-    raw = raw_file()
-    za = country(raw, "ZA")
+    raw = raw_data()
+    za = raw["countries"]["ZA"]
     za["routes"][0]["checklist"] = [
         i for i in za["routes"][0]["checklist"] if i["code"] != "package-insert"
     ]
-    country(raw, "KE")["routes"] = []
-    country(raw, "DZ")["other_names"] = ["People's Democratic Republic of Algeria"]
+    kenya_route = raw["countries"]["KE"]["routes"][0]["slug"]
+    raw["countries"]["KE"]["routes"][0]["name"] = "Renamed route"
+    raw["countries"]["DZ"]["other_names"] = ["People's Democratic Republic of Algeria"]
     load_countries(write(tmp_path, raw))
     assert AccessRoute.objects.get(pk=route.pk) and ChecklistItem.objects.get(pk=item.pk)
     assert not route.checklist.filter(code="package-insert").exists()
-    assert not AccessRoute.objects.filter(country__code="KE").exists()
+    assert AccessRoute.objects.get(country__code="KE", slug=kenya_route).name == "Renamed route"
     assert "Democratic" in Country.objects.get(code="DZ").other_names
 
 
-def _set(path: list[Any], value: Any) -> Callable[[dict[str, Any]], None]:
-    def change(raw: dict[str, Any]) -> None:
+def test_a_re_check_outlives_a_reload_of_the_same_words_but_not_a_change(
+    countries: LoadReport, tmp_path: Path
+) -> None:
+    fact = Fact.objects.filter(country__code="ZA", topic=Topic.REGULATOR).get()
+    Fact.objects.filter(pk=fact.pk).update(read_on="2026-01-02", read_by="A maintainer")
+    raw = raw_data()
+    raw["countries"]["DZ"]["other_names"] = ["Algérie"]
+    file_reading = raw["countries"]["ZA"]["facts"][0]["read_on"]
+    if file_reading is not None and file_reading > "2026-01-02":
+        pytest.skip("the file's own reading is newer than the re-check used here")
+    load_countries(write(tmp_path, raw))
+    kept = Fact.objects.get(pk=fact.pk)
+    assert (str(kept.read_on), kept.read_by) == ("2026-01-02", "A maintainer")
+    raw["countries"]["ZA"]["facts"][0]["text"] += " Reworded."
+    load_countries(write(tmp_path, raw))
+    changed = Fact.objects.get(pk=fact.pk)
+    assert changed.read_by == raw["countries"]["ZA"]["facts"][0]["read_by"]
+
+
+def _set(path: list[Any], value: Any) -> Callable[[Raw], None]:
+    def change(raw: Raw) -> None:
         node: Any = raw
         for part in path[:-1]:
-            if isinstance(part, str) and len(part) == 2:  # a country code
-                node = next(entry for entry in node if entry["code"] == part)
-            else:
-                node = node[part]
+            node = node[part]
         node[path[-1]] = value
 
     return change
 
 
-def _zambia_claims_a_regulator(raw: dict[str, Any]) -> None:
-    country(raw, "ZM")["regulator"] = {"name": "A guessed regulator"}
+def _zambia_claims_a_regulator(raw: Raw) -> None:
+    raw["countries"]["ZM"]["regulator"] = {"name": "A guessed regulator"}
+    raw["countries"]["ZM"]["status"] = "not_researched"
 
 
-def _duplicate_kenya(raw: dict[str, Any]) -> None:
-    raw["countries"].append(copy.deepcopy(country(raw, "KE")))
+def _a_file_under_another_code(raw: Raw) -> None:
+    raw["countries"]["XX"] = copy.deepcopy(raw["countries"]["KE"])
+
+
+def _researched_without_a_regulator(raw: Raw) -> None:
+    kenya = raw["countries"]["KE"]
+    kenya.pop("regulator")
+    kenya["facts"] = [f for f in kenya["facts"] if f["topic"] != "regulator"]
+
+
+def _no_route_without_saying_what_was_read(raw: Raw) -> None:
+    kenya = raw["countries"]["KE"]
+    kenya["routes"] = []
+    kenya["status"] = "no_route_found"
+    kenya["facts"] = [f for f in kenya["facts"] if f["topic"] != "special_access"]
+
+
+def _a_pack_on_a_fee(raw: Raw) -> None:
+    fee = next(f for f in raw["countries"]["ZA"]["routes"][0]["facts"] if f["topic"] == "fee")
+    fee["pack_grams"] = "60"
 
 
 BAD_FILES = [
     pytest.param(
-        _set(["countries", "NG", "region"], "central"),
-        "countries[{NG}] (NG).region",
-        id="unknown-region",
+        _set(["countries", "NG", "region"], "central"), "countries/NG.json: region", id="region"
     ),
     pytest.param(
         _set(["countries", "ZA", "routes", 0, "facts", 0, "sources"], ["nowhere"]),
-        "(ZA).routes[0] (section-21).facts[0] (legal_basis).sources: unknown source",
+        "countries/ZA.json: routes[0] (section-21).facts[0] (legal_basis).sources: unknown source",
         id="unknown-source",
     ),
     pytest.param(
-        _set(["countries", "EG", "facts", 0, "confirmed"], True),
-        "countries[{EG}] (EG).facts[0] (regulator).confirmed: only weak sources",
-        id="confirmed-on-weak-sources",
-    ),
-    pytest.param(
         _set(["countries", "ZA", "routes", 0, "facts", 12, "unit"], "rand"),
-        "(section-21).facts[12] (fee).unit: a fee needs a three-letter currency code",
+        "routes[0] (section-21).facts[12] (fee).unit: a fee needs a three-letter currency code",
         id="fee-without-currency",
     ),
     pytest.param(
         _set(["countries", "KE", "facts", 0, "topic"], "fee"),
-        "countries[{KE}] (KE).facts[0] (fee).topic: 'fee' does not belong here",
+        "countries/KE.json: facts[0] (fee).topic: 'fee' does not belong here",
         id="route-topic-on-a-country",
     ),
     pytest.param(
-        _set(["countries", "KE", "facts", 0, "verified"], "26/11/2026"),
-        "countries[{KE}] (KE).facts[0] (regulator).verified",
+        _set(["countries", "KE", "facts", 0, "read_on"], "26/11/2026"),
+        "countries/KE.json: facts[0] (regulator).read_on",
         id="date-not-iso",
     ),
     pytest.param(
-        _set(["countries", "KE", "facts", 0, "verified"], "2999-01-01"),
-        "(KE).facts[0] (regulator).verified: 2999-01-01 is in the future",
-        id="verified-in-the-future",
+        _set(["countries", "KE", "facts", 0, "read_on"], "2999-01-01"),
+        "countries/KE.json: facts[0] (regulator).read_on: 2999-01-01 is in the future",
+        id="read-in-the-future",
+    ),
+    pytest.param(
+        _set(["countries", "KE", "facts", 0, "read_by"], ""),
+        "countries/KE.json: facts[0] (regulator).read_by: String should have at least 1",
+        id="reader-missing",
     ),
     pytest.param(
         _set(["countries", "KE", "facts", 0, "sources"], []),
-        "(KE).facts[0] (regulator).sources: List should have at least 1 item",
+        "countries/KE.json: facts[0] (regulator).sources: List should have at least 1 item",
         id="fact-without-source",
     ),
     pytest.param(
         _set(["countries", "KE", "facts", 0, "colour"], "red"),
-        "(KE).facts[0] (regulator).colour: Extra inputs are not permitted",
+        "countries/KE.json: facts[0] (regulator).colour: Extra inputs are not permitted",
         id="unknown-field",
     ),
-    pytest.param(_set(["version"], "one"), "version: Input should be a valid integer", id="vers"),
     pytest.param(
         _zambia_claims_a_regulator,
-        "(ZM).regulator: a regulator needs a 'regulator' fact",
+        "countries/ZM.json: regulator: a regulator needs a 'regulator' fact",
         id="unsourced-regulator",
     ),
-    pytest.param(_duplicate_kenya, "countries[54] (KE).code: duplicate code 'KE'", id="duplicate"),
+    pytest.param(
+        _set(["countries", "KE", "status"], "not_researched"),
+        "countries/KE.json: status: a country not yet researched has no regulator, facts",
+        id="status-hides-research",
+    ),
+    pytest.param(
+        _set(["countries", "KE", "status"], "no_route_found"),
+        "countries/KE.json: status: it lists routes: the status is 'route_found'",
+        id="status-hides-a-route",
+    ),
+    pytest.param(
+        _set(["countries", "DZ", "status"], "route_found"),
+        "countries/DZ.json: status: 'route_found' needs at least one route",
+        id="status-claims-a-route",
+    ),
+    pytest.param(
+        _researched_without_a_regulator,
+        "countries/KE.json: regulator: a researched country names its regulator",
+        id="researched-without-regulator",
+    ),
+    pytest.param(
+        _no_route_without_saying_what_was_read,
+        "countries/KE.json: facts: no route found needs a 'special_access' fact",
+        id="no-route-unexplained",
+    ),
+    pytest.param(
+        _a_pack_on_a_fee,
+        "(fee).pack_grams: a pack size belongs only to a price with an amount",
+        id="pack-on-a-fee",
+    ),
+    pytest.param(
+        _a_file_under_another_code,
+        "countries/XX.json: code: 'KE' does not match the file name",
+        id="file-name-and-code-differ",
+    ),
     pytest.param(
         _set(["sources", 0, "url"], "not a url"),
-        "sources[0] (sahpra-unregistered-products).url: not a valid http(s) address",
+        "sources.json: sources[0] (sahpra-unregistered-products).url: not a valid http(s)",
         id="bad-url",
     ),
 ]
 
 
 @pytest.mark.parametrize(("spoil", "named"), BAD_FILES)
-def test_a_bad_file_is_refused_naming_entry_and_field_and_nothing_is_written(
-    db: None, tmp_path: Path, spoil: Callable[[dict[str, Any]], None], named: str
+def test_bad_data_is_refused_naming_file_entry_and_field_and_nothing_is_written(
+    db: None, tmp_path: Path, spoil: Callable[[Raw], None], named: str
 ) -> None:
-    raw = raw_file()
+    raw = raw_data()
     spoil(raw)
     with pytest.raises(DataFileError) as refused:
         load_countries(write(tmp_path, raw))
-    index = {entry["code"]: i for i, entry in enumerate(raw_file()["countries"])}
-    assert named.format(**index) in str(refused.value)
+    assert named in str(refused.value)
     assert "nothing written" in str(refused.value)
     assert not any(model.objects.exists() for model in ACCESS_MODELS)
 
 
-def test_a_bad_file_leaves_loaded_data_untouched(countries: LoadReport, tmp_path: Path) -> None:
+def test_a_weak_source_alone_cannot_confirm_a_fact(db: None, tmp_path: Path) -> None:
+    raw = raw_data()
+    weak = next(s["key"] for s in raw["sources"] if s["quality"] == "weak")
+    fact = raw["countries"]["KE"]["facts"][0]
+    fact.update(sources=[weak], confirmed=True)
+    with pytest.raises(DataFileError, match=r"KE\.json: facts\[0\] \(regulator\)\.confirmed"):
+        load_countries(write(tmp_path, raw))
+
+
+def test_bad_data_leaves_loaded_data_untouched(countries: LoadReport, tmp_path: Path) -> None:
     before = snapshot()
-    raw = raw_file()
-    country(raw, "ZA")["name"] = "Renamed"
-    country(raw, "KE")["region"] = "nowhere"
+    raw = raw_data()
+    raw["countries"]["ZA"]["name"] = "Renamed"
+    raw["countries"]["KE"]["region"] = "nowhere"
     with pytest.raises(DataFileError):
         load_countries(write(tmp_path, raw))
     assert snapshot() == before
 
 
-def test_text_that_is_not_json_is_refused_with_its_line(db: None, tmp_path: Path) -> None:
-    with pytest.raises(DataFileError, match="not valid JSON at line 2, column 13"):
-        load_countries(write(tmp_path, '{"version": 1,\n "updated": }'))
+def test_text_that_is_not_json_is_refused_with_its_file_and_line(db: None, tmp_path: Path) -> None:
+    folder = write(tmp_path, raw_data())
+    (folder / COUNTRIES_DIR / "KE.json").write_text('{"code": "KE",\n "name": }')
+    with pytest.raises(
+        DataFileError, match=r"countries/KE\.json: the file: not valid JSON at line 2"
+    ):
+        load_countries(folder)
 
 
 def test_a_crash_in_the_middle_of_a_load_leaves_nothing_half_written(
@@ -286,19 +354,25 @@ def test_a_crash_in_the_middle_of_a_load_leaves_nothing_half_written(
     assert not any(model.objects.exists() for model in ACCESS_MODELS)
 
 
-def test_the_command_loads_reports_and_refuses_bad_files(db: None, tmp_path: Path) -> None:
+def test_the_command_loads_reports_and_refuses_bad_data(db: None, tmp_path: Path) -> None:
     out = io.StringIO()
     call_command("load_countries", stdout=out)
-    assert "54 countries (13 researched)" in out.getvalue()
+    raw = raw_data()
+    found, none = (
+        len(countries_with(raw, "route_found")),
+        len(countries_with(raw, "no_route_found")),
+    )
+    assert (
+        f"54 countries ({found} with a route, {none} researched with none found" in out.getvalue()
+    )
     call_command("load_countries", stdout=out)
     assert "already loaded" in out.getvalue()
-    raw = raw_file()
-    country(raw, "GH")["code"] = "gh"
-    wrong_code = r"countries\[\d+\] \(gh\)\.code: String should match pattern"
+    raw["countries"]["GH"]["code"] = "gh"
+    wrong_code = r"countries/GH\.json: code: String should match pattern"
     with pytest.raises(CommandError, match=wrong_code):
-        call_command("load_countries", "--file", str(write(tmp_path, raw)), stdout=out)
-    with pytest.raises(CommandError, match="No data file"):
-        call_command("load_countries", "--file", str(tmp_path / "missing.json"), stdout=out)
+        call_command("load_countries", "--dir", str(write(tmp_path, raw)), stdout=out)
+    with pytest.raises(CommandError, match="No data folder"):
+        call_command("load_countries", "--dir", str(tmp_path / "missing"), stdout=out)
 
 
 def test_the_demo_builder_loads_the_countries_once(db: None) -> None:
@@ -306,5 +380,4 @@ def test_the_demo_builder_loads_the_countries_once(db: None) -> None:
     demo.build(steps.append)
     demo.build(steps.append)
     assert Country.objects.count() == 54 and DataLoad.objects.count() == 1
-    version = raw_file()["version"]
-    assert steps == [f"countries: data version {version}"] * 2
+    assert steps == [f"countries: {len(researched(raw_data()))} of 54 researched"] * 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from repigment.access import map as tile_map
+from repigment.access import services
 from repigment.access.loader import LoadReport
 from repigment.access.models import ChecklistItem, Country, Fact, Topic
+from tests.access.data import countries_with, raw_data, route_kinds, with_one_unresearched
 from tests.access.html import FactReader, read
 
 #: Compressed bytes a page may weigh with everything it loads (stylesheet, script, icon).
@@ -41,7 +44,7 @@ def test_the_navigator_is_public_and_sits_under_the_language(client: Client) -> 
     assert reverse("access:country_detail", kwargs={"code": "za"}) == "/en/access/za/"
 
 
-def test_every_country_page_renders_every_fact_with_a_source_and_a_verified_date(
+def test_every_country_page_renders_every_fact_with_a_source_and_when_it_was_read(
     client: Client, countries: LoadReport
 ) -> None:
     for country in Country.objects.all():
@@ -53,7 +56,10 @@ def test_every_country_page_renders_every_fact_with_a_source_and_a_verified_date
             assert fact.source_links, f"{country.code}: no source for {fact.text!r}"
             assert all(link.startswith(("http://", "https://")) for link in fact.source_links)
             assert len(fact.qualities) == len(fact.source_links), fact.text
-            assert len(fact.verified) == 1 and ISO_DATE.match(fact.verified[0]), fact.text
+            if fact.read_on:
+                assert len(fact.read_on) == 1 and ISO_DATE.match(fact.read_on[0]), fact.text
+            else:
+                assert fact.due and "was not recorded" in fact.text, fact.text
 
 
 def test_a_country_page_and_the_list_take_a_handful_of_queries(
@@ -77,8 +83,9 @@ def test_unconfirmed_facts_are_labelled_to_be_confirmed_and_confirmed_ones_are_n
 
 
 def test_a_country_with_nothing_researched_says_so_plainly(
-    client: Client, countries: LoadReport
+    client: Client, db: None, tmp_path: Path
 ) -> None:
+    with_one_unresearched(tmp_path, "DZ")
     html = page(client, "dz")
     assert "Not yet researched." in html
     assert "We have not yet looked into the rules in Algeria" in html
@@ -103,7 +110,8 @@ def test_the_south_african_page_answers_the_visitors_questions(
         assert fact in html, fact
     sources = html.split('id="sources"')[1]
     assert sources.count("<li>") >= 25 and "(primary source)" in sources
-    assert "(weak source)" in sources and "Last verified" in sources
+    assert "(weak source)" in sources
+    assert "Sourced on" in sources or "was not recorded" in sources
 
 
 def test_a_route_with_an_unresearched_part_says_not_yet_researched(
@@ -169,15 +177,15 @@ def test_the_list_filters_by_name(
 
 
 def test_the_list_filters_by_route_kind(client: Client, countries: LoadReport) -> None:
-    named = listed(client.get("/en/access/", {"route": "named_patient"}).content.decode())
-    assert sorted(named) == ["bw", "gh", "na", "za", "zw"]
-    imports = listed(client.get("/en/access/", {"route": "special_import"}).content.decode())
-    assert sorted(imports) == ["et", "ke", "tz", "ug"]
+    kinds = {code.lower(): found for code, found in route_kinds(raw_data()).items()}
+    for kind in ("named_patient", "special_import", "personal_import", "supply_scheme"):
+        shown = listed(client.get("/en/access/", {"route": kind}).content.decode())
+        assert set(shown) == {code for code, found in kinds.items() if kind in found}, kind
     none = listed(client.get("/en/access/", {"route": "none"}).content.decode())
-    assert len(none) == 41 and "za" not in none and "dz" in none
-    both = client.get("/en/access/", {"route": "personal_import", "q": "g"}).content.decode()
-    both = listed(both)
-    assert sorted(both) == ["eg", "gh"]
+    assert set(none) == {code for code, found in kinds.items() if not found}
+    assert "za" not in none
+    both = client.get("/en/access/", {"route": "named_patient", "q": "south"}).content.decode()
+    assert listed(both) == ["za"]
 
 
 def test_an_unknown_route_kind_is_explained_and_filters_nothing(
@@ -198,10 +206,34 @@ def test_the_map_links_every_country_and_dims_those_outside_the_filter(
     html = client.get("/en/access/", {"route": "named_patient"}).content.decode()
     svg = html.split("<svg")[1].split("</svg>")[0]
     assert len(re.findall(r'<a href="/en/access/[a-z]{2}/"', svg)) == 54
-    assert svg.count("acc-dim") == 54 - 5
-    assert svg.count("acc-t-route") == 10
-    # Egypt, Morocco and Rwanda: routes known only from weak sources.
-    assert svg.count("acc-t-tbc") == 3 and svg.count("acc-t-unresearched") == 41
+    named = Country.objects.filter(routes__kind="named_patient").distinct().count()
+    assert svg.count("acc-dim") == 54 - named
+    states = {tile_map.tile_state(c) for c in services.countries_with_routes()}
+    assert states <= {"route", "tbc", "none", "unresearched"}
+    for state in ("route", "tbc", "none", "unresearched"):
+        expected = sum(tile_map.tile_state(c) == state for c in services.countries_with_routes())
+        assert svg.count(f'acc-t-{state}"') + svg.count(f"acc-t-{state} ") == expected, state
+
+
+def test_the_list_shows_the_three_research_counts(client: Client, countries: LoadReport) -> None:
+    raw = raw_data()
+    html = client.get("/en/access/").content.decode()
+    counts = html.split('class="acc-counts"')[1].split("</ul>")[0]
+    found, none = countries_with(raw, "route_found"), countries_with(raw, "no_route_found")
+    assert f"{len(found)} countries researched, with a route" in counts
+    assert f"{len(none)} researched, no route found" in counts
+    assert f"{54 - len(found) - len(none)} not yet researched" in counts
+
+
+def test_the_map_tells_a_route_found_from_none_found_from_not_researched(
+    db: None, tmp_path: Path
+) -> None:
+    with_one_unresearched(tmp_path, "DZ")
+    by_code = {c.code: tile_map.tile_state(c) for c in services.countries_with_routes()}
+    assert by_code["DZ"] == "unresearched" and by_code["ZA"] == "route"
+    for code, state in by_code.items():
+        country = Country.objects.get(code=code)
+        assert (state == "none") == (country.status == "no_route_found"), code
 
 
 # --- Light, and no JavaScript needed ---------------------------------------------------------

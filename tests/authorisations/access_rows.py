@@ -27,7 +27,7 @@ from tests.conftest import World
 from tests.patients.access_rows import CLINICAL
 from tests.patients.helpers import consenting_patient_in, stored_file
 
-VERIFIED = date(2026, 11, 26)
+VERIFIED = date(2026, 12, 1)
 #: The prescriber opens everything; the pharmacist of the serving pharmacy the terms.
 TERMS = {**CLINICAL, Role.PHARMACIST: 200}
 #: Prescriber-only pages inside an application the pharmacist may open: refused, not hidden.
@@ -45,7 +45,9 @@ def _route() -> AccessRoute:
     )
     for code in ("gmp-evidence", "hpcsa-certificate", "motivation"):
         ChecklistItem.objects.get_or_create(
-            route=route, code=code, defaults={"label": code, "verified_on": VERIFIED}
+            route=route,
+            code=code,
+            defaults={"label": code, "read_on": VERIFIED, "read_by": "a test"},
         )
     return route
 

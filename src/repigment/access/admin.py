@@ -1,7 +1,8 @@
 """Site administration for countries, routes, checklists, facts and sources.
 
-The data file in the repository is the master copy: edits made here last until a changed
-file is loaded (``manage.py load_countries``), so carry lasting changes into the file.
+The data files in the repository (``access/data/``) are the master copy: edits made here last
+until a changed file is loaded (``manage.py load_countries``), so carry lasting changes into
+the files.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ HTTPS_URLS: dict[type[models.Field], dict[str, Any]] = {models.URLField: {"assum
 class FactInline(admin.StackedInline):  # type: ignore[type-arg]
     model = Fact
     extra = 0
-    fields = ["topic", "text", "confirmed", "verified_on", "sources", "amount", "unit", "order"]
+    fields = [
+        "topic", "text", "confirmed", "read_on", "read_by", "sources", "amount", "unit",
+        "pack_grams", "order",
+    ]  # fmt: skip
     autocomplete_fields = ["sources"]
 
 
@@ -35,15 +39,17 @@ class RouteInline(admin.TabularInline):  # type: ignore[type-arg]
 class ChecklistItemInline(admin.TabularInline):  # type: ignore[type-arg]
     model = ChecklistItem
     extra = 0
-    fields = ["code", "label", "required", "confirmed", "verified_on", "sources", "order"]
+    fields = [
+        "code", "label", "required", "confirmed", "read_on", "read_by", "sources", "order"
+    ]  # fmt: skip
     autocomplete_fields = ["sources"]
 
 
 @admin.register(Country)
 class CountryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     formfield_overrides = HTTPS_URLS
-    list_display = ["name", "code", "region", "regulator_name", "registration"]
-    list_filter = ["region", "registration"]
+    list_display = ["name", "code", "region", "status", "regulator_name", "registration"]
+    list_filter = ["status", "region", "registration"]
     search_fields = ["name", "code", "other_names", "regulator_name"]
     inlines = [RouteInline, FactInline]
 
@@ -59,7 +65,7 @@ class AccessRouteAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(Fact)
 class FactAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["__str__", "country", "route", "topic", "confirmed", "verified_on"]
+    list_display = ["__str__", "country", "route", "topic", "confirmed", "read_on", "read_by"]
     list_filter = ["confirmed", "topic", "sources__quality"]
     search_fields = ["text", "country__name", "route__name"]
     list_select_related = ["country", "route__country"]
@@ -76,7 +82,7 @@ class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(DataLoad)
 class DataLoadAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["version", "updated", "loaded_at", "digest"]
+    list_display = ["loaded_at", "digest"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

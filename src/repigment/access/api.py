@@ -24,22 +24,30 @@ class SourceOut(Schema):
     quality: str
 
 
-class FactOut(Schema):
+class ReadingOut(Schema):
+    read_on: date | None = Field(description="the day its sources were read; null: not recorded")
+    read_by: str = Field(description="who read the sources, and how")
+    due_for_recheck: bool = Field(description="not recorded, or read more than 12 months ago")
+    verified_on: date | None = Field(description="deprecated: the same as read_on")
+
+
+class FactOut(ReadingOut):
     topic: str
     text: str
     confirmed: bool = Field(description="false: to be confirmed with the regulator")
-    verified_on: date
-    amount: Decimal | None = Field(None, description="a fee (unit: currency) or a duration")
+    amount: Decimal | None = Field(
+        None, description="a fee or a price (unit: currency) or a duration"
+    )
     unit: str
+    pack_grams: Decimal | None = Field(None, description="for a price: grams in the pack")
     sources: list[SourceOut]
 
 
-class ChecklistItemOut(Schema):
+class ChecklistItemOut(ReadingOut):
     code: str
     label: str
     required: bool
     confirmed: bool
-    verified_on: date
     sources: list[SourceOut]
 
 
@@ -67,6 +75,7 @@ class CountrySummaryOut(Schema):
     regulator_name: str
     regulator_url: str
     registration: str = Field(description="yes, no or unknown")
+    status: str = Field(description="not_researched, no_route_found or route_found")
     researched: bool
     route_kinds: list[str]
     page: str
@@ -89,14 +98,24 @@ def _sources(item: Fact | ChecklistItem) -> list[dict[str, Any]]:
     ]
 
 
+def _reading(item: Fact | ChecklistItem) -> dict[str, Any]:
+    return {
+        "read_on": item.read_on,
+        "read_by": item.read_by,
+        "due_for_recheck": item.due_for_recheck,
+        "verified_on": item.read_on,
+    }
+
+
 def _fact(fact: Fact) -> dict[str, Any]:
     return {
         "topic": fact.topic,
         "text": fact.text,
         "confirmed": fact.confirmed,
-        "verified_on": fact.verified_on,
+        **_reading(fact),
         "amount": fact.amount,
         "unit": fact.unit,
+        "pack_grams": fact.pack_grams,
         "sources": _sources(fact),
     }
 
@@ -121,7 +140,7 @@ def _route(route: AccessRoute) -> dict[str, Any]:
                 "label": item.label,
                 "required": item.required,
                 "confirmed": item.confirmed,
-                "verified_on": item.verified_on,
+                **_reading(item),
                 "sources": _sources(item),
             }
             for item in route.checklist.all()
@@ -129,7 +148,7 @@ def _route(route: AccessRoute) -> dict[str, Any]:
     }
 
 
-def _summary(country: Country, researched: bool) -> dict[str, Any]:
+def _summary(country: Country) -> dict[str, Any]:
     return {
         "code": country.code,
         "name": country.name,
@@ -137,7 +156,8 @@ def _summary(country: Country, researched: bool) -> dict[str, Any]:
         "regulator_name": country.regulator_name,
         "regulator_url": country.regulator_url,
         "registration": country.registration,
-        "researched": researched,
+        "status": country.status,
+        "researched": country.researched,
         "route_kinds": sorted({route.kind for route in country.routes.all()}),
         "page": country.get_absolute_url(),
     }
@@ -151,7 +171,7 @@ def list_countries(request: HttpRequest, filters: Query[CountryFilter]) -> list[
         fields = {name: list(messages) for name, messages in form.errors.items()}
         raise ApiError(422, "invalid", "Some filters are not valid.", fields)
     query, kind = form.filters()
-    return [_summary(c, c.researched) for c in services.filter_countries(query, kind)]
+    return [_summary(c) for c in services.filter_countries(query, kind)]
 
 
 @router.get("/{code}", response=CountryOut, auth=None, summary="One country in full")
@@ -163,7 +183,7 @@ def get_country(request: HttpRequest, code: str) -> dict[str, Any]:
     routes = list(country.routes.all())
     facts = list(country.facts.all())
     return {
-        **_summary(country, bool(facts or routes)),
+        **_summary(country),
         "facts": [_fact(f) for f in facts],
         "routes": [_route(r) for r in routes],
     }

@@ -1,4 +1,4 @@
-"""Demo data for access: the country routes from the repository's data file."""
+"""Demo data for access: the country routes from the repository's data files."""
 
 from __future__ import annotations
 
@@ -8,6 +8,6 @@ from repigment.access.loader import load_countries
 
 
 def build(step: Callable[[str], None]) -> None:
-    """Load the country data file (skipped when this version is already loaded)."""
+    """Load the country data files (skipped when this content is already loaded)."""
     report = load_countries()
-    step(f"countries: data version {report.version}")
+    step(f"countries: {report.researched} of {report.countries} researched")

@@ -1,270 +1,51 @@
-"""Load the versioned country data file (``data/countries.json``) into the database.
+"""Load the country data files (``data/``) into the database.
 
-The whole file is checked before anything is written; a bad file raises ``DataFileError``
-naming the entry and the field, and the database is left as it was. Loading is idempotent:
-countries, routes, checklist items and sources keep their rows (found by code, slug, code and
-key), facts are matched by position within their owner, and a file whose content was already
-loaded is skipped unless forced, so edits made in the admin survive until the file changes.
+The data is one file per country (``countries/ZA.json``), the shared ``sources.json`` and
+``general.json`` (facts that hold for every country). Every file is checked before anything is
+written; a bad file raises ``DataFileError`` naming the file, the entry and the field, and the
+database is left as it was. Loading is idempotent: countries, routes, checklist items and
+sources keep their rows (found by code, slug, code and key), facts are matched by position
+within their owner, and content that was already loaded is skipped unless forced, so edits made
+in the admin survive until a file changes. A maintainer's re-check (a newer read date of an
+unchanged fact) survives a reload too: the newer reading of the same words and sources wins.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Model, ProtectedError, RestrictedError
-from django.utils import timezone
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
-from pydantic import ValidationError as PydanticValidationError
 
+from repigment.access.datafiles import (
+    DATA_DIR,
+    ChecklistItemIn,
+    CountryIn,
+    DataFileError,
+    DataSet,
+    FactIn,
+    RouteIn,
+    SourceIn,
+    data_files,
+    read_data,
+)
 from repigment.access.models import (
-    COUNTRY_TOPICS,
-    GENERAL_TOPICS,
-    ROUTE_TOPICS,
     AccessRoute,
-    Applicant,
     ChecklistItem,
     Country,
     DataLoad,
     Fact,
-    Quality,
-    Region,
-    Registration,
-    RouteKind,
     Source,
-    Topic,
-    unit_problem,
+    Status,
 )
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "countries.json"
-SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-MAX_PROBLEMS = 20
+__all__ = ["DATA_DIR", "DataFileError", "LoadReport", "load_countries"]
+
 M = TypeVar("M", bound=Model)
-
-
-class DataFileError(Exception):
-    """The data file cannot be loaded; the message names each bad entry and field."""
-
-
-# --- The file's shape ------------------------------------------------------------------------
-
-
-class _Entry(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class SourceIn(_Entry):
-    key: str = Field(pattern=SLUG, max_length=80)
-    title: str = Field(min_length=1, max_length=300)
-    url: str = Field(min_length=1, max_length=500)
-    quality: Quality
-
-
-class FactIn(_Entry):
-    topic: Topic
-    text: str = Field(min_length=1, max_length=2000)
-    confirmed: StrictBool
-    verified: date
-    sources: list[str] = Field(min_length=1)
-    amount: Decimal | None = Field(default=None, max_digits=12, decimal_places=2)
-    unit: str = ""
-
-
-class ChecklistItemIn(_Entry):
-    code: str = Field(pattern=SLUG, max_length=60)
-    label: str = Field(min_length=1, max_length=400)
-    required: StrictBool = True
-    confirmed: StrictBool
-    verified: date
-    sources: list[str] = Field(min_length=1)
-
-
-class RouteIn(_Entry):
-    slug: str = Field(pattern=SLUG, max_length=60)
-    name: str = Field(min_length=1, max_length=200)
-    kind: RouteKind
-    applicant: Applicant = Applicant.NOT_KNOWN
-    facts: list[FactIn] = []
-    checklist: list[ChecklistItemIn] = []
-
-
-class RegulatorIn(_Entry):
-    name: str = Field(min_length=1, max_length=200)
-    website: str = Field(default="", max_length=200)
-
-
-class CountryIn(_Entry):
-    code: str = Field(pattern=r"^[A-Z]{2}$")
-    name: str = Field(min_length=1, max_length=100)
-    other_names: list[str] = []
-    region: Region
-    regulator: RegulatorIn | None = None
-    registration: Registration = Registration.UNKNOWN
-    facts: list[FactIn] = []
-    routes: list[RouteIn] = []
-
-
-class DataFileIn(_Entry):
-    version: StrictInt = Field(ge=1)
-    updated: date
-    about: str = ""
-    sources: list[SourceIn]
-    general_facts: list[FactIn] = []
-    countries: list[CountryIn] = Field(min_length=1)
-
-
-# --- Reading and checking --------------------------------------------------------------------
-
-Loc = tuple[str | int, ...]
-
-
-def describe(loc: Sequence[str | int], raw: Any) -> str:
-    """A readable path such as ``countries[40] (ZA).routes[0] (section-21).facts[2] (fee).unit``."""
-    text = ""
-    node = raw
-    for part in loc:
-        if isinstance(part, int):
-            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
-            ident = _identify(node)
-            text += f"[{part}]" + (f" ({ident})" if ident else "")
-        else:
-            text += ("." if text else "") + str(part)
-            node = node.get(part) if isinstance(node, dict) else None
-    return text or "the file"
-
-
-def _identify(entry: Any) -> str | None:
-    if not isinstance(entry, dict):
-        return None
-    for key in ("code", "slug", "key", "topic"):
-        if isinstance(entry.get(key), str) and entry[key]:
-            return str(entry[key])
-    return None
-
-
-def _fail(problems: list[tuple[Loc, str]], raw: Any, path: Path) -> DataFileError:
-    lines = [f"{describe(loc, raw)}: {message}" for loc, message in problems[:MAX_PROBLEMS]]
-    if len(problems) > MAX_PROBLEMS:
-        lines.append(f"... and {len(problems) - MAX_PROBLEMS} more")
-    return DataFileError(f"{path.name} was not loaded (nothing written):\n  " + "\n  ".join(lines))
-
-
-def parse(content: bytes, path: Path = DATA_FILE) -> DataFileIn:
-    """Parse and check the whole file; raise DataFileError listing every problem found."""
-    try:
-        raw = json.loads(content.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise DataFileError(
-            f"{path.name} was not loaded (nothing written): not UTF-8 ({exc})"
-        ) from None
-    except json.JSONDecodeError as exc:
-        raise DataFileError(
-            f"{path.name} was not loaded (nothing written): not valid JSON at line "
-            f"{exc.lineno}, column {exc.colno}: {exc.msg}"
-        ) from None
-    try:
-        data = DataFileIn.model_validate(raw)
-    except PydanticValidationError as exc:
-        problems = [(tuple(err["loc"]), err["msg"]) for err in exc.errors()]
-        raise _fail(problems, raw, path) from None
-    problems = list(_cross_check(data))
-    if problems:
-        raise _fail(problems, raw, path)
-    return data
-
-
-def _cross_check(data: DataFileIn) -> Iterable[tuple[Loc, str]]:
-    """Rules that span entries: unique keys, known sources, topics in place, honest flags."""
-    yield from _duplicates([s.key for s in data.sources], ("sources",), "key")
-    yield from _duplicates([c.code for c in data.countries], ("countries",), "code")
-    quality = {source.key: source.quality for source in data.sources}
-    check_url = URLValidator(schemes=["http", "https"])
-    for i, source in enumerate(data.sources):
-        yield from _url_problem(check_url, source.url, ("sources", i, "url"))
-    yield from _facts(data.general_facts, ("general_facts",), GENERAL_TOPICS, quality)
-    for i, country in enumerate(data.countries):
-        here: Loc = ("countries", i)
-        yield from _facts(country.facts, (*here, "facts"), COUNTRY_TOPICS, quality)
-        yield from _duplicates([r.slug for r in country.routes], (*here, "routes"), "slug")
-        yield from _country_claims(country, here, check_url)
-        for j, route in enumerate(country.routes):
-            yield from _route(route, (*here, "routes", j), quality)
-
-
-def _duplicates(values: list[str], loc: Loc, field: str) -> Iterable[tuple[Loc, str]]:
-    seen: set[str] = set()
-    for index, value in enumerate(values):
-        if value in seen:
-            yield (*loc, index, field), f"duplicate {field} {value!r}"
-        seen.add(value)
-
-
-def _url_problem(check: URLValidator, url: str, loc: Loc) -> Iterable[tuple[Loc, str]]:
-    try:
-        check(url)
-    except DjangoValidationError:
-        yield loc, f"not a valid http(s) address: {url!r}"
-
-
-def _sourced(
-    item: FactIn | ChecklistItemIn, loc: Loc, quality: dict[str, Quality]
-) -> Iterable[tuple[Loc, str]]:
-    unknown = [key for key in item.sources if key not in quality]
-    if unknown:
-        yield (*loc, "sources"), f"unknown source key(s) {', '.join(map(repr, unknown))}"
-    elif item.confirmed and all(quality[key] == Quality.WEAK for key in item.sources):
-        yield (*loc, "confirmed"), 'only weak sources: it must be "confirmed": false'
-    if len(set(item.sources)) != len(item.sources):
-        yield (*loc, "sources"), "a source is listed twice"
-    if item.verified > timezone.localdate():
-        yield (*loc, "verified"), f"{item.verified} is in the future"
-
-
-def _facts(
-    facts: list[FactIn], loc: Loc, topics: frozenset[Topic], quality: dict[str, Quality]
-) -> Iterable[tuple[Loc, str]]:
-    for k, fact in enumerate(facts):
-        here = (*loc, k)
-        if fact.topic not in topics:
-            allowed = ", ".join(sorted(topics))
-            yield (*here, "topic"), f"{fact.topic.value!r} does not belong here (use {allowed})"
-        problem = unit_problem(fact.topic, fact.amount, fact.unit)
-        if problem:
-            yield (*here, "unit" if fact.amount is not None else "amount"), problem
-        yield from _sourced(fact, here, quality)
-
-
-def _country_claims(country: CountryIn, loc: Loc, check: URLValidator) -> Iterable[tuple[Loc, str]]:
-    """A regulator or a registration status is shown only with a fact that sources it."""
-    topics = {fact.topic for fact in country.facts}
-    if country.regulator is not None:
-        if Topic.REGULATOR not in topics:
-            yield (*loc, "regulator"), "a regulator needs a 'regulator' fact citing a source"
-        website = country.regulator.website
-        if website:
-            yield from _url_problem(check, website, (*loc, "regulator", "website"))
-    if country.registration != Registration.UNKNOWN and Topic.REGISTRATION not in topics:
-        yield (*loc, "registration"), "a known status needs a 'registration' fact citing a source"
-
-
-def _route(route: RouteIn, loc: Loc, quality: dict[str, Quality]) -> Iterable[tuple[Loc, str]]:
-    yield from _facts(route.facts, (*loc, "facts"), ROUTE_TOPICS, quality)
-    yield from _duplicates([item.code for item in route.checklist], (*loc, "checklist"), "code")
-    for k, item in enumerate(route.checklist):
-        yield from _sourced(item, (*loc, "checklist", k), quality)
-    confirmed_applicant = any(f.topic == Topic.WHO_APPLIES and f.confirmed for f in route.facts)
-    if route.applicant != Applicant.NOT_KNOWN and not confirmed_applicant:
-        yield (*loc, "applicant"), "needs a confirmed 'who_applies' fact, or \"not_known\""
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -272,11 +53,11 @@ def _route(route: RouteIn, loc: Loc, quality: dict[str, Quality]) -> Iterable[tu
 
 @dataclass(frozen=True)
 class LoadReport:
-    version: int
-    updated: date
     skipped: bool
     countries: int
-    researched: int
+    route_found: int
+    no_route_found: int
+    not_researched: int
     routes: int
     facts: int
     unconfirmed_facts: int
@@ -284,26 +65,38 @@ class LoadReport:
     unconfirmed_items: int
     sources: int
 
+    @property
+    def researched(self) -> int:
+        return self.route_found + self.no_route_found
+
     def summary(self) -> str:
         if self.skipped:
-            return f"Country data version {self.version} is already loaded; nothing changed."
+            return "The country data is already loaded; nothing changed."
         return (
-            f"Loaded country data version {self.version} ({self.updated}): "
-            f"{self.countries} countries ({self.researched} researched), {self.routes} routes, "
-            f"{self.facts} facts ({self.unconfirmed_facts} to be confirmed), "
-            f"{self.checklist_items} checklist items ({self.unconfirmed_items} to be confirmed), "
-            f"{self.sources} sources."
+            f"Loaded the country data: {self.countries} countries ({self.route_found} with a "
+            f"route, {self.no_route_found} researched with none found, {self.not_researched} "
+            f"not yet researched), {self.routes} routes, {self.facts} facts "
+            f"({self.unconfirmed_facts} to be confirmed), {self.checklist_items} checklist items "
+            f"({self.unconfirmed_items} to be confirmed), {self.sources} sources."
         )
 
 
-def load_countries(path: Path = DATA_FILE, *, force: bool = False) -> LoadReport:
-    """Check and load the data file; skip it when this exact content is already loaded."""
-    content = path.read_bytes()
-    digest = hashlib.sha256(content).hexdigest()
+def digest_of(files: dict[str, bytes]) -> str:
+    """One SHA-256 over every file's name and content, in name order."""
+    digest = hashlib.sha256()
+    for name in sorted(files):
+        digest.update(name.encode() + b"\0" + hashlib.sha256(files[name]).digest())
+    return digest.hexdigest()
+
+
+def load_countries(folder: Path = DATA_DIR, *, force: bool = False) -> LoadReport:
+    """Check and load the data files; skip them when this exact content is already loaded."""
+    files = data_files(folder)
+    digest = digest_of(files)
     latest = DataLoad.objects.order_by("-loaded_at", "-pk").first()
     if not force and latest is not None and latest.digest == digest:
-        return _report(latest.version, latest.updated, skipped=True)
-    data = parse(content, path)
+        return _report(skipped=True)
+    data = read_data(files)
     with transaction.atomic():
         try:
             _write(data)
@@ -311,20 +104,23 @@ def load_countries(path: Path = DATA_FILE, *, force: bool = False) -> LoadReport
             used = getattr(exc, "protected_objects", None) or getattr(exc, "restricted_objects", ())
             names = ", ".join(sorted({str(obj) for obj in used})[:5])
             raise DataFileError(
-                f"{path.name} was not loaded (nothing written): it drops entries still in use "
-                f"({names}); keep them in the file"
+                "The country data was not loaded (nothing written): it drops entries still in "
+                f"use ({names}); keep them in the files"
             ) from None
-        DataLoad.objects.create(version=data.version, updated=data.updated, digest=digest)
-    return _report(data.version, data.updated, skipped=False)
+        DataLoad.objects.create(digest=digest)
+    return _report(skipped=False)
 
 
-def _report(version: int, updated: date, *, skipped: bool) -> LoadReport:
+def _report(*, skipped: bool) -> LoadReport:
+    statuses = dict.fromkeys(Status.values, 0)
+    for status in Country.objects.values_list("status", flat=True):
+        statuses[status] += 1
     return LoadReport(
-        version=version,
-        updated=updated,
         skipped=skipped,
-        countries=Country.objects.count(),
-        researched=Country.objects.with_research().filter(researched=True).count(),
+        countries=sum(statuses.values()),
+        route_found=statuses[Status.ROUTE_FOUND],
+        no_route_found=statuses[Status.NO_ROUTE_FOUND],
+        not_researched=statuses[Status.NOT_RESEARCHED],
         routes=AccessRoute.objects.count(),
         facts=Fact.objects.count(),
         unconfirmed_facts=Fact.objects.filter(confirmed=False).count(),
@@ -334,7 +130,7 @@ def _report(version: int, updated: date, *, skipped: bool) -> LoadReport:
     )
 
 
-def _write(data: DataFileIn) -> None:
+def _write(data: DataSet) -> None:
     sources = _write_sources(data.sources)
     countries = _upsert(
         Country,
@@ -374,6 +170,7 @@ def _country_fields(country: CountryIn) -> dict[str, Any]:
         "name": country.name,
         "other_names": "; ".join(country.other_names),
         "region": country.region.value,
+        "status": country.status.value,
         "regulator_name": regulator.name if regulator else "",
         "regulator_url": regulator.website if regulator else "",
         "registration": country.registration.value,
@@ -416,11 +213,33 @@ def _fact_fields(fact: FactIn, order: int) -> dict[str, Any]:
         "topic": fact.topic.value,
         "text": fact.text,
         "confirmed": fact.confirmed,
-        "verified_on": fact.verified,
+        "read_on": fact.read_on,
+        "read_by": fact.read_by,
         "amount": fact.amount,
         "unit": fact.unit,
+        "pack_grams": fact.pack_grams,
         "order": order,
     }
+
+
+def _keep_newer_reading(
+    row: Fact | ChecklistItem, fields: dict[str, Any], text_field: str, source_keys: set[str]
+) -> dict[str, Any]:
+    """A re-check recorded on the site outlives a reload of the same words and sources.
+
+    When the row already says the same thing, from the same sources, and was read later than
+    the file says, its reading stays; any change to the words or sources takes the file's.
+    """
+    same = (
+        getattr(row, text_field) == fields[text_field]
+        and {s.key for s in row.sources.all()} == source_keys
+    )
+    newer = row.read_on is not None and (
+        fields["read_on"] is None or row.read_on > fields["read_on"]
+    )
+    if same and newer:
+        return {**fields, "read_on": row.read_on, "read_by": row.read_by}
+    return fields
 
 
 def _owner_of(fact: Fact) -> tuple[str, ...]:
@@ -439,7 +258,8 @@ def _write_facts(
 ) -> None:
     """Facts are matched by position within their owner (general, a country or a route)."""
     existing: dict[tuple[str, ...], list[Fact]] = defaultdict(list)
-    for fact in Fact.objects.select_related("route__country", "country").order_by("order", "pk"):
+    rows = Fact.objects.select_related("route__country", "country").prefetch_related("sources")
+    for fact in rows.order_by("order", "pk"):
         existing[_owner_of(fact)].append(fact)
     wanted_links: dict[int, set[int]] = {}
     for owner, incoming in owners.items():
@@ -448,6 +268,7 @@ def _write_facts(
             fields = _fact_fields(fact_in, order)
             if order < len(rows):
                 fact = rows[order]
+                fields = _keep_newer_reading(fact, fields, "text", set(fact_in.sources))
                 _save_if_changed(fact, fields)
             else:
                 fact = Fact(**fields, **_fact_owner(owner, countries, routes))
@@ -475,24 +296,27 @@ def _write_checklists(
     routes: dict[tuple[str, str], AccessRoute],
     sources: dict[str, Source],
 ) -> None:
-    wanted = {
-        (route_key, item.code): {
-            "route": routes[route_key],
-            "label": item.label,
-            "required": item.required,
-            "confirmed": item.confirmed,
-            "verified_on": item.verified,
-            "order": order,
-        }
-        for route_key, incoming in items.items()
-        for order, item in enumerate(incoming)
-    }
     existing = {
         ((i.route.country.code, i.route.slug), i.code): i
-        for i in ChecklistItem.objects.select_related("route__country")
+        for i in ChecklistItem.objects.select_related("route__country").prefetch_related("sources")
     }
-    for ident in wanted:
-        wanted[ident]["code"] = ident[1]
+    wanted: dict[tuple[tuple[str, str], str], dict[str, Any]] = {}
+    for route_key, incoming in items.items():
+        for order, item in enumerate(incoming):
+            fields = {
+                "route": routes[route_key],
+                "code": item.code,
+                "label": item.label,
+                "required": item.required,
+                "confirmed": item.confirmed,
+                "read_on": item.read_on,
+                "read_by": item.read_by,
+                "order": order,
+            }
+            row = existing.get((route_key, item.code))
+            if row is not None:
+                fields = _keep_newer_reading(row, fields, "label", set(item.sources))
+            wanted[(route_key, item.code)] = fields
     saved = _upsert(ChecklistItem, wanted, existing, key=None)
     links = {
         saved[(route_key, item.code)].pk: {sources[key].pk for key in item.sources}

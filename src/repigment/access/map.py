@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from repigment.access.models import Country
+from repigment.access.models import Country, Status
 
 # fmt: off
 TILES: dict[str, tuple[int, int]] = {
@@ -42,7 +42,7 @@ class Tile:
     country: Country
     x: int
     y: int
-    state: str  # "route" (confirmed facts), "tbc" (researched, to be confirmed), "unresearched"
+    state: str  # "route" (confirmed), "tbc" (route to be confirmed), "none" or "unresearched"
     matched: bool
 
     @property
@@ -56,9 +56,11 @@ class Tile:
 
 def tile_state(country: Country) -> str:
     """Uses the annotations of ``services.countries_with_routes()``."""
-    if any(route.confirmed for route in country.routes.all()):
-        return "route"
-    return "tbc" if getattr(country, "researched", False) else "unresearched"
+    if country.status == Status.NOT_RESEARCHED:
+        return "unresearched"
+    if country.status == Status.NO_ROUTE_FOUND:
+        return "none"
+    return "route" if any(route.confirmed for route in country.routes.all()) else "tbc"
 
 
 def tiles(countries: Iterable[Country], matched: set[str]) -> list[Tile]:

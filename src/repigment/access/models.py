@@ -1,7 +1,8 @@
 """Countries, their legal routes to an unregistered medicine, and the sourced facts about them.
 
 Everything a visitor is shown as a regulatory fact is a ``Fact`` or a ``ChecklistItem``: it
-cites at least one ``Source`` and carries the date it was last verified. A fact that is not
+cites at least one ``Source`` and records the day its sources were actually read and who read
+them (or that this was not recorded, which makes it due for re-checking). A fact that is not
 confirmed is shown as "to be confirmed with the regulator", never as fact. Structured values
 (a fee and its currency, a turnaround, a validity) live on the fact that states them, so a
 figure cannot drift away from its source.
@@ -23,6 +24,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from repigment.clinical.provenance import Read
 
 
 class Quality(models.TextChoices):
@@ -66,12 +69,18 @@ class Registration(models.TextChoices):
     UNKNOWN = "unknown", _("not known")
 
 
+class Status(models.TextChoices):
+    """How far a country has been researched; the loader holds it to the country's facts."""
+
+    NOT_RESEARCHED = "not_researched", _("not yet researched")
+    NO_ROUTE_FOUND = "no_route_found", _("researched, no route found")
+    ROUTE_FOUND = "route_found", _("researched, route found")
+
+
 class CountryQuerySet(models.QuerySet["Country"]):
-    def with_research(self) -> CountryQuerySet:
-        """Annotate ``researched``: the country has a fact or a route of its own."""
-        own_fact = Fact.objects.filter(country=models.OuterRef("pk"))
-        own_route = AccessRoute.objects.filter(country=models.OuterRef("pk"))
-        return self.annotate(researched=models.Exists(own_fact) | models.Exists(own_route))
+    def researched(self) -> CountryQuerySet:
+        """Countries researched, whether or not a route was found."""
+        return self.exclude(status=Status.NOT_RESEARCHED)
 
 
 class Country(models.Model):
@@ -93,6 +102,13 @@ class Country(models.Model):
         help_text=_("Only with a 'regulator' fact that cites a source."),
     )
     regulator_url = models.URLField(_("regulator's website"), blank=True)
+    status = models.CharField(
+        _("research status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.NOT_RESEARCHED,
+        help_text=_("Kept by the data files; 'researched' only with a sourced regulator."),
+    )
     registration = models.CharField(
         _("ruxolitinib cream registered"),
         max_length=10,
@@ -121,6 +137,10 @@ class Country(models.Model):
 
     def names(self) -> list[str]:
         return [self.name, *(n.strip() for n in self.other_names.split(";") if n.strip())]
+
+    @property
+    def researched(self) -> bool:
+        return self.status != Status.NOT_RESEARCHED
 
 
 class RouteKind(models.TextChoices):
@@ -191,6 +211,7 @@ class Topic(models.TextChoices):
     SUPPLIER_CHECK = "supplier_check", _("Checking the supplier")
     FALSIFIED_REPORTING = "falsified_reporting", _("Reporting a suspected falsified medicine")
     SAFETY_REPORTING = "safety_reporting", _("Reporting side effects")
+    SPECIAL_ACCESS = "special_access", _("Access to an unregistered medicine")
     # About a route.
     LEGAL_BASIS = "legal_basis", _("The legal basis")
     ELIGIBILITY = "eligibility", _("When it can be used")
@@ -214,6 +235,7 @@ COUNTRY_TOPICS = frozenset(
         Topic.SUPPLIER_CHECK,
         Topic.FALSIFIED_REPORTING,
         Topic.SAFETY_REPORTING,
+        Topic.SPECIAL_ACCESS,
         Topic.NOTE,
     }
 )
@@ -228,13 +250,16 @@ ROUTE_TOPICS = frozenset(
         Topic.VALIDITY,
         Topic.RENEWAL,
         Topic.DUTIES,
+        Topic.PRICE,
         Topic.NOTE,
     }
 )
 GENERAL_TOPICS = frozenset(
     {Topic.REGISTRATION, Topic.PRICE, Topic.FALSIFIED_REPORTING, Topic.SAFETY_REPORTING, Topic.NOTE}
 )
-#: Topics whose facts may carry a figure, and the units allowed (a fee takes an ISO 4217 code).
+#: Topics whose figure is money: the unit is an ISO 4217 currency code.
+MONEY_TOPICS = frozenset({Topic.FEE, Topic.PRICE})
+#: Topics whose facts may carry a duration, and the units allowed.
 DURATION_UNITS = {
     Topic.TURNAROUND: frozenset({"hours", "days", "working_days", "weeks"}),
     Topic.VALIDITY: frozenset({"days", "weeks", "months"}),
@@ -247,31 +272,56 @@ def unit_problem(topic: str, amount: Decimal | None, unit: str) -> str | None:
         return "a unit without an amount" if unit else None
     if amount < 0:
         return "a negative amount"
-    if topic == Topic.FEE:
+    if topic in MONEY_TOPICS:
         if len(unit) == 3 and unit.isalpha() and unit.isupper():
             return None
-        return "a fee needs a three-letter currency code (e.g. ZAR)"
+        return f"a {topic} needs a three-letter currency code (e.g. ZAR)"
     allowed = DURATION_UNITS.get(topic)  # type: ignore[call-overload]
     if allowed is None:
         return f"a '{topic}' fact cannot carry an amount"
     return None if unit in allowed else f"the unit must be one of {', '.join(sorted(allowed))}"
 
 
+def pack_problem(topic: str, amount: Decimal | None, pack_grams: Decimal | None) -> str | None:
+    """Why a pack size does not fit here: only a price with an amount names its pack."""
+    if pack_grams is None:
+        return None
+    if topic != Topic.PRICE or amount is None:
+        return "a pack size belongs only to a price with an amount"
+    return None if pack_grams > 0 else "a pack size must be more than 0 g"
+
+
 class Sourced(models.Model):
-    """Something shown as fact: it cites sources and says when it was last verified."""
+    """Something shown as fact: it cites sources and says when they were read, and by whom."""
 
     confirmed = models.BooleanField(
         _("confirmed"),
         default=False,
         help_text=_("Unconfirmed items are shown as 'to be confirmed with the regulator'."),
     )
-    verified_on = models.DateField(_("last verified"))
+    read_on = models.DateField(
+        _("sourced on"),
+        null=True,
+        blank=True,
+        help_text=_("The day its sources were read; empty when that was not recorded."),
+    )
+    read_by = models.CharField(
+        _("read by"), max_length=200, help_text=_("Who read the sources, and how.")
+    )
     sources = models.ManyToManyField(Source, related_name="%(class)ss", verbose_name=_("sources"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         abstract = True
         ordering = ["order", "pk"]
+
+    @property
+    def read(self) -> Read:
+        return Read(self.read_on, self.read_by)
+
+    @property
+    def due_for_recheck(self) -> bool:
+        return self.read.due(timezone.localdate())
 
 
 class Fact(Sourced):
@@ -292,7 +342,17 @@ class Fact(Sourced):
         _("unit"),
         max_length=12,
         blank=True,
-        help_text=_("A currency code for a fee; hours, days, working_days, weeks or months."),
+        help_text=_(
+            "A currency code for a fee or a price; hours, days, working_days, weeks or months."
+        ),
+    )
+    pack_grams = models.DecimalField(
+        _("pack size (grams)"),
+        max_digits=7,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("For a price: the grams of cream in the pack the amount buys."),
     )
 
     class Meta(Sourced.Meta):
@@ -306,6 +366,10 @@ class Fact(Sourced):
             models.CheckConstraint(
                 condition=Q(amount__isnull=True, unit="") | Q(amount__isnull=False) & ~Q(unit=""),
                 name="access_fact_amount_with_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(pack_grams__isnull=True) | Q(topic="price", amount__isnull=False),
+                name="access_fact_pack_only_on_a_price",
             ),
         ]
 
@@ -326,6 +390,9 @@ class Fact(Sourced):
         problem = unit_problem(self.topic, self.amount, self.unit)
         if problem:
             errors["unit"] = problem
+        pack = pack_problem(self.topic, self.amount, self.pack_grams)
+        if pack:
+            errors["pack_grams"] = pack
         if errors:
             raise ValidationError(errors)
 
@@ -350,11 +417,9 @@ class ChecklistItem(Sourced):
 
 
 class DataLoad(models.Model):
-    """One application of the country data file; the loader skips a file already loaded."""
+    """One application of the country data files; the loader skips content already loaded."""
 
-    version = models.PositiveIntegerField(_("version"))
-    updated = models.DateField(_("file updated"))
-    digest = models.CharField(_("SHA-256 of the file"), max_length=64)
+    digest = models.CharField(_("SHA-256 of the data files"), max_length=64)
     loaded_at = models.DateTimeField(_("loaded"), default=timezone.now)
 
     class Meta:
@@ -364,4 +429,4 @@ class DataLoad(models.Model):
         verbose_name_plural = _("data loads")
 
     def __str__(self) -> str:
-        return f"version {self.version} ({self.updated})"
+        return f"data {self.digest[:12]}"

@@ -14,10 +14,10 @@ from repigment.access.models import (
     AccessRoute,
     ChecklistItem,
     Country,
-    DataLoad,
     Fact,
     Quality,
     Source,
+    Status,
     Topic,
 )
 
@@ -31,6 +31,7 @@ ROUTE_SECTIONS: tuple[Topic, ...] = (
     Topic.WHO_APPLIES,
     Topic.HOW_TO_APPLY,  # the checklist ("what to prepare") follows this one
     Topic.FEE,
+    Topic.PRICE,
     Topic.TURNAROUND,
     Topic.VALIDITY,
     Topic.RENEWAL,
@@ -53,10 +54,32 @@ def _sourced_facts() -> QuerySet[Fact]:
 
 
 def countries_with_routes() -> QuerySet[Country]:
-    """Countries annotated ``researched``, with their routes annotated ``confirmed``."""
+    """Countries with their routes annotated ``confirmed`` (the route has a confirmed fact)."""
     confirmed = Fact.objects.filter(route=OuterRef("pk"), confirmed=True)
     routes = AccessRoute.objects.annotate(confirmed=Exists(confirmed)).order_by("order", "pk")
-    return Country.objects.with_research().prefetch_related(Prefetch("routes", queryset=routes))
+    return Country.objects.prefetch_related(Prefetch("routes", queryset=routes))
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many countries are researched with a route, researched with none, not researched."""
+
+    route_found: int
+    no_route_found: int
+    not_researched: int
+
+    @property
+    def total(self) -> int:
+        return self.route_found + self.no_route_found + self.not_researched
+
+
+def status_counts(countries: Iterable[Country]) -> StatusCounts:
+    statuses = [country.status for country in countries]
+    return StatusCounts(
+        route_found=statuses.count(Status.ROUTE_FOUND),
+        no_route_found=statuses.count(Status.NO_ROUTE_FOUND),
+        not_researched=statuses.count(Status.NOT_RESEARCHED),
+    )
 
 
 def matches(country: Country, query: str, kind: str) -> bool:
@@ -84,10 +107,6 @@ def general_facts(topics: Iterable[str] | None = None) -> list[Fact]:
     return list(facts)
 
 
-def data_version() -> DataLoad | None:
-    return DataLoad.objects.order_by("-loaded_at", "-pk").first()
-
-
 # --- One country's page ----------------------------------------------------------------------
 
 
@@ -108,8 +127,11 @@ class RouteView:
 
 @dataclass(frozen=True)
 class SourceUse:
+    """A source cited on a page, with the latest recorded reading of what it backs there."""
+
     source: Source
-    last_verified: date
+    read_on: date | None  # None when no reading of what it backs was recorded
+    due_for_recheck: bool
 
 
 @dataclass
@@ -164,7 +186,7 @@ def country_page(country: Country) -> CountryPage:
     own = list(country.facts.all())
     page = CountryPage(
         country=country,
-        researched=bool(own or routes),
+        researched=country.researched,
         topics=_by_topic(own),
         general=_by_topic(general_facts()),
         routes=routes,
@@ -174,17 +196,25 @@ def country_page(country: Country) -> CountryPage:
 
 
 def _sources_used(page: CountryPage) -> list[SourceUse]:
-    """Each source cited on the page once, with the latest verification of what it backs."""
+    """Each source cited on the page once, with the latest recorded reading of what it backs.
+
+    A source is due for re-checking when anything it backs on the page is due.
+    """
     shown: list[Fact | ChecklistItem] = [f for facts in page.topics.values() for f in facts]
     shown += [f for facts in page.general.values() for f in facts]
     for view in page.routes:
         shown += [f for section in view.sections for f in section.facts]
         shown += view.checklist
-    latest: dict[int, SourceUse] = {}
+    sources: dict[int, Source] = {}
+    readings: dict[int, list[Fact | ChecklistItem]] = {}
     for item in shown:
         for source in item.sources.all():
-            known = latest.get(source.pk)
-            if known is None or known.last_verified < item.verified_on:
-                latest[source.pk] = SourceUse(source, item.verified_on)
+            sources[source.pk] = source
+            readings.setdefault(source.pk, []).append(item)
+    uses = []
+    for pk, source in sources.items():
+        dates = [item.read_on for item in readings[pk] if item.read_on is not None]
+        due = any(item.due_for_recheck for item in readings[pk])
+        uses.append(SourceUse(source, max(dates) if dates else None, due))
     rank = {quality: index for index, quality in enumerate(Quality.values)}
-    return sorted(latest.values(), key=lambda use: (rank[use.source.quality], use.source.title))
+    return sorted(uses, key=lambda use: (rank[use.source.quality], use.source.title))

@@ -28,7 +28,7 @@ def country_list(request: HttpRequest) -> HttpResponse:
         "map_height": tile_map.HEIGHT,
         "tile": tile_map.TILE,
         "general": services.general_facts([Topic.REGISTRATION, Topic.NOTE]),
-        "data": services.data_version(),
+        "counts": services.status_counts(countries),
     }
     return render(request, "access/country_list.html", context)
 
