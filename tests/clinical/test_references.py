@@ -78,13 +78,21 @@ def test_every_trial_row_cites_a_known_reference() -> None:
         assert row.reference in REFERENCES, f"{row} cites unknown reference"
 
 
-def test_references_are_complete_and_checked_on_the_shared_date() -> None:
+#: The day the first data was built. The research notes did not record when their sources were
+#: read, so no reading may claim this day: a reference is either re-read (and dated then) or
+#: left "not recorded" and due for re-checking.
+BUILD_DAY = date(2026, 11, 26)
+
+
+def test_references_are_complete_and_say_when_and_by_whom_they_were_read() -> None:
     for ref_id, ref in REFERENCES.items():
         assert ref.id == ref_id
         assert ref.title.strip() and ref.citation.strip()
         assert ref.url.startswith(("https://", "http://"))
         assert isinstance(ref.quality, Quality)
-        assert ref.checked == date(2026, 11, 26)
+        assert ref.read.by.strip(), ref_id
+        assert ref.read.on is None or ref.read.on <= date.today(), ref_id
+        assert ref.read.on != BUILD_DAY, f"{ref_id}: a build day is not a reading"
 
 
 def test_every_reference_is_used_by_a_rule_a_constant_or_a_trial_row() -> None:

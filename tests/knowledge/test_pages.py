@@ -65,13 +65,18 @@ def test_the_evidence_page_shows_the_trial_tables_with_sources(client: Client) -
     assert "https://www.tipranks.com/news/the-fly/" in html
 
 
-def test_the_references_page_lists_every_reference_with_grade_and_date(client: Client) -> None:
+def test_the_references_page_lists_every_reference_with_grade_and_reading(
+    client: Client,
+) -> None:
     from repigment.clinical.references import REFERENCES
 
     html = get_page(client, "references", "pt")
     for ref in REFERENCES.values():
-        assert f'id="r-{ref.id}"' in html
-    assert "verificada em 26 de Novembro de 2026" in html
+        item = html.split(f'id="r-{ref.id}"')[1].split("</li>")[0]
+        if ref.read.on is None:
+            assert "não registado" in item, ref.id
+        else:
+            assert "consultada em" in item, ref.id
     assert "fonte primária" in html and "fonte fraca" in html
 
 

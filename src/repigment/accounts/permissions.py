@@ -74,6 +74,20 @@ def role_required(*roles: str) -> Callable[[View], View]:
     return decorator
 
 
+def staff_required(view: View) -> View:
+    """Site administrators only (``is_staff``): they keep the site's content, not patients'."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not (request.user.is_active and request.user.is_staff):
+            raise deny(request, "staff")
+        return view(request, *args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
 def clinic_member_required(*roles: str) -> Callable[[View], View]:
     """The view takes ``clinic_id``; the user must hold one of ``roles`` there.
 

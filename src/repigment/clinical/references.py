@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
+
+from repigment.clinical.provenance import Read
 
 
 class Quality(StrEnum):
@@ -23,21 +24,27 @@ class Quality(StrEnum):
     WEAK = "weak"  # code repository or content aggregator
 
 
-CHECKED = date(2026, 11, 26)
-
-
 @dataclass(frozen=True)
 class Reference:
+    """A source, and the recorded reading of it (the day and who; never the day of a build)."""
+
     id: str
     title: str
     url: str
     quality: Quality
-    checked: date
+    read: Read
     citation: str
 
 
-def _ref(ref_id: str, citation: str, title: str, url: str, quality: Quality) -> Reference:
-    return Reference(ref_id, title, url, quality, CHECKED, citation)
+def _ref(
+    ref_id: str, citation: str, title: str, url: str, quality: Quality, read: Read
+) -> Reference:
+    return Reference(ref_id, title, url, quality, read, citation)
+
+
+# Who read a source, and when. The research notes did not record either, so their readings stay
+# "not recorded" (due for re-checking) until someone reads the source again and says so here.
+_NOTES = Read(None, "research notes (CLINICAL.md, ACCESS.md): reader and day not recorded")
 
 
 _P, _S, _PR, _W = Quality.PRIMARY, Quality.SECONDARY, Quality.PROMOTIONAL, Quality.WEAK
@@ -52,6 +59,7 @@ _ALL = (
         "https://www.tipranks.com/news/the-fly/"
         "incyte-uk-announces-that-mhra-granted-authorization-for-opzelura-cream",
         _S,
+        _NOTES,
     ),
     _ref(
         "springer-2023-ruxolitinib",
@@ -59,6 +67,7 @@ _ALL = (
         "Report on ruxolitinib cream for vitiligo (TRuE-V1/V2 week-24 F-VASI75 29.8% / 30.9%)",
         "https://link.springer.com/article/10.1007/s12634-023-2369-3",
         _S,
+        _NOTES,
     ),
     _ref(
         "mdedge-eadv-2021",
@@ -66,6 +75,7 @@ _ALL = (
         "EADV 2021 congress report of TRuE-V1 and TRuE-V2 (week-24 F-VASI50/75/90)",
         "https://mdedge9-ma1.mdedge.com/node/247032/path_term/51947",
         _S,
+        _NOTES,
     ),
     _ref(
         "physiciansweekly-fda-approval-2022",
@@ -74,6 +84,7 @@ _ALL = (
         "to 10% BSA twice daily; F-VASI75 definition; about half F-VASI75 at week 52)",
         "https://www.physiciansweekly.com/first-topical-vitiligo-treatment-approved",
         _S,
+        _NOTES,
     ),
     _ref(
         "dermavidya-eadv-2023-acne",
@@ -83,6 +94,7 @@ _ALL = (
         "https://test.fw.dermavidya.com/view/treatment-related-acne-after-ruxolitinib-"
         "application-for-vitiligo-occurred-in-patients-without-history-of-acne",
         _S,
+        _NOTES,
     ),
     _ref(
         "euctr-2019-000846-37",
@@ -90,6 +102,7 @@ _ALL = (
         "EU Clinical Trials Register, EudraCT 2019-000846-37 (one of the TRuE-V trials)",
         "https://www.clinicaltrialsregister.eu/ctr-search/trial/2019-000846-37/FR",
         _P,
+        _NOTES,
     ),
     _ref(
         "nhs-phase2-2020",
@@ -99,6 +112,7 @@ _ALL = (
         "https://www.medicinesresources.nhs.uk/"
         "ruxolitinib-cream-for-treatment-of-vitiligo-a-randomised-controlled-phase-2-trial.html",
         _S,
+        _NOTES,
     ),
     _ref(
         "seekingalpha-phase2-week52-2019",
@@ -108,6 +122,7 @@ _ALL = (
         "https://seekingalpha.com/news/"
         "3505428-incytes-ruxolitinib-cream-shows-sustained-benefit-mid-stage-vitiligo-study",
         _S,
+        _NOTES,
     ),
     _ref(
         "businesswire-phase2-week52-2019",
@@ -117,6 +132,7 @@ _ALL = (
         "https://businesswire.com/news/home/20191011005588/en/Incyte-Announces-Positive-52-Week-"
         "Results-From-a-Randomized-Phase-2-Study-of-Ruxolitinib-Cream-in-Patients-With-Vitiligo",
         _PR,
+        _NOTES,
     ),
     _ref(
         "medicom-aad-2023-withdrawal",
@@ -126,6 +142,7 @@ _ALL = (
         "https://conferences.medicom-publishers.com/specialisation/dermatology/aad-2023/"
         "vitiligo-patients-maintain-re-pigmentation-after-ruxolitinib-cream-withdrawal/",
         _S,
+        _NOTES,
     ),
     _ref(
         "physiciansweekly-withdrawal-2023",
@@ -134,6 +151,7 @@ _ALL = (
         "https://www.physiciansweekly.com/"
         "repigmentation-persists-after-treatment-withdrawal-from-topical-ruxolitinib/",
         _S,
+        _NOTES,
     ),
     # --- United States prescribing information (FDA) ---------------------------------------
     _ref(
@@ -142,6 +160,7 @@ _ALL = (
         "Opzelura US prescribing information: boxed warning, dosage and quantity limit",
         "https://prescriberpoint.com/therapies/opzelura-24da550",
         _P,
+        _NOTES,
     ),
     _ref(
         "opzelurahcp-vitiligo-facts",
@@ -150,6 +169,7 @@ _ALL = (
         "limitation of use with biologics, JAK inhibitors and potent immunosuppressants",
         "https://opzelurahcp.com/vitiligo/facts-about-vitiligo",
         _PR,
+        _NOTES,
     ),
     _ref(
         "singlecare-opzelura-dosage",
@@ -157,6 +177,7 @@ _ALL = (
         "Opzelura dosage (no more than one 60 g tube per week or one 100 g tube per 2 weeks)",
         "https://www.singlecare.com/prescription/opzelura/dosage",
         _W,
+        _NOTES,
     ),
     _ref(
         "drugs-com-pregnancy",
@@ -164,6 +185,7 @@ _ALL = (
         "Ruxolitinib topical: pregnancy and breastfeeding warnings (summarising the US label)",
         "https://www.drugs.com/pregnancy/ruxolitinib-topical.html",
         _S,
+        _NOTES,
     ),
     _ref(
         "fda-ndc-50881-007",
@@ -171,6 +193,7 @@ _ALL = (
         "FDA National Drug Code directory, Opzelura 1.5% cream packages (5 g, 60 g, 100 g)",
         "https://api.fda.gov/drug/ndc.json?search=product_ndc%3A%2250881-007%22",
         _P,
+        _NOTES,
     ),
     # --- European Union (EMA SmPC) and the matching Swiss and UK texts -------------------
     _ref(
@@ -179,6 +202,7 @@ _ALL = (
         "Opzelura EU summary of product characteristics, posology and method of administration",
         "https://rxreasoner.com/monographs/opzelura/usage",
         _P,
+        _NOTES,
     ),
     _ref(
         "oddb-ch-usage",
@@ -186,6 +210,7 @@ _ALL = (
         "Opzelura Swiss product information: dosage and administration",
         "https://ch.oddb.org:443/de/gcc/fachinfo/reg/69443/chapter/usage",
         _P,
+        _NOTES,
     ),
     _ref(
         "oddb-ch-pregnancy",
@@ -193,6 +218,7 @@ _ALL = (
         "Opzelura Swiss product information: pregnancy and breastfeeding",
         "https://ch.oddb.org:443/en/gcc/fachinfo/reg/69443/chapter/pregnancy",
         _P,
+        _NOTES,
     ),
     _ref(
         "oddb-ch-effects",
@@ -200,6 +226,7 @@ _ALL = (
         "Opzelura Swiss product information: properties and effects (TRuE-V1/V2 population)",
         "https://ch.oddb.org:443/en/gcc/fachinfo/reg/69443/chapter/effects",
         _P,
+        _NOTES,
     ),
     _ref(
         "emc-uk-pil",
@@ -207,6 +234,7 @@ _ALL = (
         "Opzelura UK patient information leaflet",
         "https://www.medicines.org.uk/emc/product/14903/xpil/print",
         _P,
+        _NOTES,
     ),
     # --- Scoring instruments ---------------------------------------------------------------
     _ref(
@@ -215,6 +243,7 @@ _ALL = (
         "Vitiligo Area Scoring Index (VASI) and facial VASI: method, hand unit and ranges",
         "https://www.usdermed.com/clinical-tools/vasi",
         _S,
+        _NOTES,
     ),
     _ref(
         "medicalalgorithms-vasi",
@@ -222,6 +251,7 @@ _ALL = (
         "Vitiligo Area Scoring Index (VASI)",
         "https://www.medicalalgorithms.com/vitiligo-area-scoring-index-vasi",
         _S,
+        _NOTES,
     ),
     _ref(
         "consultantlive-vitiligo-severity",
@@ -229,6 +259,7 @@ _ALL = (
         "Assessment of vitiligo severity (hand unit about 1% BSA; F-VASI worked example)",
         "https://www.consultantlive.com/view/assessment-of-vitiligo-severity",
         _S,
+        _NOTES,
     ),
     _ref(
         "ssdds-vasi-head-neck",
@@ -236,6 +267,7 @@ _ALL = (
         "VASI description listing head and neck as a sixth body site",
         "https://ssdds.org/en/4162",
         _W,
+        _NOTES,
     ),
     # --- Cited by the public information pages (repigment.knowledge) ----------------------
     _ref(
@@ -246,6 +278,7 @@ _ALL = (
         "https://hospitalpharmacyeurope.com/clinical-zones/dermatology/"
         "identical-rcts-confirm-topical-ruxolitinib-effective-in-non-segmental-vitiligo",
         _S,
+        _NOTES,
     ),
     _ref(
         "adc-bmj-2022",
@@ -254,6 +287,7 @@ _ALL = (
         "(design and enrolment)",
         "https://adc.bmj.com/content/107/12/1140",
         _S,
+        _NOTES,
     ),
     _ref(
         "openfda-ruxolitinib-label",
@@ -261,6 +295,7 @@ _ALL = (
         "openFDA drug label record for ruxolitinib (Opzelura): boxed warning text",
         "https://api.fda.gov/drug/label.json?search=openfda.generic_name%3A%22Ruxolitinib%22",
         _P,
+        _NOTES,
     ),
     _ref(
         "medthority-us-label",
@@ -270,6 +305,7 @@ _ALL = (
         "https://www.medthority.com/fda/o/opzelura/"
         "opzelura-ruxolitinib-phosphate-15-mgg-incyte-corporation2/",
         _P,
+        _NOTES,
     ),
     _ref(
         "opzelura-se",
@@ -278,6 +314,7 @@ _ALL = (
         "adverse event judged related to treatment in TRuE-V1/V2)",
         "https://opzelura.se",
         _PR,
+        _NOTES,
     ),
     _ref(
         "chemistryworld-jakavi",
@@ -286,6 +323,7 @@ _ALL = (
         "from Incyte)",
         "https://www.chemistryworld.com/news/myelofibrosis-drug-approved-in-eu/5371.article",
         _S,
+        _NOTES,
     ),
     _ref(
         "ablesci-phase2-letter",
@@ -294,6 +332,7 @@ _ALL = (
         "skin types of the participants)",
         "https://www.ablesci.com/scholar/paper?id=3OlLGG0ZE",
         _W,
+        _NOTES,
     ),
     _ref(
         "nottingham-vns",
@@ -303,6 +342,7 @@ _ALL = (
         "https://www.nottingham.ac.uk/research/groups/cebd/projects/2vitiligo/"
         "vitiligo-outcome-measures.aspx",
         _S,
+        _NOTES,
     ),
     _ref(
         "trials-vns-validation",
@@ -310,6 +350,7 @@ _ALL = (
         "Validation of the Vitiligo Noticeability Scale (conference abstract, Trials)",
         "https://trialsjournal.biomedcentral.com/articles/10.1186/1745-6215-16-S2-P68",
         _P,
+        _NOTES,
     ),
     _ref(
         "ncbi-fitzpatrick",
@@ -317,6 +358,7 @@ _ALL = (
         "Fitzpatrick skin phototypes I to VI (NCBI Bookshelf table)",
         "https://www.ncbi.nlm.nih.gov/books/NBK481857/table/chapter6.t1/",
         _P,
+        _NOTES,
     ),
     _ref(
         "incyteful-it-price",
@@ -324,6 +366,7 @@ _ALL = (
         "Opzelura in Italy: posology and administration, price and prescription class",
         "https://vitiligo.incyteful.it/posologia-e-somministrazione",
         _PR,
+        _NOTES,
     ),
     # --- Regulators, legal access and genuine supply (ACCESS.md) ----------------------------
     _ref(
@@ -332,6 +375,7 @@ _ALL = (
         "SAHPRA: unregistered products (Section 21 of the Medicines and Related Substances Act)",
         "http://www.sahpra.org.za/unregistered-products/",
         _P,
+        _NOTES,
     ),
     _ref(
         "sahpra-s21-faq",
@@ -339,6 +383,7 @@ _ALL = (
         "SAHPRA: Section 21 application FAQs (fee, turnaround, queries, outcome letter)",
         "https://www.sahpra.org.za/section-21-application-faqs",
         _P,
+        _NOTES,
     ),
     _ref(
         "sahpra-faqs",
@@ -346,6 +391,7 @@ _ALL = (
         "SAHPRA: frequently asked questions (Section 21 supply period)",
         "https://www.sahpra.org.za/faqs/",
         _P,
+        _NOTES,
     ),
     _ref(
         "acts-regulation-29",
@@ -355,6 +401,7 @@ _ALL = (
         "http://www.acts.co.za./medicines-and-related-substances-control-act-1965/"
         "n859_29__authorisation_of_sale.php",
         _P,
+        _NOTES,
     ),
     _ref(
         "sahpra-portal-s21",
@@ -363,6 +410,7 @@ _ALL = (
         "patient and medicine details)",
         "https://portal.sahpra.org.za/user-manual/_site/s21_overview.html",
         _P,
+        _NOTES,
     ),
     _ref(
         "sahpra-portal-reauthorisation",
@@ -370,6 +418,7 @@ _ALL = (
         "SAHPRA Engagement Portal user manual: Section 21 re-authorisation",
         "https://portal.sahpra.org.za/user-manual/_site/reauthorisation.html",
         _P,
+        _NOTES,
     ),
     _ref(
         "news24-import-2022",
@@ -379,6 +428,7 @@ _ALL = (
         "https://www.news24.com/news24/Analysis/"
         "explainer-sisulu-meds-comments-what-does-the-law-say-about-importing-medicines-20220723",
         _S,
+        _NOTES,
     ),
     _ref(
         "sahpra-illegal-medicines",
@@ -387,6 +437,7 @@ _ALL = (
         "report them",
         "https://sahpra.org.za/?p=10647",
         _P,
+        _NOTES,
     ),
     _ref(
         "ewn-sahpra-2024",
@@ -396,6 +447,7 @@ _ALL = (
         "https://ewn.co.za/2024/11/10/"
         "sas-health-regulator-warns-against-buying-weight-loss-diabetes-meds-from-unregulated-sources",
         _S,
+        _NOTES,
     ),
     _ref(
         "ewn-sahpra-2025",
@@ -404,6 +456,7 @@ _ALL = (
         "https://www.ewn.co.za/2025/11/17/"
         "sahpra-warns-of-harsh-legal-repercussions-for-distributors-of-unauthorised-medicines",
         _S,
+        _NOTES,
     ),
     _ref(
         "sahpra-medsafety",
@@ -411,6 +464,7 @@ _ALL = (
         "SAHPRA Med Safety: reporting suspected adverse drug reactions (app, e-mail, telephone)",
         "https://medsafety.sahpra.org.za/",
         _P,
+        _NOTES,
     ),
     _ref(
         "who-gsms-2017",
@@ -419,6 +473,7 @@ _ALL = (
         "products (ISBN 978-92-4-151342-5)",
         "https://ahpsr.who.int/publications/i/item/978-92-4-151342-5",
         _P,
+        _NOTES,
     ),
     _ref(
         "eu-fmd-2016-161",
@@ -427,6 +482,7 @@ _ALL = (
         "(unique identifier and anti-tampering device)",
         "http://www.legislation.gov.uk/eur/2016/161/article/16/adopted",
         _P,
+        _NOTES,
     ),
     _ref(
         "pharmaledger-gs1-barcodes",
@@ -436,6 +492,7 @@ _ALL = (
         "https://github.com/PharmaLedger-IMI/epi-workspace/files/6000682/"
         "Barcodes.and.Resolver.v0.3.2.pdf",
         _W,
+        _NOTES,
     ),
     _ref(
         "pdsa-dscsa",
@@ -443,6 +500,7 @@ _ALL = (
         "US Drug Supply Chain Security Act: the product identifier on each pack",
         "https://pdsaonline.org/dscsa-information/serialization/",
         _S,
+        _NOTES,
     ),
 )
 

@@ -8,11 +8,14 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse, translate_url
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from repigment.access.models import Country
 from repigment.knowledge.content import Citations
+from repigment.knowledge.provenance import reference_readings, shown
 
 PAGES: dict[str, tuple[Promise, Promise, Promise]] = {
     # name: (navigation label, title, lead)
@@ -77,8 +80,8 @@ PAGES: dict[str, tuple[Promise, Promise, Promise]] = {
         _("References"),
         _("References"),
         _(
-            "Every source behind the facts on this site, with its quality grade and the date "
-            "it was last checked."
+            "Every source behind the facts on this site, with its quality grade and the day "
+            "it was read."
         ),
     ),
 }
@@ -103,8 +106,16 @@ def page_frame(request: Any, name: str, citations: Citations) -> dict[str, Any]:
             for page, (label, _title, _lead) in PAGES.items()
         ],
         "alternates": language_links(request.get_full_path()),
-        "sources": citations.used(),
+        "sources": sources_with_readings(citations),
     }
+
+
+def sources_with_readings(citations: Citations) -> list[tuple[int, Any, Any]]:
+    """The page's numbered sources, each with the day it was read (one query for all)."""
+    used = citations.used()
+    readings = reference_readings(ref.id for _number, ref in used)
+    today = timezone.localdate()
+    return [(number, ref, shown(readings[ref.id], today)) for number, ref in used]
 
 
 def language_links(path: str) -> list[Link]:
@@ -121,7 +132,12 @@ def language_links(path: str) -> list[Link]:
     ]
 
 
-def country_links(countries: Iterable[tuple[str, Promise]]) -> list[Link]:
+def researched_countries() -> list[tuple[str, str]]:
+    """(code, name) of the countries the navigator has researched, by name."""
+    return [(c.slug, c.name) for c in Country.objects.researched().only("code", "name")]
+
+
+def country_links(countries: Iterable[tuple[str, Promise | str]]) -> list[Link]:
     """Links into the access navigator; empty while that app is not installed."""
     try:
         return [

@@ -6,10 +6,11 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from repigment.clinical.references import REFERENCES, Quality
-from repigment.knowledge import services
+from repigment.knowledge import provenance, services
 from repigment.knowledge.content import Citations, render_fact, render_sections
 from repigment.knowledge.expectation import expectation_for
 from repigment.knowledge.forms import ExpectationForm
@@ -71,7 +72,7 @@ def safety_page(request: HttpRequest) -> HttpResponse:
 def access_page(request: HttpRequest) -> HttpResponse:
     citations = Citations()
     sections = render_sections(access.SECTIONS, citations)
-    countries = services.country_links(access.RESEARCHED_COUNTRIES)
+    countries = services.country_links(services.researched_countries())
     return _page(request, "access", citations, sections=sections, countries=countries)
 
 
@@ -94,5 +95,10 @@ def clinicians_page(request: HttpRequest) -> HttpResponse:
 def references_page(request: HttpRequest) -> HttpResponse:
     order = list(Quality)
     refs = sorted(REFERENCES.values(), key=lambda r: (order.index(r.quality), r.citation.lower()))
-    groups = [(q, [r for r in refs if r.quality is q]) for q in order]
+    readings = provenance.reference_readings()
+    today = timezone.localdate()
+    groups = [
+        (q, [(r, provenance.shown(readings[r.id], today)) for r in refs if r.quality is q])
+        for q in order
+    ]
     return _page(request, "references", Citations(), groups=groups)

@@ -34,23 +34,6 @@ SOURCES: Mapping[str, tuple[str, ...]] = {
     "ITALY_EX_FACTORY_EUR": ("incyteful-it-price",),
 }
 
-# The countries ACCESS.md has researched, linked to the access navigator by ISO code.
-RESEARCHED_COUNTRIES = (
-    ("za", _("South Africa")),
-    ("bw", _("Botswana")),
-    ("eg", _("Egypt")),
-    ("et", _("Ethiopia")),
-    ("gh", _("Ghana")),
-    ("ke", _("Kenya")),
-    ("ma", _("Morocco")),
-    ("na", _("Namibia")),
-    ("ng", _("Nigeria")),
-    ("rw", _("Rwanda")),
-    ("tz", _("Tanzania")),
-    ("ug", _("Uganda")),
-    ("zw", _("Zimbabwe")),
-)
-
 S21 = fact(
     "access.s21",
     _(
