@@ -102,7 +102,8 @@ def _old_rows(apps: Any, world: World, route: AccessRoute) -> dict[str, int]:
     )
     document = model("ApplicationDocument").objects.create(
         application=application,
-        item_id=route.checklist.first().pk,  # type: ignore[union-attr]
+        # Only the key: today's checklist columns did not exist in the old schema.
+        item_id=route.checklist.values_list("pk", flat=True).first(),
         source="uploaded",
         file="access/applications/1/old.pdf",
         content_type="application/pdf",

@@ -3,7 +3,25 @@
 # they are dropped, and rows loaded before this migration say that the reading was not recorded
 # until the data files (which carry the real read dates) are loaded again.
 
+from datetime import date
+
 from django.db import migrations, models
+
+#: What the old "verified" column held for every row: the day the first data was built.
+OLD_BUILD_DAY = date(2026, 11, 26)
+
+
+def refill_old_columns(apps, schema_editor):
+    """Going back: the old columns cannot be empty; give them what they held before."""
+    for name in ("Fact", "ChecklistItem"):
+        model = apps.get_model("access", name)
+        for row in model.objects.filter(verified_on__isnull=True):
+            row.verified_on = row.read_on or OLD_BUILD_DAY
+            row.save(update_fields=["verified_on"])
+    loads = apps.get_model("access", "DataLoad")
+    for load in loads.objects.filter(version__isnull=True):
+        load.version, load.updated = 0, load.loaded_at.date()
+        load.save(update_fields=["version", "updated"])
 
 
 class Migration(migrations.Migration):
@@ -13,22 +31,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name='checklistitem',
-            name='verified_on',
-        ),
-        migrations.RemoveField(
-            model_name='dataload',
-            name='updated',
-        ),
-        migrations.RemoveField(
-            model_name='dataload',
-            name='version',
-        ),
-        migrations.RemoveField(
-            model_name='fact',
-            name='verified_on',
-        ),
         migrations.AddField(
             model_name='checklistitem',
             name='read_by',
@@ -79,5 +81,35 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='fact',
             constraint=models.CheckConstraint(condition=models.Q(('pack_grams__isnull', True), models.Q(('amount__isnull', False), ('topic', 'price')), _connector='OR'), name='access_fact_pack_only_on_a_price'),
+        ),
+        # Nullable first, so that going back can re-add the old columns to rows that exist.
+        migrations.AlterField(
+            model_name='checklistitem', name='verified_on', field=models.DateField(null=True),
+        ),
+        migrations.AlterField(
+            model_name='fact', name='verified_on', field=models.DateField(null=True),
+        ),
+        migrations.AlterField(
+            model_name='dataload', name='version', field=models.PositiveIntegerField(null=True),
+        ),
+        migrations.AlterField(
+            model_name='dataload', name='updated', field=models.DateField(null=True),
+        ),
+        migrations.RunPython(migrations.RunPython.noop, refill_old_columns),
+        migrations.RemoveField(
+            model_name='checklistitem',
+            name='verified_on',
+        ),
+        migrations.RemoveField(
+            model_name='dataload',
+            name='updated',
+        ),
+        migrations.RemoveField(
+            model_name='dataload',
+            name='version',
+        ),
+        migrations.RemoveField(
+            model_name='fact',
+            name='verified_on',
         ),
     ]
