@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -19,21 +18,23 @@ app = typer.Typer(
 )
 
 
-def _django(*args: str) -> None:
-    """Run a Django management command in this process."""
+def _setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
     import django
-    from django.core.management import call_command
 
     django.setup()
+
+
+def _django(*args: str) -> None:
+    """Run a Django management command in this process."""
+    from django.core.management import call_command
+
+    _setup_django()
     call_command(*args)
 
 
 def print_demo_logins() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
-    import django
-
-    django.setup()
+    _setup_django()
     from repigment.accounts.demo import login_table
 
     rows = login_table()
@@ -65,8 +66,14 @@ def demo(
 
 @app.command()
 def check(deploy: bool = typer.Option(False, help="Also run the deployment checks.")) -> None:
-    """Run Django's system checks."""
-    _django("check", *(["--deploy", "--fail-level", "WARNING"] if deploy else []))
+    """Run Django's system checks (with --deploy: is this set-up fit for production?)."""
+    from django.core.management.base import SystemCheckError
+
+    try:
+        _django("check", *(["--deploy", "--fail-level", "WARNING"] if deploy else []))
+    except SystemCheckError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
 
 
 @app.command("import-recalls")
@@ -113,24 +120,40 @@ def serve(
     port: int = typer.Option(8000, help="Port to listen on."),
     workers: int = typer.Option(2, help="gunicorn worker processes."),
 ) -> None:
-    """Serve with gunicorn (static files through WhiteNoise) until Ctrl-C."""
+    """Serve with gunicorn (static files through WhiteNoise) until Ctrl-C or SIGTERM."""
+    _setup_django()
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+    from django.db import connections
+
+    from repigment.accounts.checks import refuse_unsafe_production
+
+    try:
+        refuse_unsafe_production()
+    except ImproperlyConfigured as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
     # The API docs page uses Swagger UI; Ninja's unused ReDoc bundle is left out.
     _django("collectstatic", "--no-input", "-v", "0", "--ignore", "redoc.standalone.js*")
     print_demo_logins()
-    typer.echo(f"\nServing on http://{host}:{port}/  (Ctrl-C stops)\n")
+    # Each instance keeps its pid file and gunicorn's control socket to itself (the default
+    # socket is one per user, so a second server would take over the first's).
+    run_dir = Path(settings.VAR_DIR) / "run"
+    run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    instance = run_dir / f"gunicorn-{host}-{port}"
     command = [
         sys.executable, "-m", "gunicorn", "repigment.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
         "--graceful-timeout", "5",
+        "--pid", f"{instance}.pid", "--control-socket", f"{instance}.ctl",
     ]  # fmt: skip
-    server = subprocess.Popen(command)
-    try:
-        code = server.wait()
-    except KeyboardInterrupt:
-        # The terminal sent SIGINT to gunicorn too; let it finish its requests.
-        code = server.wait()
-        typer.echo("Stopped.")
-    raise typer.Exit(0 if code in (0, -2) else code)
+    typer.echo(f"\nServing on http://{host}:{port}/  (Ctrl-C stops)\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    connections.close_all()
+    # gunicorn takes this process's place, so SIGTERM and Ctrl-C reach its master directly
+    # and it stops its workers: nothing is left behind as it would be under a wrapper.
+    os.execv(sys.executable, command)
 
 
 @app.command()

@@ -193,7 +193,20 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
     "woff", "woff2", "mp4", "webm", "map",
 )  # fmt: skip
 
-EMAIL_BACKEND = env_str("REPIGMENT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Development prints mail (password-reset links) to the console; production sends it by SMTP.
+# `check --deploy` reports a backend that never delivers, and production refuses to serve with one.
+EMAIL_BACKEND = env_str(
+    "REPIGMENT_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = env_str("REPIGMENT_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("REPIGMENT_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("REPIGMENT_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_secret("REPIGMENT_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("REPIGMENT_EMAIL_TLS", True)
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("REPIGMENT_FROM_EMAIL", "Repigment <no-reply@localhost>")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn; production refuses to serve with an unsafe set-up."""
 
 import os
 
@@ -6,3 +6,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
 application = get_wsgi_application()
+
+from repigment.accounts.checks import refuse_unsafe_production  # noqa: E402  (needs the apps)
+
+refuse_unsafe_production()

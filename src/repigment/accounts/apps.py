@@ -7,4 +7,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts, clinics and audit")
 
     def ready(self) -> None:
-        from repigment.accounts import signals  # noqa: F401  (connects the log-in audit)
+        from repigment.accounts import (  # noqa: F401  (connect the log-in audit, register checks)
+            checks,
+            signals,
+        )

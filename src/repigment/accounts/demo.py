@@ -82,3 +82,8 @@ def login_table() -> list[tuple[str, str, str]]:
     if User.objects.filter(email=PORTAL_DEMO_EMAIL).exists():
         rows.append((PORTAL_DEMO_EMAIL, DEMO_PASSWORD, "Patient (own record, in the portal)"))
     return rows
+
+
+def demo_emails() -> list[str]:
+    """Every demo account that can log in (its password is printed in the README)."""
+    return [person.email for person in USERS] + [PORTAL_DEMO_EMAIL]
