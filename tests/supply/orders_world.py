@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from repigment.access.loader import load_countries
 from repigment.access.models import AccessRoute
+from repigment.accounts.models import Clinic, Membership, Role, User
 from repigment.authorisations.models import AuthorisationApplication, State
 from repigment.supply import orders, stock
 from repigment.supply.gs1 import parse_code
@@ -80,3 +81,27 @@ class Setup:
 def setup(world: World, catalogue: Catalogue) -> Setup:
     auth = approved(world)
     return Setup(auth, order(world, catalogue, auth))
+
+
+@dataclass
+class Rival:
+    """A second import pharmacy serving the same clinic, with its own pharmacist."""
+
+    pharmacy: Clinic
+    pharmacist: User
+
+
+def rival_pharmacy(world: World) -> Rival:
+    pharmacy = Clinic.objects.create(
+        name="Rival Import Pharmacy", city="Pretoria", kind=Clinic.Kind.PHARMACY
+    )
+    pharmacy.served_clinics.add(world.clinic)
+    pharmacist = User.objects.create_user("pharmacist@rival.test", "x" * 16, full_name="Rival")
+    Membership.objects.create(user=pharmacist, clinic=pharmacy, role=Role.PHARMACIST)
+    return Rival(pharmacy, pharmacist)
+
+
+def stocked_at(rival: Rival, serial: str, lot: str = "L24A") -> Pack:
+    pack = stock.receive(pharmacy=rival.pharmacy, code=parse_code(code(serial, lot)),
+                         by=rival.pharmacist, reason="Test.")  # fmt: skip
+    return stock.move(pack, PackState.AVAILABLE, by=rival.pharmacist, reason="Checked.")

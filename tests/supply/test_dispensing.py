@@ -16,10 +16,26 @@ from pypdf import PdfReader
 from repigment.authorisations.quantity import remaining
 from repigment.safety.services import suspect_lots
 from repigment.supply import dispensing, orders, reports
-from repigment.supply.models import Discrepancy, Dispense, Incident, PackState, ScanOutcome
+from repigment.supply.models import (
+    Discrepancy,
+    Dispense,
+    Incident,
+    PackState,
+    ScanOutcome,
+)
 from tests.conftest import World
 from tests.supply.conftest import GTIN_100, Catalogue
-from tests.supply.orders_world import Setup, approved, code, order, setup, stocked, today
+from tests.supply.orders_world import (
+    Setup,
+    approved,
+    code,
+    order,
+    rival_pharmacy,
+    setup,
+    stocked,
+    stocked_at,
+    today,
+)
 
 __all__ = ["setup"]
 
@@ -318,3 +334,35 @@ def test_incidents_are_counted_per_month(world: World, setup: Setup) -> None:
     months = reports.incidents_per_month(Incident.objects.all())
     assert len(months) == 1
     assert months[0].counts == {"suspected_falsified": 0, "recalled": 1, "expired_at_receipt": 1}
+
+
+# --- two pharmacies serving one clinic ----------------------------------------------------------
+
+
+def test_a_scanned_code_finds_only_packs_in_the_pharmacists_own_stock(
+    world: World, client: Client, setup: Setup
+) -> None:
+    rival = rival_pharmacy(world)
+    theirs = stocked_at(rival, "B1")
+    client.force_login(world.pharmacist)
+    url = reverse("supply:dispense", args=[setup.auth.pk])
+    response = client.post(url, {"code": code("B1")})
+    assert response.status_code == 422
+    assert "No pack with serial B1" in response.content.decode()
+    theirs.refresh_from_db()
+    assert theirs.state == PackState.AVAILABLE
+    assert not Dispense.objects.exists()
+
+
+def test_a_scanned_code_of_an_own_pack_is_dispensed_as_the_own_pharmacy(
+    world: World, client: Client, setup: Setup
+) -> None:
+    rival = rival_pharmacy(world)
+    stocked_at(rival, "B2")
+    mine = stocked(world, "M2")
+    client.force_login(world.pharmacist)
+    url = reverse("supply:dispense", args=[setup.auth.pk])
+    assert client.post(url, {"code": code("M2")}).status_code == 302
+    done = Dispense.objects.get()
+    assert (done.pack, done.pharmacy) == (mine, world.pharmacy)
+

@@ -234,7 +234,7 @@ def dispense(request: HttpRequest, authorisation_id: int) -> HttpResponse:
             try:
                 done = dispensing.dispense(
                     pack=pack, authorisation=authorisation, pharmacist=_user(request),
-                    pharmacy=pack.pharmacy,
+                    pharmacy=pharmacies.get(pk=pack.pharmacy_id),
                 )  # fmt: skip
             except dispensing.DispenseRefused as error:
                 form.add_error(None, error.message)
@@ -252,12 +252,15 @@ def dispense(request: HttpRequest, authorisation_id: int) -> HttpResponse:
 
 
 def _scanned_pack(form: DispenseForm, pharmacies: QuerySet[Clinic]) -> Pack | None:
+    """The scanned pack, looked up only in the user's own pharmacies' stock."""
     try:
         code = parse_code(form.cleaned_data["code"])
     except CodeError as error:
         form.add_error("code", str(error))
         return None
-    pack = Pack.objects.filter(product_pack__gtin=code.gtin, serial=code.serial).first()
+    pack = Pack.objects.filter(
+        pharmacy__in=pharmacies, product_pack__gtin=code.gtin, serial=code.serial
+    ).first()
     if pack is None:
         form.add_error("code", _("No pack with serial %(serial)s of GTIN %(gtin)s was received.")
                        % {"serial": code.serial, "gtin": code.gtin})  # fmt: skip
