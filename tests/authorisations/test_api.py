@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from repigment.accounts.models import AuditEntry
-from repigment.authorisations.models import State
+from repigment.accounts.models import AuditEntry, Membership
+from repigment.authorisations import services
+from repigment.authorisations.models import Importer, State
 from tests.authorisations.helpers import (
     MOTIVATION,
+    actor,
     application_in,
     complete_checklist,
     cream_prescription,
@@ -140,3 +142,42 @@ def test_who_sees_what(client: Client, world: World) -> None:
 def test_an_anonymous_caller_gets_401(client: Client, world: World) -> None:
     assert client.get(BASE).status_code == 401
     assert TODAY()
+
+
+def test_the_applicant_must_prescribe_at_the_patients_clinic(client: Client, world: World) -> None:
+    application = draft(world)
+    stranger = prescriber_record(world.other_prescriber, hpcsa_number="MP 7654321")
+    client.force_login(world.prescriber)
+    url = f"{BASE}/{application.pk}"
+    response = client.patch(url, {"prescriber_id": stranger.pk}, content_type="application/json")
+    assert response.status_code == 422, response.content
+    assert "prescriber_id" in response.json()["error"]["fields"]
+    application.refresh_from_db()
+    assert application.prescriber == prescriber_record(world.prescriber)
+    Membership.objects.create(user=world.other_prescriber, clinic=world.clinic, role="prescriber")
+    response = client.patch(url, {"prescriber_id": stranger.pk}, content_type="application/json")
+    assert response.status_code == 200
+    assert response.json()["applicant_hpcsa_number"] == "MP 7654321"
+
+
+def test_the_importer_must_be_active(client: Client, world: World) -> None:
+    application = draft(world)
+    retired = Importer.objects.create(
+        name="Closed Importer", sahpra_licence_number="SAHPRA-IMP-0001", active=False
+    )
+    client.force_login(world.prescriber)
+    url = f"{BASE}/{application.pk}"
+    response = client.patch(url, {"importer_id": retired.pk}, content_type="application/json")
+    assert response.status_code == 422
+    assert "importer_id" in response.json()["error"]["fields"]
+    application.refresh_from_db()
+    assert application.importer == importer(world)
+
+
+def test_the_named_importer_stays_choosable_after_it_is_retired(world: World) -> None:
+    application = draft(world)
+    Importer.objects.filter(pk=application.importer_id).update(active=False)
+    kept = services.update_application(
+        application, {"importer": importer(world)}, actor(world.prescriber), TODAY()
+    )
+    assert kept.importer == importer(world)

@@ -246,8 +246,14 @@ def _refused(problem: services.Refused) -> ApiError:
     return ApiError(409, "refused", problem.message)
 
 
+#: The service's field names as the API's input names them.
+API_NAMES = {"prescription": "prescription_id", "prescriber": "prescriber_id",
+             "importer": "importer_id"}  # fmt: skip
+
+
 def _invalid(problem: services.Invalid) -> ApiError:
-    return ApiError(422, "invalid", "Some fields are not valid.", problem.fields)
+    fields = {API_NAMES.get(name, name): messages for name, messages in problem.fields.items()}
+    return ApiError(422, "invalid", "Some fields are not valid.", fields)
 
 
 def _prescriber_only(request: HttpRequest, application_id: int) -> AuthorisationApplication:

@@ -12,14 +12,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from repigment.access.models import AccessRoute
-from repigment.accounts.models import Role
 from repigment.authorisations import states
 from repigment.authorisations.models import (
     AuthorisationApplication,
     Importer,
     PrescriberRecord,
 )
-from repigment.authorisations.services import MAX_PERIOD_WEEKS, RENEWAL_EDITABLE
+from repigment.authorisations.services import (
+    MAX_PERIOD_WEEKS,
+    RENEWAL_EDITABLE,
+    applicants_for,
+    importers_for,
+)
 from repigment.treatment.models import Prescription, TubeSize
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -57,7 +61,7 @@ class ApplicationForm(forms.Form):
         label=_("Applicant"), queryset=PrescriberRecord.objects.none(), required=False
     )
     importer = forms.ModelChoiceField(
-        label=_("Licensed importer"), queryset=Importer.objects.filter(active=True), required=False
+        label=_("Licensed importer"), queryset=Importer.objects.none(), required=False
     )
     finished_product_manufacturer = forms.CharField(
         label=_("Finished-product manufacturer"), max_length=200, required=False
@@ -77,13 +81,8 @@ class ApplicationForm(forms.Form):
         self.fields["prescription"].queryset = Prescription.objects.filter(  # type: ignore[attr-defined]
             patient=patient, product=application.product
         )
-        self.fields["prescriber"].queryset = PrescriberRecord.objects.filter(  # type: ignore[attr-defined]
-            user__memberships__clinic=patient.clinic, user__memberships__role=Role.PRESCRIBER
-        ).distinct()
-        if application.importer_id:
-            self.fields["importer"].queryset = Importer.objects.filter(  # type: ignore[attr-defined]
-                active=True
-            ) | Importer.objects.filter(pk=application.importer_id)
+        self.fields["prescriber"].queryset = applicants_for(patient)  # type: ignore[attr-defined]
+        self.fields["importer"].queryset = importers_for(application)  # type: ignore[attr-defined]
         if application.renews_id is not None:
             for name, field in self.fields.items():
                 if name not in RENEWAL_EDITABLE:

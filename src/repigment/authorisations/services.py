@@ -15,6 +15,7 @@ from typing import IO, Any
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -153,6 +154,19 @@ def open_application(prescription: Prescription) -> AuthorisationApplication | N
         .order_by("-created")
         .first()
     )
+
+
+def applicants_for(patient: Patient) -> QuerySet[PrescriberRecord]:
+    """Who may be named the applicant: a prescriber of the patient's clinic."""
+    return PrescriberRecord.objects.filter(
+        user__memberships__clinic=patient.clinic, user__memberships__role=Role.PRESCRIBER
+    ).distinct()
+
+
+def importers_for(application: AuthorisationApplication) -> QuerySet[Importer]:
+    """Who may be named the importer: an active importer, or the one already named."""
+    named = Q(pk=application.importer_id) if application.importer_id else Q(pk__in=[])
+    return Importer.objects.filter(Q(active=True) | named)
 
 
 def _default_importer(patient: Patient) -> Importer | None:
@@ -304,6 +318,22 @@ def _check_new_prescription(
         raise Invalid({"prescription": [refused.message]}) from None
 
 
+def _check_parties(application: AuthorisationApplication, wanted: dict[str, Any]) -> None:
+    """The applicant must prescribe at the patient's clinic; the importer must be active."""
+    problems: dict[str, list[str]] = {}
+    applicant = wanted.get("prescriber")
+    if (
+        applicant is not None
+        and not applicants_for(application.patient).filter(pk=applicant.pk).exists()
+    ):
+        problems["prescriber"] = [_("The applicant must be a prescriber of the patient's clinic.")]
+    named = wanted.get("importer")
+    if named is not None and not importers_for(application).filter(pk=named.pk).exists():
+        problems["importer"] = [_("The importer must be an active licensed importer.")]
+    if problems:
+        raise Invalid(problems)
+
+
 def _apply_changes(application: AuthorisationApplication, wanted: dict[str, Any]) -> None:
     medicine = dict(application.medicine)
     for name, value in wanted.items():
@@ -354,6 +384,7 @@ def update_application(
     _locked_in_renewal(application, wanted)
     if "prescription" in wanted:
         _check_new_prescription(application, wanted["prescription"], today)
+    _check_parties(application, wanted)
     with transaction.atomic():
         _apply_changes(application, wanted)
         _requote(application)
