@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from django.db import connections
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
@@ -20,7 +22,9 @@ from repigment.supply.models import (
     Discrepancy,
     Dispense,
     Incident,
+    Pack,
     PackState,
+    Scan,
     ScanOutcome,
 )
 from tests.conftest import World
@@ -366,3 +370,78 @@ def test_a_scanned_code_of_an_own_pack_is_dispensed_as_the_own_pharmacy(
     done = Dispense.objects.get()
     assert (done.pack, done.pharmacy) == (mine, world.pharmacy)
 
+
+# --- two orders scanning one serial at once -----------------------------------------------------
+
+
+def _wait_until_blocked_on_a_lock(deadline: float) -> None:
+    """Wait until another connection waits on a lock (the second scan behind the first's insert)."""
+    while time.monotonic() < deadline:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+        time.sleep(0.05)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_scan_that_loses_the_race_for_a_serial_still_records_the_clone(
+    world: World, catalogue: Catalogue
+) -> None:
+    """Two orders scan one serial at once, on two connections. On PostgreSQL the second scan
+    verifies the serial as new before the first commits and loses at the insert: it answers
+    409 and still keeps its scan and the clone incident. SQLite runs writers one after the
+    other (each scan's transaction takes the write lock first), so the second scan begins
+    after the first's commit and finds a plain clone."""
+    racing = connection.vendor == "postgresql"
+    auth = approved(world, packs=4)
+    first, second = (order(world, catalogue, auth, quantity=2) for _ in range(2))
+    sessions = [orders.open_session(o, world.pharmacist) for o in (first, second)]
+    api = Client()
+    api.force_login(world.pharmacist)
+    scanned, commit = threading.Event(), threading.Event()
+    answers: dict[str, Any] = {}
+
+    def winner() -> None:
+        try:
+            with transaction.atomic():  # held open (PostgreSQL) until the loser is blocked
+                answers["winner"] = orders.scan(sessions[0], by=world.pharmacist, text=code("Z1"))
+                if racing:
+                    scanned.set()
+                    commit.wait(10)
+            scanned.set()
+        finally:
+            connections.close_all()
+
+    def loser() -> None:
+        scanned.wait(10)
+        url = f"/api/v1/supply/sessions/{sessions[1].pk}/scans"
+        try:
+            answers["loser"] = api.post(url, {"text": code("Z1")}, content_type="application/json")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=winner), threading.Thread(target=loser)]
+    for thread in threads:
+        thread.start()
+    scanned.wait(10)
+    if racing:
+        _wait_until_blocked_on_a_lock(time.monotonic() + 10)
+    commit.set()
+    for thread in threads:
+        thread.join(30)
+
+    pack = Pack.objects.get(serial="Z1")
+    assert pack.order == first and answers["winner"].scan.outcome == ScanOutcome.STOCKED
+    loser_scan = Scan.objects.get(session=sessions[1])
+    assert (loser_scan.serial, loser_scan.outcome, loser_scan.pack) == ("Z1", "held", None)
+    incident = Incident.objects.get(scan=loser_scan)
+    assert (incident.kind, incident.clone_of, incident.order) == (
+        Incident.Kind.SUSPECTED_FALSIFIED, pack, second,
+    )  # fmt: skip
+    answer = answers["loser"]
+    if racing:
+        assert answer.status_code == 409, answer.content
+        assert "at the same moment" in answer.json()["error"]["message"]
+    else:
+        assert answer.status_code == 200 and answer.json()["outcome"] == "held"

@@ -42,6 +42,18 @@ class OrderRefused(Exception):
     """An order, scan or dispense the rules do not allow; the message says why."""
 
 
+class RaceLost(OrderRefused):
+    """Another order received the same serial at the same moment. The scan is kept (held as
+    a suspected clone, with its incident) and ``result`` says so; the caller answers 409."""
+
+    def __init__(self, result: ScanResult) -> None:
+        super().__init__(_(
+            "Serial %(serial)s was received by another order at the same moment: this pack is "
+            "held as a suspected falsified (cloned) pack and an incident is recorded."
+        ) % {"serial": result.scan.serial})  # fmt: skip
+        self.result = result
+
+
 # --- orders -----------------------------------------------------------------------------------
 
 
@@ -171,8 +183,15 @@ def scan(
         return ScanResult(row, None, tuple(problems))
     with transaction.atomic():
         locked = ImportOrder.objects.select_for_update().get(pk=order.pk)
-        verification = _verify(locked, session, code)
-        return _act(locked, session, by, text, code, verification, stored_photo)
+        try:
+            with transaction.atomic():
+                verification = _verify(locked, session, code)
+                return _act(locked, session, by, text, code, verification, stored_photo)
+        except stock.SerialTaken:
+            pass  # verified as new, but another order's scan received the serial meanwhile
+        verification = _verify(locked, session, code)  # now sees that pack: a suspected clone
+        result = _act(locked, session, by, text, code, verification, stored_photo)
+    raise RaceLost(result)
 
 
 def _verify(order: ImportOrder, session: ReceivingSession, code: PackCode) -> Verification:
@@ -254,6 +273,8 @@ def _act(
 def _receive(order: ImportOrder, code: PackCode, by: User, reason: str) -> Pack:
     try:
         return stock.receive(pharmacy=order.pharmacy, code=code, by=by, reason=reason, order=order)
+    except stock.SerialTaken:
+        raise
     except stock.MoveRefused as error:
         raise OrderRefused(str(error)) from None
 
@@ -388,7 +409,10 @@ def quarantine_on_purpose(row: Scan, *, by: User, reason: str) -> Scan:
             ) % {"quantity": order.quantity})  # fmt: skip
         code = _code_of(row)
         why = _("Quarantined on purpose after warnings: %(reason)s") % {"reason": reason.strip()}
-        pack = _receive(order, code, by, why)
+        try:
+            pack = _receive(order, code, by, why)
+        except stock.SerialTaken as error:
+            raise OrderRefused(str(error)) from None
         stock.move(pack, PackState.QUARANTINED, by=by, reason=why)
         return Scan.objects.create(
             session=row.session, text=row.text, by=by, outcome=ScanOutcome.QUARANTINED,

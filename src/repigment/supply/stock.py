@@ -23,6 +23,10 @@ class MoveRefused(Exception):
     """A receipt or move the rules do not allow; the message says why."""
 
 
+class SerialTaken(MoveRefused):
+    """The serial was received meanwhile (another order's scan won the race)."""
+
+
 def receive(
     *, pharmacy: Clinic, code: PackCode, by: User, reason: str, order: ImportOrder | None = None
 ) -> Pack:
@@ -51,7 +55,7 @@ def receive(
             )
     except IntegrityError:
         if Pack.objects.filter(product_pack=product_pack, serial=code.serial).exists():
-            raise MoveRefused(_(
+            raise SerialTaken(_(
                 "Serial %(serial)s of GTIN %(gtin)s was received before: a pack with a repeated "
                 "serial is a suspected falsified (cloned) pack and is not stocked."
             ) % {"serial": code.serial, "gtin": code.gtin}) from None  # fmt: skip
