@@ -114,6 +114,22 @@ def remind(
         raise typer.Exit(1) from None
 
 
+audit_app = typer.Typer(help="The audit trail and the other append-only records.")
+app.add_typer(audit_app, name="audit")
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Walk every hash chain; exit non-zero naming the first broken row (table, id, what)."""
+    from django.core.management import CommandError
+
+    try:
+        _django("audit_verify")
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "repigment.accounts.middleware.ActiveClinicMiddleware",
+    # Last, so its transaction (unsafe methods) wraps the view alone: one audit entry per request.
+    "repigment.accounts.audit.AuditMiddleware",
 ]
 
 ROOT_URLCONF = "repigment.urls"

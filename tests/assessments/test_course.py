@@ -113,9 +113,11 @@ def test_the_course_page_shows_those_thresholds(client: Client, course_world: Wo
 def course_read_was_audited(world: World) -> bool:
     from repigment.accounts.models import AuditAction, AuditEntry
 
-    return AuditEntry.objects.filter(
-        action=AuditAction.VIEW, patient_id=world.patient.pk, path__endswith="/course/"
-    ).exists()
+    return (
+        AuditEntry.objects.naming(world.patient.pk)
+        .filter(action=AuditAction.VIEW, path__endswith="/course/")
+        .exists()
+    )
 
 
 def test_the_chart_draws_the_visits_the_threshold_lines_and_the_trial_weeks(

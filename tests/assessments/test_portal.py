@@ -34,9 +34,9 @@ def test_a_patient_sees_their_course_and_visit_dates_but_no_notes_or_diagnosis(
     assert "+75 %" in text and "F-VASI75" in text
     assert "SECRET NOTE" not in text and "DX NOTE" not in text and "JHB-T-1" not in text
     entry = AuditEntry.objects.get(object_type="portal_course")
-    assert (entry.role, entry.patient_id, entry.action) == (
+    assert (entry.role, entry.patient_ids, entry.action) == (
         "patient",
-        world.patient.pk,
+        [world.patient.pk],
         AuditAction.VIEW,
     )
 

@@ -50,7 +50,7 @@ def test_rows_are_saved_and_both_totals_come_from_the_clinical_core(
     assert (saved.fvasi_total, saved.tvasi_total) == (D("0.875"), D("2.875"))
     assert saved.entries.count() == 4 and saved.assessor == consented.prescriber
     entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_type="visit")
-    assert entry.patient_id == consented.patient.pk and entry.clinic == consented.clinic
+    assert entry.patient_ids == [consented.patient.pk] and entry.clinic == consented.clinic
     page = client.get(response["Location"]).content.decode()
     assert "0.875" in page and "2.875" in page
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from repigment.accounts.models import AuditEntry
 from repigment.authorisations import pipeline, services, states
 from repigment.authorisations.models import State
 from tests.authorisations.helpers import (
@@ -98,3 +99,15 @@ def test_the_pipeline_page_for_prescriber_and_administrator(client: Client, worl
             "queried": 0,
         }
     ]
+
+
+def test_the_pipeline_names_every_patient_it_shows(client: Client, world: World) -> None:
+    application = draft(world)
+    client.force_login(world.clinic_admin)
+    client.get(reverse("authorisations:pipeline", args=[world.clinic.pk]))
+    entry = AuditEntry.objects.filter(object_type="authorisation_pipeline").get()
+    assert entry.patient_ids == [application.patient_id] and entry.role == "clinic_admin"
+    client.force_login(world.prescriber)
+    client.get("/api/v1/authorisations")
+    listed = AuditEntry.objects.filter(object_type="authorisation_application_list").get()
+    assert listed.patient_ids == [application.patient_id]

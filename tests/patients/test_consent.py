@@ -13,6 +13,7 @@ from django.urls import reverse
 from repigment.accounts.models import AuditAction, AuditEntry
 from repigment.patients import services
 from repigment.patients.models import Consent, ConsentPurpose, Diagnosis, Patient
+from tests.audit_trail import actions
 from tests.conftest import World
 from tests.patients.helpers import TODAY, consent, jpeg_bytes
 
@@ -107,9 +108,8 @@ def test_a_signed_form_must_be_uploaded_and_is_kept_for_the_clinic(
     assert document is not None
     served = client.get(reverse("patients:consent_document", args=[world.patient.pk, document.pk]))
     assert served.content == PDF and served["Cache-Control"] == "private, no-store"
-    assert AuditEntry.objects.filter(
-        object_type="consent_document", action=AuditAction.VIEW, patient_id=world.patient.pk
-    ).exists()
+    read = (AuditAction.VIEW, "consent_document")
+    assert read in actions(AuditEntry.objects.naming(world.patient.pk))
 
 
 def test_a_scanned_form_has_its_metadata_removed(client: Client, world: World) -> None:

@@ -94,7 +94,7 @@ def test_patient_report_arrives_unconfirmed_and_the_prescriber_confirms_it(
         AuditAction.VIEW,
         AuditAction.UPDATE,
     }
-    assert set(entries.values_list("patient_id", flat=True)) == {world.patient.pk}
+    assert all(entry.patient_ids == [world.patient.pk] for entry in entries)
 
 
 def test_the_prescriber_can_dismiss_a_report_with_a_reason(client: Client, world: World) -> None:
@@ -182,11 +182,7 @@ def test_serious_events_stay_on_the_dashboard_until_a_report_is_sent(
     client.force_login(world.prescriber)
     page = client.get(reverse("accounts:dashboard")).content.decode()
     assert "1 serious adverse event has no report sent" in page
-    assert AuditEntry.objects.filter(
-        object_type="dashboard_adverse_event",
-        object_id=str(serious.pk),
-        patient_id=world.patient.pk,
-    ).exists()
+    assert AuditEntry.objects.naming(world.patient.pk).filter(object_type="dashboard").exists()
     assert reverse("safety:event_detail", args=[serious.pk]) in page
     response = client.post(
         reverse("safety:report_sent", args=[serious.pk]),
@@ -233,3 +229,16 @@ def test_the_patient_page_lists_the_events(client: Client, world: World) -> None
     client.force_login(world.clinic_admin)
     page = client.get(reverse("patients:detail", args=[world.patient.pk])).content.decode()
     assert "Headache" not in page
+
+
+def test_the_clinic_event_lists_name_every_patient_they_show(client: Client, world: World) -> None:
+    """Web page and API alike: a list of events is a read of each patient in it."""
+    event(world.patient)
+    event(world.patient, by_patient=True)
+    client.force_login(world.prescriber)
+    assert client.get(reverse("safety:clinic_events", args=[world.clinic.pk])).status_code == 200
+    page = AuditEntry.objects.filter(object_type="adverse_event_list").latest("pk")
+    assert page.patient_ids == [world.patient.pk] and page.clinic == world.clinic
+    assert client.get("/api/v1/adverse-events").status_code == 200
+    api = AuditEntry.objects.filter(object_type="adverse_event_list").latest("pk")
+    assert api.pk != page.pk and api.patient_ids == [world.patient.pk]

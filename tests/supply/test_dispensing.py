@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from repigment.accounts.models import AuditEntry
 from repigment.authorisations.quantity import remaining
 from repigment.safety.services import suspect_lots
 from repigment.supply import dispensing, orders, reports
@@ -321,7 +322,7 @@ def test_the_register_as_csv_and_pdf(world: World, client: Client, setup: Setup)
 
 
 def test_dispenses_cannot_be_changed_or_deleted(world: World, setup: Setup) -> None:
-    from repigment.accounts.models import AppendOnlyError
+    from repigment.core.appendonly import AppendOnlyError
 
     done = _dispense(world, stocked(world, "N1"), setup.auth)
     with pytest.raises(AppendOnlyError):
@@ -445,3 +446,14 @@ def test_a_scan_that_loses_the_race_for_a_serial_still_records_the_clone(
         assert "at the same moment" in answer.json()["error"]["message"]
     else:
         assert answer.status_code == 200 and answer.json()["outcome"] == "held"
+
+
+def test_the_dispensing_list_names_every_patient_it_shows(
+    world: World, client: Client, catalogue: Catalogue
+) -> None:
+    auth = approved(world)
+    client.force_login(world.pharmacist)
+    page = client.get(reverse("supply:dispensing_list")).content.decode()
+    assert world.patient.record_number in page
+    entry = AuditEntry.objects.filter(object_type="dispensing_list").get()
+    assert entry.patient_ids == [auth.patient_id] and entry.role == "pharmacist"

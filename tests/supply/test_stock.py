@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import IntegrityError, transaction
 
-from repigment.accounts.models import AppendOnlyError
+from repigment.core.appendonly import AppendOnlyError
 from repigment.supply import stock
 from repigment.supply.gs1 import PackCode, parse_code
 from repigment.supply.models import (

@@ -12,6 +12,7 @@ from django.test import Client
 from repigment.accounts.models import ApiToken, AuditAction, AuditEntry
 from repigment.patients.models import Patient
 from repigment.treatment.models import CoMedication, DiaryEntry, Prescription
+from tests.audit_trail import actions
 from tests.conftest import World
 from tests.patients.helpers import TODAY
 from tests.treatment.helpers import ruxolitinib
@@ -204,8 +205,7 @@ def test_every_read_and_change_is_audited_with_the_patient(
         {"stop_date": TODAY().isoformat(), "stop_reason": "patient_choice"},
         content_type="application/json",
     )
-    entries = AuditEntry.objects.filter(patient_id=teen.pk)
-    seen = set(entries.values_list("action", "object_type"))
+    seen = actions(AuditEntry.objects.naming(teen.pk))
     assert {
         (AuditAction.CREATE, "prescription"),
         (AuditAction.VIEW, "prescription"),

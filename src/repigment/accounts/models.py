@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.db import models
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from repigment.core.appendonly import AppendOnly, AppendOnlyQuerySet, WriteOnce
 
 
 class Role(models.TextChoices):
@@ -175,47 +179,25 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP = "membership", _("Membership changed")
 
 
-class AppendOnlyError(Exception):
-    """Raised when code tries to change or remove a record that is written once."""
-
-
-class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Refuses bulk changes and deletions of append-only records."""
-
-    def update(self, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted")
-
-    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
-        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed")
-
-
-class AppendOnly(models.Model):
-    """Written once: saving an existing row or deleting one raises ``AppendOnlyError``.
-
-    The audit trail, authorisation events and the pharmacy's pack records use it.
-    """
-
-    objects = AppendOnlyQuerySet.as_manager()
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if not self._state.adding:
-            raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be changed")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be deleted")
+class AuditEntryQuerySet(AppendOnlyQuerySet):
+    def naming(self, patient_id: int) -> AuditEntryQuerySet:
+        """Entries that name the patient: who read or changed their record, and when."""
+        return self.filter(patients__patient_id=patient_id)
 
 
 class AuditEntry(AppendOnly):
-    """One append-only record of who did what to which object, when and from where."""
+    """One request's record: who did what, to which object and which patients, when, from where.
 
-    time = models.DateTimeField(default=timezone.now, db_index=True)
+    Append-only and hash-chained (``repigment.core.appendonly``); ``time`` is the database's
+    clock. The patients it names are ``AuditPatient`` rows, covered by the hash. How a request
+    becomes one entry is in ``repigment.accounts.audit``.
+    """
+
+    time_field = "time"
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    time = models.DateTimeField(default=timezone.now, editable=False)
     actor = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -224,10 +206,11 @@ class AuditEntry(AppendOnly):
     clinic = models.ForeignKey(
         Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField(max_length=30, choices=AuditAction.choices, db_index=True)
+    action = models.CharField(max_length=30, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60, blank=True)
     object_id = models.CharField(max_length=64, blank=True)
-    patient_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    #: The request's other actions besides the main one: [[action, object_type, object_id], ...]
+    also = models.JSONField(default=list, blank=True)
     path = models.CharField(max_length=300, blank=True)
     client_address = models.GenericIPAddressField(null=True, blank=True)
     request_id = models.CharField(max_length=36, blank=True)
@@ -236,6 +219,77 @@ class AuditEntry(AppendOnly):
         ordering = ["-time", "-id"]
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
+        # Each filter of the audit pages, newest first, is a walk down one of these.
+        indexes: ClassVar = [
+            models.Index(fields=["clinic", "time", "id"], name="audit_clinic_time"),
+            models.Index(fields=["actor", "time", "id"], name="audit_actor_time"),
+            models.Index(fields=["action", "time", "id"], name="audit_action_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.actor_email or '-'} {self.action}"
+
+    def actions(self) -> list[tuple[str, str, str]]:
+        """(action, object_type, object_id) of everything the request recorded, main first."""
+        main = (self.action, self.object_type, self.object_id)
+        return [main, *(tuple(row) for row in self.also)]  # type: ignore[misc]
+
+    def name_patients(self, patient_ids: Iterable[int]) -> None:
+        """Set the patients an entry about to be written names."""
+        self._patient_ids = sorted({int(pk) for pk in patient_ids})
+
+    @property
+    def patient_ids(self) -> list[int]:
+        pending: list[int] | None = getattr(self, "_patient_ids", None)
+        if pending is not None:
+            return pending
+        return sorted(named.patient_id for named in self.patients.all())
+
+    def chain_children(self) -> dict[str, list[Any]]:
+        return {"patients": self.patient_ids}
+
+    @classmethod
+    def chain_prefetch(cls) -> tuple[str, ...]:
+        return ("patients",)
+
+    @classmethod
+    def write_children(cls, rows: Sequence[AppendOnly]) -> None:
+        """One INSERT for every patient of every row, however many (a JSON array of pairs)."""
+        pairs = [[row.pk, pk] for row in rows for pk in row.patient_ids]  # type: ignore[attr-defined]
+        if not pairs:
+            return
+        table = connection.ops.quote_name(AuditPatient._meta.db_table)
+        if connection.vendor == "postgresql":
+            select = (
+                "SELECT (p->>0)::bigint, (p->>1)::bigint FROM jsonb_array_elements(%s::jsonb) p"
+            )
+        else:
+            select = "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') "
+            select += "FROM json_each(%s)"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (entry_id, patient_id) {select}", [json.dumps(pairs)]
+            )
+
+
+class AuditPatient(WriteOnce):
+    """A patient an audit entry names: one row each, so "who saw this patient" is one indexed
+    query. Write-once, and covered by its entry's hash."""
+
+    entry = models.ForeignKey(
+        AuditEntry, on_delete=models.PROTECT, related_name="patients", db_index=False
+    )
+    patient_id = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = _("patient named in an audit entry")
+        verbose_name_plural = _("patients named in audit entries")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["entry", "patient_id"], name="audit_names_patient_once")
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["patient_id", "entry"], name="audit_patient_entry"),
+        ]
+
+    def __str__(self) -> str:
+        return f"entry {self.entry_id}: patient {self.patient_id}"

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from repigment.accounts import audit, services
+from repigment.accounts import audit, services, trail
 from repigment.accounts.forms import (
     AddMemberForm,
     ApiTokenForm,
@@ -20,7 +19,7 @@ from repigment.accounts.forms import (
     ClinicSettingsForm,
 )
 from repigment.accounts.middleware import ACTIVE_CLINIC_KEY, active_clinic
-from repigment.accounts.models import ApiToken, AuditAction, Clinic, Membership, Role
+from repigment.accounts.models import ApiToken, AuditAction, AuditEntry, Clinic, Membership, Role
 from repigment.accounts.permissions import clinic_member_required, role_required, user_clinics
 
 
@@ -110,32 +109,39 @@ def remove_member(request: HttpRequest, clinic: Clinic, membership_id: int) -> H
 
 @role_required(Role.AUDITOR)
 def audit_list(request: HttpRequest) -> HttpResponse:
+    """A page of the trail, newest first; reading it names the patients it shows."""
     form = AuditFilterForm(request.GET or None)
-    entries = services.visible_audit_entries(request.user, active_clinic(request))  # type: ignore[arg-type]
-    if form.is_valid():
-        entries = services.filter_audit_entries(entries, form.cleaned_data)
-    elif form.is_bound:
-        entries = entries.none()
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    try:
+        before = trail.Cursor.parse(request.GET["before"]) if request.GET.get("before") else None
+    except ValueError:
+        return HttpResponse(
+            _("This page link is not valid."), status=400, content_type="text/plain"
+        )
+    rows: list[AuditEntry] = []
+    older = None
+    if form.is_valid() or not form.is_bound:
+        entries = trail.visible(request.user, active_clinic(request))  # type: ignore[arg-type]
+        entries = trail.filtered(entries, form.cleaned_data if form.is_bound else {})
+        rows, older = trail.page(entries, before)
+    audit.record(request, AuditAction.VIEW, object_type="audit_trail", role=Role.AUDITOR,
+                 patient_ids=trail.shown_patient_ids(rows))  # fmt: skip
     query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "accounts/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
+    query.pop("before", None)
+    context = {"form": form, "page": rows, "query": query.urlencode(), "older": older}
+    return render(request, "accounts/audit_list.html", context)
 
 
 @role_required(Role.AUDITOR)
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The filtered trail as CSV, streamed; the export names every patient it discloses."""
     form = AuditFilterForm(request.GET or None)
-    entries = services.visible_audit_entries(request.user, active_clinic(request))  # type: ignore[arg-type]
     if form.is_bound and not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
-    if form.is_valid():
-        entries = services.filter_audit_entries(entries, form.cleaned_data)
-    audit.record(request, AuditAction.EXPORT, object_type="audit_trail", role=Role.AUDITOR)
-    response = HttpResponse(services.audit_csv(entries.iterator()), content_type="text/csv")
+    entries = trail.visible(request.user, active_clinic(request))  # type: ignore[arg-type]
+    entries = trail.for_export(trail.filtered(entries, form.cleaned_data if form.is_bound else {}))
+    audit.record(request, AuditAction.EXPORT, object_type="audit_trail", role=Role.AUDITOR,
+                 patient_ids=trail.patients_named(entries))  # fmt: skip
+    response = StreamingHttpResponse(trail.csv_lines(entries), content_type="text/csv")
     stamp = timezone.now().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-{stamp}.csv"'
     return response

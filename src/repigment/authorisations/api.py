@@ -16,10 +16,12 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from repigment.accounts.models import Clinic, Role
+from repigment.accounts import audit
+from repigment.accounts.models import AuditAction, Clinic, Role
 from repigment.accounts.permissions import deny, has_role
 from repigment.authorisations import checklist, pipeline, services, states
 from repigment.authorisations.access import (
+    OBJECT_TYPE,
     PRESCRIBER_ONLY,
     VIEW_ROLES,
     application_for,
@@ -273,15 +275,16 @@ def list_applications(request: HttpRequest, filters: Query[ListFilter]) -> list[
         found = found.filter(state=filters.state)
     if filters.clinic_id:
         found = found.filter(patient__clinic_id=filters.clinic_id)
-    answer = []
+    answer, shown = [], []
     for application in found.order_by("-created", "-pk"):
         role = (
             Role.PRESCRIBER
             if has_role(user, [Role.PRESCRIBER], application.patient.clinic)
             else Role.PHARMACIST
         )
-        record_read(request, application, role)
+        shown.append(application.patient_id)
         answer.append(_out(application, role))
+    audit.record(request, AuditAction.VIEW, object_type=f"{OBJECT_TYPE}_list", patient_ids=shown)
     return answer
 
 

@@ -27,7 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repigment.access.models import AccessRoute, ChecklistItem
-from repigment.accounts.models import AppendOnly, Clinic
+from repigment.accounts.models import Clinic
+from repigment.core.appendonly import AppendOnly
 from repigment.patients.models import Patient
 from repigment.treatment.models import Prescription, Product, TubeSize
 
@@ -312,6 +313,8 @@ class ApplicationEvent(AppendOnly):
     change back to ``submitted``; ``data`` keeps what the change recorded (reference number,
     authorisation number, dates, quantity).
     """
+
+    time_field = "at"
 
     application = models.ForeignKey(
         AuthorisationApplication, on_delete=models.PROTECT, related_name="events"

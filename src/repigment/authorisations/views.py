@@ -58,27 +58,28 @@ def _pdf(content: bytes, name: str, inline: bool = True) -> HttpResponse:
 @require_safe
 def clinic_pipeline(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     today = timezone.localdate()
-    audit.record(
-        request,
-        AuditAction.VIEW,
-        object_type="authorisation_pipeline",
-        object_id=clinic.pk,
-        clinic=clinic,
+    tasks = list(
+        ReportTask.objects.filter(
+            application__patient__clinic=clinic, submitted_on__isnull=True
+        ).select_related("application__patient")
     )
-    tasks = ReportTask.objects.filter(
-        application__patient__clinic=clinic, submitted_on__isnull=True
-    ).select_related("application__patient")
+    lines = pipeline.lines(clinic, today)
+    shown = [line.application.patient_id for rows in lines.values() for line in rows]
+    is_prescriber = has_role(request.user, [Role.PRESCRIBER], clinic)
+    audit.record(
+        request, AuditAction.VIEW, object_type="authorisation_pipeline", object_id=clinic.pk,
+        clinic=clinic, patient_ids=[*shown, *(task.application.patient_id for task in tasks)],
+        role=Role.PRESCRIBER if is_prescriber else Role.CLINIC_ADMIN,
+    )  # fmt: skip
     context = {
         "clinic": clinic,
         "groups": [
             (state, label, rows)
-            for (state, label), rows in zip(
-                services.State.choices, pipeline.lines(clinic, today).values(), strict=True
-            )
+            for (state, label), rows in zip(services.State.choices, lines.values(), strict=True)
         ],
         "turnaround": pipeline.turnaround([clinic]),
         "tasks": tasks,
-        "is_prescriber": has_role(request.user, [Role.PRESCRIBER], clinic),
+        "is_prescriber": is_prescriber,
         "today": today,
     }
     return render(request, "authorisations/pipeline.html", context)

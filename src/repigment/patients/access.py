@@ -101,13 +101,31 @@ def record_read(
     )
 
 
-def record_listed(request: HttpRequest, patients: Iterable[Patient]) -> None:
-    """One entry per patient a list or search showed, so each patient's trail is complete."""
-    roles: dict[int, str] = {}
-    for patient in patients:
-        if patient.clinic_id not in roles:
-            roles[patient.clinic_id] = clinic_role(request.user, patient.clinic, RECORD_ROLES) or ""
-        record_read(request, patient, roles[patient.clinic_id], "patient_list")
+def record_listed(
+    request: HttpRequest,
+    patients: Iterable[Patient],
+    object_type: str = "patient_list",
+    role: str | None = None,
+) -> None:
+    """One entry for a list or search, naming every patient it showed (none: nothing to name).
+
+    ``role`` is the reader's role; by default their record role in the patients' clinic.
+    """
+    shown = list(patients)
+    if not shown:
+        return
+    one_each = {patient.clinic_id: patient for patient in shown}
+    only = next(iter(one_each.values())).clinic if len(one_each) == 1 else None
+    if role is None:
+        role = clinic_role(request.user, only, RECORD_ROLES) or "" if only else ""
+    audit.record(
+        request,
+        AuditAction.VIEW,
+        object_type=object_type,
+        patient_ids=[patient.pk for patient in shown],
+        clinic=only,
+        role=role,
+    )
 
 
 def patient_view(*roles: str) -> Callable[[View], View]:

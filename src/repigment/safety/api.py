@@ -162,10 +162,12 @@ def clinic_events(request: HttpRequest, filters: Query[EventFilter]) -> list[dic
         events = events.filter(status=filters.status)
     if filters.needs_report:
         events = events.needing_report()
+    shown = list(events[:500])
     audit.record(
-        request, AuditAction.VIEW, object_type="adverse_event_list", role=CLINICAL_ROLES[0]
-    )
-    return [_out(event, CLINICAL_ROLES[0]) for event in events[:500]]
+        request, AuditAction.VIEW, object_type="adverse_event_list", role=CLINICAL_ROLES[0],
+        patient_ids=[event.patient_id for event in shown],
+    )  # fmt: skip
+    return [_out(event, CLINICAL_ROLES[0]) for event in shown]
 
 
 @router.get("/adverse-events/{event_id}", response=EventOut)

@@ -127,17 +127,15 @@ def report_sent(request: HttpRequest, event: AdverseEvent, role: str) -> HttpRes
 def clinic_events(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     """The clinic's events: patients' reports to review and serious events to report first."""
     events = AdverseEvent.objects.filter(patient__clinic=clinic).select_related("patient")
-    audit.record(
-        request,
-        AuditAction.VIEW,
-        object_type="adverse_event_list",
-        clinic=clinic,
-        role=CLINICAL_ROLES[0],
-    )
     context = {
         "clinic": clinic,
-        "to_review": events.awaiting_review(),
-        "to_report": events.needing_report(),
-        "events": events[:200],
+        "to_review": list(events.awaiting_review()),
+        "to_report": list(events.needing_report()),
+        "events": list(events[:200]),
     }
+    shown = {e.patient_id for rows in context.values() if isinstance(rows, list) for e in rows}
+    audit.record(
+        request, AuditAction.VIEW, object_type="adverse_event_list", patient_ids=shown,
+        clinic=clinic, role=CLINICAL_ROLES[0],
+    )  # fmt: skip
     return render(request, "safety/clinic_events.html", context)

@@ -15,12 +15,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from repigment.accounts.models import AppendOnly, AppendOnlyError, AppendOnlyQuerySet, Clinic
+from repigment.accounts.models import Clinic
 from repigment.clinical.references import REFERENCES, Reference
+from repigment.core.appendonly import AppendOnly, AppendOnlyError, AppendOnlyQuerySet, Break
 from repigment.supply import gs1
 
 #: GS1 prefix 952 is reserved "for demonstrations and examples of the GS1 system": GTINs that
@@ -287,6 +288,10 @@ class PackQuerySet(AppendOnlyQuerySet):
 class Pack(AppendOnly):
     """One physical pack received by a pharmacy, identified by GTIN and serial."""
 
+    time_field = "received_at"
+    #: Only its state moves, each move a chained ``PackMovement``; every other column is fixed.
+    changeable_fields = ("state",)
+
     objects = PackQuerySet.as_manager()
 
     pharmacy = models.ForeignKey(
@@ -328,9 +333,28 @@ class Pack(AppendOnly):
     def is_dispensable(self) -> bool:
         return self.state == PackState.AVAILABLE
 
+    @classmethod
+    def verify_more(cls) -> Break | None:
+        """Its state is changeable in the database, so check it against its chained moves."""
+        last_move = PackMovement.objects.filter(pack=OuterRef("pk")).order_by("-pk")
+        wrong = (
+            cls._base_manager.annotate(moved_to=Subquery(last_move.values("to_state")[:1]))
+            .filter(Q(moved_to__isnull=True) | ~Q(state=F("moved_to")))
+            .order_by("pk")
+            .values_list("pk", "state", "moved_to")
+            .first()
+        )
+        if wrong is None:
+            return None
+        pk, state, moved_to = wrong
+        return Break(cls._meta.db_table, pk, f"its state {state!r} is not where its last "
+                     f"movement took it ({moved_to!r})")  # fmt: skip
+
 
 class PackMovement(AppendOnly):
     """One move of one pack from a state to another: who, when and why."""
+
+    time_field = "at"
 
     pack = models.ForeignKey(Pack, on_delete=models.PROTECT, related_name="movements")
     from_state = models.CharField(
@@ -437,6 +461,8 @@ class ScanOutcome(models.TextChoices):
 class Scan(AppendOnly):
     """One code scanned in a receiving session, with every verdict and what came of it."""
 
+    time_field = "at"
+
     session = models.ForeignKey(ReceivingSession, on_delete=models.PROTECT, related_name="scans")
     text = models.CharField(_("what arrived"), max_length=500, blank=True)
     gtin = models.CharField(max_length=14, blank=True)
@@ -465,6 +491,8 @@ class Scan(AppendOnly):
 class Discrepancy(AppendOnly):
     """What arrived differs from what was ordered: short, over, or the wrong product."""
 
+    time_field = "at"
+
     class Kind(models.TextChoices):
         SHORT = "short", _("Short: fewer packs than ordered")
         OVER = "over", _("Over: more packs than ordered")
@@ -490,6 +518,8 @@ class Discrepancy(AppendOnly):
 class Incident(AppendOnly):
     """A supply incident for the regulator: a suspected falsified pack, a recalled or expired
     pack at receipt. Holds what the WHO rapid alert and SAHPRA ask for."""
+
+    time_field = "found_at"
 
     class Kind(models.TextChoices):
         SUSPECTED_FALSIFIED = "suspected_falsified", _("Suspected falsified (cloned serial)")
@@ -540,6 +570,8 @@ RETENTION_YEARS = 5
 class Dispense(AppendOnly):
     """One pack given to one patient against a prescription and an authorisation (append-only:
     the Section 21 dispensing register)."""
+
+    time_field = "at"
 
     pack = models.OneToOneField(Pack, on_delete=models.PROTECT, related_name="dispense")
     patient = models.ForeignKey(

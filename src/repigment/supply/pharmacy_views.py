@@ -197,6 +197,8 @@ def dispensing_list(request: HttpRequest) -> HttpResponse:
         patient__clinic__in=served, state="approved"
     ).select_related("patient")
     rows = [(a, remaining(a, today)) for a in found.order_by("valid_until")]
+    audit.record(request, AuditAction.VIEW, object_type="dispensing_list", role=PHARMACIST,
+                 patient_ids=[a.patient_id for a, _left in rows])  # fmt: skip
     return render(request, "supply/dispensing_list.html", {"rows": rows})
 
 

@@ -9,7 +9,7 @@ from django import template
 from django.utils import timezone
 
 from repigment.accounts.models import Clinic, User
-from repigment.patients.access import record_read
+from repigment.patients.access import record_listed
 from repigment.reminders.engine import open_for, reminder_text
 
 register = template.Library()
@@ -19,12 +19,11 @@ register = template.Library()
 def reminders_panel(
     context: dict[str, Any], user: User, clinics: Iterable[Clinic], role: str
 ) -> dict[str, Any]:
-    """Reminders naming a patient are reads of that patient's record, each audited."""
+    """Reminders naming a patient are reads of that patient's record: the request's entry
+    names them all."""
     today = timezone.localdate()
     reminders = list(open_for(user, list(clinics), role, today))
-    request = context.get("request")
-    for reminder in reminders:
-        if reminder.patient is not None:
-            record_read(request, reminder.patient, role, "dashboard_reminder", reminder.pk)  # type: ignore[arg-type]
+    named = [reminder.patient for reminder in reminders if reminder.patient is not None]
+    record_listed(context["request"], named, "dashboard", role)
     rows = [{"reminder": r, "text": reminder_text(r), "late": r.due_on < today} for r in reminders]
     return {"rows": rows}

@@ -1,0 +1,18 @@
+"""Django's SQLite engine, with a flush that lifts the append-only guards (tests only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.backends.sqlite3 import base, operations
+
+from tests.dbengines import flush_around_guards
+
+
+class DatabaseOperations(operations.DatabaseOperations):
+    def sql_flush(self, style: Any, tables: Any, **kwargs: Any) -> list[str]:
+        return flush_around_guards("sqlite", super().sql_flush(style, tables, **kwargs), tables)
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
