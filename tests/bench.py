@@ -63,11 +63,9 @@ def bench_pages() -> None:
     call_command("collectstatic", "--no-input", "-v", "0", "--ignore", "redoc.standalone.js*")
     call_command("demo", "--no-progress", stdout=open(os.devnull, "w"))  # noqa: SIM115
     setup_test_environment()
-    visitor, prescriber = Client(), Client()
-    prescriber.post(
-        "/accounts/login/",
-        {"username": "prescriber@example.org", "password": "repigment-demo-2026"},
-    )
+    visitor, prescriber, auditor = Client(), Client(), Client()
+    for client, email in ((prescriber, "prescriber@example.org"), (auditor, "auditor@example.org")):
+        client.post("/accounts/login/", {"username": email, "password": "repigment-demo-2026"})
     from repigment.patients.models import Patient
 
     patient = Patient.objects.filter(clinic__name__startswith="Johannesburg").first()
@@ -81,13 +79,55 @@ def bench_pages() -> None:
         ("prescriber: patient record", prescriber, f"/patients/{patient.pk}/"),
         ("prescriber: course with SVG chart", prescriber, f"/patients/{patient.pk}/course/"),
         ("API: countries (JSON)", visitor, "/api/v1/countries"),
+        ("API: patients (JSON)", prescriber, "/api/v1/patients"),
+        ("auditor: audit trail", auditor, "/audit/"),
     ]
     print("\n# Pages through the full Django stack (one request per sample)")
     for label, client, url in pages:
         response = client.get(url)
         assert response.status_code == 200, f"{url} answered {response.status_code}"
         size = len(response.content)
+        print(f"{label}: {_queries_and_audit_rows(client, url)}")
         timed(f"{label} [{size // 1024} KB]", lambda c=client, u=url: c.get(u))
+    bench_audit_write()
+
+
+def bench_audit_write() -> None:
+    """Writing one chained entry: the chain's lock is held from its head read to the commit."""
+    from repigment.accounts import audit
+
+    print("\n# The audit trail's chained write (the chain lock is held this long)")
+    for patients in (1, 50):
+        timed(
+            f"one entry naming {patients} patient(s)",
+            lambda n=patients: audit.record(None, "view", patient_ids=range(n)),
+        )
+
+
+def _queries_and_audit_rows(client: object, url: str) -> str:
+    """Queries one request makes, and the audit rows (entries, patients named) it writes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from repigment.accounts.models import AuditEntry
+
+    def rows() -> tuple[int, int]:
+        return AuditEntry.objects.count(), _named_patients()
+
+    before = rows()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)  # type: ignore[attr-defined]
+    after = rows()
+    return (
+        f"{len(queries)} queries, {after[0] - before[0]} audit entries naming "
+        f"{after[1] - before[1]} patients"
+    )
+
+
+def _named_patients() -> int:
+    from repigment.accounts.models import AuditPatient
+
+    return AuditPatient.objects.count()
 
 
 def main() -> None:
