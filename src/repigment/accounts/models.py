@@ -236,14 +236,16 @@ class AuditEntry(AppendOnly):
 
     def name_patients(self, patient_ids: Iterable[int]) -> None:
         """Set the patients an entry about to be written names."""
-        self._patient_ids = sorted({int(pk) for pk in patient_ids})
+        self._patient_ids: list[int] = sorted({int(pk) for pk in patient_ids})
 
     @property
     def patient_ids(self) -> list[int]:
-        pending: list[int] | None = getattr(self, "_patient_ids", None)
-        if pending is not None:
-            return pending
-        return sorted(named.patient_id for named in self.patients.all())
+        """The patients it names: as set before writing, else as stored."""
+        if not hasattr(self, "_patient_ids"):
+            if not self._state.adding:
+                return sorted(named.patient_id for named in self.patients.all())
+            self._patient_ids = []  # written without naming anyone
+        return self._patient_ids
 
     def chain_children(self) -> dict[str, list[Any]]:
         return {"patients": self.patient_ids}
