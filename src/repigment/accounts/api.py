@@ -93,8 +93,8 @@ def audit_entries(request: HttpRequest, filters: Query[AuditFilter]) -> dict[str
         before = trail.Cursor.parse(filters.before) if filters.before else None
     except ValueError:
         raise ApiError(422, "invalid", "Invalid input.", {"before": ["Not a page link."]}) from None
-    entries = trail.filtered(trail.visible(request.user), filters.dict())  # type: ignore[arg-type]
-    rows, older = trail.page(entries, before, filters.limit)
+    scope = trail.visible(request.user)  # type: ignore[arg-type]
+    rows, older = trail.page(scope, filters.dict(), before, filters.limit)
     audit.record(request, AuditAction.VIEW, object_type="audit_trail", role=Role.AUDITOR,
                  patient_ids=trail.shown_patient_ids(rows))  # fmt: skip
     items = [

@@ -198,13 +198,14 @@ class AuditEntry(AppendOnly):
     objects = AuditEntryQuerySet.as_manager()
 
     time = models.DateTimeField(default=timezone.now, editable=False)
+    # Indexed below, with the time: no index of their own to keep up on every write.
     actor = models.ForeignKey(
-        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     actor_email = models.CharField(max_length=254, blank=True)
     role = models.CharField(max_length=20, blank=True)
     clinic = models.ForeignKey(
-        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Clinic, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     action = models.CharField(max_length=30, choices=AuditAction.choices)
     object_type = models.CharField(max_length=60, blank=True)
@@ -224,6 +225,7 @@ class AuditEntry(AppendOnly):
             models.Index(fields=["clinic", "time", "id"], name="audit_clinic_time"),
             models.Index(fields=["actor", "time", "id"], name="audit_actor_time"),
             models.Index(fields=["action", "time", "id"], name="audit_action_time"),
+            models.Index(fields=["time", "id"], name="audit_time"),
         ]
 
     def __str__(self) -> str:

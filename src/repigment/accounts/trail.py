@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import reduce
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -23,6 +26,8 @@ from repigment.accounts.models import AuditEntry, AuditPatient, Clinic, Membersh
 from repigment.accounts.permissions import user_clinics
 
 PAGE_SIZE = 50
+#: Beyond this many clinics, an auditor's scope is one part (SQLite merges at most 500).
+MAX_PARTS = 400
 #: Patient ids shown per entry on a page or in the API; the rest are counted.
 SHOWN_PATIENTS = 20
 EXPORT_CHUNK = 1000
@@ -65,7 +70,19 @@ class Cursor:
         return cls(entry.time, entry.pk)
 
 
-def visible(auditor: User, only: Clinic | None = None) -> QuerySet[AuditEntry]:
+@dataclass(frozen=True)
+class Scope:
+    """What an auditor may read, as disjoint parts: one per clinic (a walk down the
+    ``(clinic, time, id)`` index) and the entries of no one clinic."""
+
+    parts: tuple[Q, ...]
+
+    def entries(self) -> QuerySet[AuditEntry]:
+        """All of it as one queryset (for the export, which reads everything anyway)."""
+        return AuditEntry.objects.filter(reduce(operator.or_, self.parts))
+
+
+def visible(auditor: User, only: Clinic | None = None) -> Scope:
     """Entries an auditor may read: their clinics' entries; entries of no one clinic when a
     member of their clinics acted, nobody did (an unknown log-in), or they name a patient of
     their clinics. ``only`` narrows to one of those clinics (the clinic switcher's choice)."""
@@ -79,7 +96,10 @@ def visible(auditor: User, only: Clinic | None = None) -> QuerySet[AuditEntry]:
             entry=OuterRef("pk"), patient_id__in=_patients_of[0](clinics)
         )
         unattached |= Q(Exists(naming))
-    return AuditEntry.objects.filter(Q(clinic__in=clinics) | Q(clinic__isnull=True) & unattached)
+    own = [Q(clinic_id=pk) for pk in clinics.values_list("pk", flat=True)]
+    if len(own) > MAX_PARTS:
+        own = [Q(clinic__in=clinics)]
+    return Scope((*own, Q(clinic__isnull=True) & unattached))
 
 
 def filtered(entries: QuerySet[AuditEntry], data: dict[str, Any]) -> QuerySet[AuditEntry]:
@@ -114,14 +134,42 @@ def newest_first(entries: QuerySet[AuditEntry], before: Cursor | None) -> QueryS
 
 
 def page(
-    entries: QuerySet[AuditEntry], before: Cursor | None, size: int = PAGE_SIZE
+    scope: Scope, data: dict[str, Any], before: Cursor | None, size: int = PAGE_SIZE
 ) -> tuple[list[AuditEntry], Cursor | None]:
-    """One page, newest first, with the patients each entry names (the first few, and a
-    count), and the cursor of the next page (None on the last)."""
-    rows = list(with_patients(newest_first(entries, before))[: size + 1])
+    """One page of the filtered scope, newest first, with the patients each entry names (the
+    first few, and a count), and the cursor of the next page (None on the last).
+
+    Each part of the scope gives its newest ``size + 1`` (time, id) down its own index; one
+    statement merges them, so the page costs the same whatever the size of the trail.
+    """
+    parts = [
+        newest_first(filtered(AuditEntry.objects.filter(part), data), before).values_list(
+            "pk", "time"
+        )[: size + 1]
+        for part in scope.parts
+    ]
+    ids = _newest_ids(parts, size + 1)
+    rows = sorted(
+        with_patients(AuditEntry.objects.filter(pk__in=ids)),
+        key=lambda row: (row.time, row.pk),
+        reverse=True,
+    )
     more = len(rows) > size
     rows = rows[:size]
     return rows, Cursor.after(rows[-1]) if more else None
+
+
+def _newest_ids(parts: list[QuerySet[Any]], limit: int) -> list[int]:
+    """The ids of the newest ``limit`` rows of several (id, time) queries, in one statement."""
+    compiled = [part.query.sql_with_params() for part in parts]
+    union = " UNION ALL ".join(
+        f"SELECT * FROM ({sql}) part{n}" for n, (sql, _) in enumerate(compiled)
+    )
+    params = [param for _, part_params in compiled for param in part_params]
+    sql = f"SELECT * FROM ({union}) parts ORDER BY 2 DESC, 1 DESC LIMIT {int(limit)}"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [pk for pk, _time in cursor.fetchall()]
 
 
 def with_patients(entries: QuerySet[AuditEntry]) -> QuerySet[AuditEntry]:

@@ -120,9 +120,8 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     rows: list[AuditEntry] = []
     older = None
     if form.is_valid() or not form.is_bound:
-        entries = trail.visible(request.user, active_clinic(request))  # type: ignore[arg-type]
-        entries = trail.filtered(entries, form.cleaned_data if form.is_bound else {})
-        rows, older = trail.page(entries, before)
+        scope = trail.visible(request.user, active_clinic(request))  # type: ignore[arg-type]
+        rows, older = trail.page(scope, form.cleaned_data if form.is_bound else {}, before)
     audit.record(request, AuditAction.VIEW, object_type="audit_trail", role=Role.AUDITOR,
                  patient_ids=trail.shown_patient_ids(rows))  # fmt: skip
     query = request.GET.copy()
@@ -137,8 +136,9 @@ def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     form = AuditFilterForm(request.GET or None)
     if form.is_bound and not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
-    entries = trail.visible(request.user, active_clinic(request))  # type: ignore[arg-type]
-    entries = trail.for_export(trail.filtered(entries, form.cleaned_data if form.is_bound else {}))
+    scope = trail.visible(request.user, active_clinic(request))  # type: ignore[arg-type]
+    data = form.cleaned_data if form.is_bound else {}
+    entries = trail.for_export(trail.filtered(scope.entries(), data))
     audit.record(request, AuditAction.EXPORT, object_type="audit_trail", role=Role.AUDITOR,
                  patient_ids=trail.patients_named(entries))  # fmt: skip
     response = StreamingHttpResponse(trail.csv_lines(entries), content_type="text/csv")

@@ -7,6 +7,7 @@ upgraded database), the audit pages get their indexes, and triggers refuse chang
 
 import django.db.models.deletion
 import django.utils.timezone
+from django.conf import settings
 from django.db import migrations, models
 
 from repigment.core.appendonly import GuardAppendOnly, chain_existing
@@ -47,6 +48,7 @@ def chain_entries(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_clinic_label_jurisdiction"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -102,6 +104,16 @@ class Migration(migrations.Migration):
             name="time",
             field=models.DateTimeField(default=django.utils.timezone.now, editable=False),
         ),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="actor",
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+        ),
+        migrations.AlterField(
+            model_name="auditentry",
+            name="clinic",
+            field=models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="accounts.clinic"),
+        ),
         migrations.RunPython(chain_entries, migrations.RunPython.noop),
         migrations.AddIndex(
             model_name="auditentry",
@@ -114,6 +126,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="auditentry",
             index=models.Index(fields=["action", "time", "id"], name="audit_action_time"),
+        ),
+        migrations.AddIndex(
+            model_name="auditentry",
+            index=models.Index(fields=["time", "id"], name="audit_time"),
         ),
         migrations.AddIndex(
             model_name="auditpatient",
