@@ -139,7 +139,7 @@ def test_only_site_administrators_may_re_check(client: Client, world: World) -> 
 
 
 def test_re_checks_are_append_only(maintainer: User) -> None:
-    from repigment.accounts.models import AppendOnlyError
+    from repigment.core.appendonly import AppendOnlyError
 
     check = provenance.record_recheck(maintainer, "reference", next(iter(REFERENCES)), date.today())
     with pytest.raises(AppendOnlyError):

@@ -10,7 +10,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from repigment.accounts.models import AppendOnly, User
+from repigment.accounts.models import User
+from repigment.core.appendonly import AppendOnly
 
 
 class CheckedKind(models.TextChoices):
@@ -21,6 +22,8 @@ class CheckedKind(models.TextChoices):
 
 class SourceCheck(AppendOnly):
     """One re-reading of the source(s) behind a reference, a country fact or a checklist item."""
+
+    time_field = "recorded_at"
 
     kind = models.CharField(_("kind"), max_length=20, choices=CheckedKind.choices)
     key = models.CharField(
