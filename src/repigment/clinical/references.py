@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
 
@@ -45,6 +46,10 @@ def _ref(
 # Who read a source, and when. The research notes did not record either, so their readings stay
 # "not recorded" (due for re-checking) until someone reads the source again and says so here.
 _NOTES = Read(None, "research notes (CLINICAL.md, ACCESS.md): reader and day not recorded")
+# Sources read again while researching the country data: the search tool's stored copy of the page.
+_STORED_2026_12_04 = Read(
+    date(2026, 12, 4), "countries engineer (Repigment), stored copy read through the search tool"
+)
 
 
 _P, _S, _PR, _W = Quality.PRIMARY, Quality.SECONDARY, Quality.PROMOTIONAL, Quality.WEAK
@@ -305,7 +310,7 @@ _ALL = (
         "https://www.medthority.com/fda/o/opzelura/"
         "opzelura-ruxolitinib-phosphate-15-mgg-incyte-corporation2/",
         _P,
-        _NOTES,
+        _STORED_2026_12_04,
     ),
     _ref(
         "opzelura-se",
@@ -375,7 +380,7 @@ _ALL = (
         "SAHPRA: unregistered products (Section 21 of the Medicines and Related Substances Act)",
         "http://www.sahpra.org.za/unregistered-products/",
         _P,
-        _NOTES,
+        _STORED_2026_12_04,
     ),
     _ref(
         "sahpra-s21-faq",
@@ -383,7 +388,7 @@ _ALL = (
         "SAHPRA: Section 21 application FAQs (fee, turnaround, queries, outcome letter)",
         "https://www.sahpra.org.za/section-21-application-faqs",
         _P,
-        _NOTES,
+        _STORED_2026_12_04,
     ),
     _ref(
         "sahpra-faqs",
@@ -391,7 +396,7 @@ _ALL = (
         "SAHPRA: frequently asked questions (Section 21 supply period)",
         "https://www.sahpra.org.za/faqs/",
         _P,
-        _NOTES,
+        _STORED_2026_12_04,
     ),
     _ref(
         "acts-regulation-29",
@@ -401,7 +406,7 @@ _ALL = (
         "http://www.acts.co.za./medicines-and-related-substances-control-act-1965/"
         "n859_29__authorisation_of_sale.php",
         _P,
-        _NOTES,
+        _STORED_2026_12_04,
     ),
     _ref(
         "sahpra-portal-s21",
@@ -410,7 +415,7 @@ _ALL = (
         "patient and medicine details)",
         "https://portal.sahpra.org.za/user-manual/_site/s21_overview.html",
         _P,
-        _NOTES,
+        _STORED_2026_12_04,
     ),
     _ref(
         "sahpra-portal-reauthorisation",
