@@ -18,6 +18,14 @@ MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 # drop each other's test database.
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_repigment_{os.getpid()}"}  # noqa: F405
+else:
+    # A file, not Django's shared in-memory database: the live server for browser tests and
+    # the job workers run in threads, and with an in-memory database Django hands every thread
+    # the one connection, so two requests at once interleave inside each other's transaction.
+    # A file gives each thread its own connection, waiting on the busy timeout like production.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(VAR_DIR / f"test-repigment-{os.getpid()}.sqlite3")  # noqa: F405
+    }
 
 # A failed job is retried at once in tests (the worker runs in batch mode).
 JOB_RETRY_SECONDS = 0
