@@ -107,7 +107,7 @@ def test_the_list_holds_only_patients_of_the_users_clinics(client: Client, world
         "/patients", new_patient(world, clinic_id=world.other_clinic.pk)
     )
     api = Api(client, world.prescriber)
-    assert [p["record_number"] for p in api.get("/patients").json()] == ["JHB-T-1"]
+    assert [p["record_number"] for p in api.get("/patients").json()["items"]] == ["JHB-T-1"]
     other = Patient.objects.get(clinic=world.other_clinic)
     assert api.get(f"/patients/{other.pk}").status_code == 404
     assert Api(client, world.auditor).get("/patients").status_code == 403

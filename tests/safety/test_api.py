@@ -42,7 +42,7 @@ def test_a_patient_token_reports_on_their_own_record_unconfirmed(
     assert response.status_code == 201, response.content
     assert response.json()["status"] == Status.UNCONFIRMED
     listed = _call(client, world.patient_user, "get", url)
-    assert [e["term"] for e in listed.json()] == ["application_site_pruritus"]
+    assert [e["term"] for e in listed.json()["items"]] == ["application_site_pruritus"]
 
 
 def test_a_patient_cannot_record_anything_on_another_patients_record(
@@ -108,7 +108,7 @@ def test_prescriber_gets_the_fhir_resource_and_pdf_and_records_the_report(
     pdf = _call(client, world.prescriber, "get", f"/api/v1/adverse-events/{made.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     needing = _call(client, world.prescriber, "get", "/api/v1/adverse-events?needs_report=true")
-    assert [e["id"] for e in needing.json()] == [made.pk]
+    assert [e["id"] for e in needing.json()["items"]] == [made.pk]
     sent = _call(
         client,
         world.prescriber,
@@ -118,7 +118,7 @@ def test_prescriber_gets_the_fhir_resource_and_pdf_and_records_the_report(
     )
     assert sent.status_code == 201
     needing = _call(client, world.prescriber, "get", "/api/v1/adverse-events?needs_report=true")
-    assert needing.json() == []
+    assert needing.json()["items"] == []
 
 
 def test_other_clinics_and_other_roles_get_nothing(client: Client, world: World) -> None:

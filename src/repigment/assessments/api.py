@@ -10,17 +10,19 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from repigment.accounts.models import Membership, Role, User
 from repigment.assessments import services
 from repigment.assessments.access import visit_for
-from repigment.assessments.course import build_course
+from repigment.assessments.course import Course, build_course
 from repigment.assessments.history import history
 from repigment.assessments.models import BodySite, Lighting, Photo, Visit
 from repigment.assessments.photos import photo_response
 from repigment.core.errors import ApiError
+from repigment.core.pagination import PageQuery, page_of, paginate
 from repigment.core.schemas import Strict
 from repigment.patients.access import CLINICAL_ROLES, acting_user, patient_for, record_read
 from repigment.patients.api import consent_error
@@ -151,9 +153,11 @@ class CourseOut(Schema):
     trial_figures: list[TrialFigureOut]
 
 
-def _visit_out(visit: Visit) -> dict[str, Any]:
-    course = build_course(visit.patient)
+def _visit_out(visit: Visit, course: Course | None = None) -> dict[str, Any]:
+    """The visit; ``course``: the patient's, when the caller built it once for many visits."""
+    course = course or build_course(visit.patient)
     point = next((p for p in course.points if p.visit.pk == visit.pk), None)
+    counted = getattr(visit, "version_count", None)
     return {
         "id": visit.pk,
         "patient_id": visit.patient_id,
@@ -172,7 +176,7 @@ def _visit_out(visit: Visit) -> dict[str, Any]:
         "vns": visit.vns,
         "notes": visit.notes,
         "entries": list(visit.entries.all()),
-        "version": visit.versions.count(),
+        "version": visit.versions.count() if counted is None else counted,
     }
 
 
@@ -239,11 +243,20 @@ def _save(
         raise consent_error(missing) from None
 
 
-@router.get("/patients/{patient_id}/visits", response=list[VisitOut])
-def list_visits(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
+VisitPage = page_of(VisitOut, "VisitPage")
+
+
+@router.get("/patients/{patient_id}/visits", response=VisitPage)
+def list_visits(request: HttpRequest, patient_id: int, pages: Query[PageQuery]) -> dict[str, Any]:
+    """The patient's visits, oldest first; the course is built once for the whole page."""
     patient, role = patient_for(request, patient_id, CLINICAL_ROLES)
     record_read(request, patient, role, "visit_list")
-    return [_visit_out(visit) for visit in patient.visits.all()]
+    course = build_course(patient)
+    visits = patient.visits.prefetch_related("entries").annotate(version_count=Count("versions"))
+    page = paginate(request, visits, pages)
+    for visit in page.items:
+        visit.patient = patient
+    return page.answer(lambda visit: _visit_out(visit, course))
 
 
 @router.post("/patients/{patient_id}/visits", response={201: VisitOut})

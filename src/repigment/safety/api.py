@@ -17,6 +17,7 @@ from repigment.accounts import audit
 from repigment.accounts.models import AuditAction
 from repigment.accounts.permissions import user_clinics
 from repigment.core.errors import ApiError
+from repigment.core.pagination import PageQuery, page_of, paginate
 from repigment.core.schemas import Strict
 from repigment.patients.access import CLINICAL_ROLES, PATIENT_ROLE, acting_user, record_read
 from repigment.safety import services
@@ -128,11 +129,15 @@ def _invalid(error: services.EventInvalid) -> ApiError:
     return ApiError(422, "invalid", "Some fields are not valid.", error.fields)
 
 
-@router.get("/patients/{patient_id}/adverse-events", response=list[EventOut])
-def list_events(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
+EventPage = page_of(EventOut, "AdverseEventPage")
+
+
+@router.get("/patients/{patient_id}/adverse-events", response=EventPage)
+def list_events(request: HttpRequest, patient_id: int, pages: Query[PageQuery]) -> dict[str, Any]:
     patient, role = patient_or_self(request, patient_id)
     record_read(request, patient, role, "adverse_event_list")
-    return [_out(event, role) for event in patient.adverse_events.all()]
+    page = paginate(request, patient.adverse_events.prefetch_related("reports"), pages)
+    return page.answer(lambda event: _out(event, role))
 
 
 @router.post("/patients/{patient_id}/adverse-events", response={201: EventOut})
@@ -153,21 +158,23 @@ def create_event(request: HttpRequest, patient_id: int, payload: EventIn) -> Sta
     return Status(201, _out(event, role))
 
 
-@router.get("/adverse-events", response=list[EventOut])
-def clinic_events(request: HttpRequest, filters: Query[EventFilter]) -> list[dict[str, Any]]:
-    """Events of the patients of every clinic where the caller is a prescriber."""
+@router.get("/adverse-events", response=EventPage)
+def clinic_events(
+    request: HttpRequest, filters: Query[EventFilter], pages: Query[PageQuery]
+) -> dict[str, Any]:
+    """Events of the patients of every clinic where the caller is a prescriber, newest first."""
     clinics = user_clinics(acting_user(request), CLINICAL_ROLES)
-    events = AdverseEvent.objects.filter(patient__clinic__in=clinics).select_related("patient")
+    events = AdverseEvent.objects.filter(patient__clinic__in=clinics).prefetch_related("reports")
     if filters.status:
         events = events.filter(status=filters.status)
     if filters.needs_report:
         events = events.needing_report()
-    shown = list(events[:500])
+    page = paginate(request, events, pages)
     audit.record(
         request, AuditAction.VIEW, object_type="adverse_event_list", role=CLINICAL_ROLES[0],
-        patient_ids=[event.patient_id for event in shown],
+        patient_ids=[event.patient_id for event in page.items],
     )  # fmt: skip
-    return [_out(event, CLINICAL_ROLES[0]) for event in shown]
+    return page.answer(lambda event: _out(event, CLINICAL_ROLES[0]))
 
 
 @router.get("/adverse-events/{event_id}", response=EventOut)
