@@ -148,10 +148,12 @@ def test_co_medication_forms_and_classes(name: str, level: Level) -> None:
 
 def test_an_unknown_co_medication_is_a_caution_saying_it_was_not_assessed() -> None:
     result = check_label(plan("FDA", co_medications=("hydroquinone", "dupilumab")))
-    reasons = {f.reason.split(":")[0]: f for f in result.findings if f.rule == "fda.co_medication"}
+    found = [f for f in result.findings if f.rule == "fda.co_medication"]
+    reasons = {f.reason.split(":")[0].split(" (")[0]: f for f in found}
     assert reasons["hydroquinone"].level is Level.CAUTION
     assert "not assessed" in reasons["hydroquinone"].reason
-    assert reasons["dupilumab (therapeutic biologic)"].level is Level.OUTSIDE_LABEL
+    assert reasons["dupilumab"].level is Level.OUTSIDE_LABEL
+    assert "therapeutic biologic, ATC D11AH05" in reasons["dupilumab"].reason
     assert result.overall is Level.OUTSIDE_LABEL
 
 
@@ -214,6 +216,8 @@ def test_every_rule_is_reachable_and_every_finding_cites_its_rules_reference() -
             {"age_years": 5, "vitiligo_type": "mixed", "facial_involvement": False},
             {"pregnant": True, "breastfeeding": True, "active_serious_infection": True},
             {"co_medications": ("baricitinib", "unknownumab"), "treated_bsa_percent": D(50)},
+            {"co_medications": ("Elidel",), "childbearing_potential": True},
+            {"tb_screening_recorded": False, "occlusive_dressing": True},
         ):
             for finding in check_label(plan(jurisdiction, **changes)).findings:
                 assert finding.reference == RULES[finding.rule].reference

@@ -10,12 +10,20 @@ from types import ModuleType
 
 import pytest
 
-from repigment.clinical import identifiers, label, quantity, references, response, scoring
+from repigment.clinical import (
+    identifiers,
+    label,
+    medicines,
+    quantity,
+    references,
+    response,
+    scoring,
+)
 from repigment.clinical.references import REFERENCES, UNSOURCED, Quality, get_reference
 from repigment.clinical.trials import TRIAL_RESULTS
 from repigment.knowledge.catalogue import cited_reference_ids
 
-RULE_MODULES = [scoring, response, label, quantity, identifiers]
+RULE_MODULES = [scoring, response, label, quantity, identifiers, medicines]
 # Names that are registries of other things, checked on their own below.
 NOT_CONSTANTS = {"SOURCES", "RULES"}
 
@@ -102,6 +110,7 @@ def test_every_reference_is_used_by_a_rule_a_constant_or_a_trial_row() -> None:
         for ref_ids in getattr(module, "SOURCES", {}).values():
             used |= set(ref_ids)
     used |= cited_reference_ids()  # the public pages (repigment.knowledge)
+    used |= {ref for refs in medicines.vocabulary().sources.values() for ref in refs}
     unused = set(REFERENCES) - used
     # Kept for pages and the comparison panel: alternative sources for the same facts.
     assert unused <= {

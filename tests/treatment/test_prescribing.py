@@ -187,7 +187,7 @@ def test_a_co_medication_feeds_the_check_while_it_is_taken(
     assert prescriber.post(url, {"name": "Methotrexate", "start_date": start}).status_code == 302
     page = post(prescriber, teen, jurisdiction="FDA")
     assert findings(page)["fda.co_medication"] == "outside_label"
-    assert "Methotrexate (potent immunosuppressant)" in page.content.decode()
+    assert "Methotrexate (potent immunosuppressant, ATC L04AX03)" in page.content.decode()
     assert page.context["review"].co_medications == ["Methotrexate"]
 
     row = CoMedication.objects.get()

@@ -16,13 +16,23 @@ Quantity limits, as this module reads them:
   longest month (31 days) stays within 200 g: grams per week x 31 <= 200 x 7 (about 45.2 g).
 
 The retrieved US label text states the FDA limit under the atopic-dermatitis dosing section
-(2.1); CLINICAL.md notes that the vitiligo section repeating it is not yet confirmed.
+(2.1); CLINICAL.md notes that the vitiligo section repeating it is not yet confirmed. The same
+holds for "do not use with occlusive dressings", which this check applies to vitiligo too.
+
+Co-medications are recognised by generic or brand name through the vocabulary in
+:mod:`repigment.clinical.medicines`; a name it does not know is a caution, "not assessed".
+Under the EU label a topical skin medicine is asked where it goes: on the skin treated with the
+cream it is a caution (not studied, not recommended), and the advice to put other products on
+at least 2 hours after the cream is always shown. The EU contraindications (hypersensitivity,
+with the excipient list) and cautions (end-stage renal disease, contraception for 4 weeks after)
+are findings of their own. Under the US label a missing tuberculosis screening is a caution
+when the caller says whether one is recorded (``tb_screening_recorded``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from functools import partial
@@ -30,6 +40,12 @@ from typing import Any
 
 from repigment.clinical._values import decimal_places, to_bool, to_decimal, to_int
 from repigment.clinical.errors import ClinicalInputError
+from repigment.clinical.medicines import (
+    Medicine,
+    MedicineClass,
+    normalise_medicine_name,
+    vocabulary,
+)
 
 
 class Level(StrEnum):
@@ -76,59 +92,30 @@ EMA_MAX_GRAMS_PER_MONTH = Decimal(200)  # two 100 g tubes per month
 EMA_LONGEST_MONTH_DAYS = 31
 TUBE_SIZES_GRAMS = (60, 100)
 
-JAK_INHIBITORS = frozenset(
-    {
-        "tofacitinib",
-        "baricitinib",
-        "upadacitinib",
-        "abrocitinib",
-        "ritlecitinib",
-        "filgotinib",
-        "ruxolitinib oral",
-        "oral ruxolitinib",
-        "jak inhibitor",
-        "jak inhibitors",
-    }
+# EU SmPC section 6.1 (the list the hypersensitivity contraindication points to).
+EXCIPIENTS = (
+    "butylated hydroxytoluene (E321)",
+    "cetyl alcohol",
+    "dimeticone",
+    "disodium edetate",
+    "glycerol monostearate (self-emulsifying)",
+    "macrogol",
+    "medium-chain triglycerides",
+    "methyl parahydroxybenzoate (E218)",
+    "light liquid paraffin",
+    "white soft paraffin",
+    "phenoxyethanol",
+    "polysorbate 20",
+    "propylene glycol (E1520)",
+    "propyl parahydroxybenzoate",
+    "purified water",
+    "stearyl alcohol",
+    "xanthan gum",
 )
-THERAPEUTIC_BIOLOGICS = frozenset(
-    {
-        "dupilumab",
-        "tralokinumab",
-        "adalimumab",
-        "infliximab",
-        "etanercept",
-        "ustekinumab",
-        "secukinumab",
-        "biologic",
-        "biologics",
-        "therapeutic biologic",
-        "therapeutic biologics",
-    }
-)
-POTENT_IMMUNOSUPPRESSANTS = frozenset(
-    {
-        "azathioprine",
-        "ciclosporin",
-        "cyclosporine",
-        "cyclosporin",
-        "methotrexate",
-        "mycophenolate",
-        "mycophenolate mofetil",
-        "mycophenolic acid",
-        "tacrolimus systemic",
-        "systemic tacrolimus",
-        "oral tacrolimus",
-        "tacrolimus oral",
-        "potent immunosuppressant",
-        "potent immunosuppressants",
-        "immunosuppressant",
-        "immunosuppressants",
-    }
-)
-# Known and not named by the limitation of use (topical tacrolimus is a common vitiligo
-# co-treatment); bare "tacrolimus" is ambiguous and gets a caution asking which form.
-NOT_LIMITED_CO_MEDICATIONS = frozenset({"tacrolimus topical", "topical tacrolimus"})
-AMBIGUOUS_CO_MEDICATIONS = {"tacrolimus": "say whether it is systemic or topical tacrolimus"}
+HOURS_BEFORE_OTHER_TOPICALS = 2  # other topical products go on at least this long after
+CONTRACEPTION_WEEKS_AFTER = 4  # effective contraception during treatment and this long after
+#: Where a topical co-medication is applied: on the skin treated with the cream, or elsewhere.
+CO_MEDICATION_SITES = ("same_skin", "other_skin")
 
 SOURCES: Mapping[str, tuple[str, ...]] = {
     "JURISDICTIONS": ("prescriberpoint-us-label", "rxreasoner-eu-smpc"),
@@ -143,11 +130,10 @@ SOURCES: Mapping[str, tuple[str, ...]] = {
     "EMA_MAX_GRAMS_PER_MONTH": ("rxreasoner-eu-smpc",),
     "EMA_LONGEST_MONTH_DAYS": ("rxreasoner-eu-smpc",),
     "TUBE_SIZES_GRAMS": ("fda-ndc-50881-007",),
-    "JAK_INHIBITORS": ("opzelurahcp-vitiligo-facts",),
-    "THERAPEUTIC_BIOLOGICS": ("opzelurahcp-vitiligo-facts",),
-    "POTENT_IMMUNOSUPPRESSANTS": ("opzelurahcp-vitiligo-facts",),
-    "NOT_LIMITED_CO_MEDICATIONS": ("opzelurahcp-vitiligo-facts",),
-    "AMBIGUOUS_CO_MEDICATIONS": ("opzelurahcp-vitiligo-facts",),
+    "EXCIPIENTS": ("rote-liste-opzelura",),
+    "HOURS_BEFORE_OTHER_TOPICALS": ("rxreasoner-eu-indication", "emc-uk-pil"),
+    "CONTRACEPTION_WEEKS_AFTER": ("oddb-ch-pregnancy", "emc-uk-pil"),
+    "CO_MEDICATION_SITES": ("rxreasoner-eu-indication",),
 }
 
 
@@ -165,7 +151,11 @@ def _rules(*rules: Rule) -> Mapping[str, Rule]:
 
 _FDA_LABEL = "prescriberpoint-us-label"
 _FDA_FACTS = "opzelurahcp-vitiligo-facts"
+_FDA_DOSING = "scholarsinmedicine-opzelura-pi"
+_FDA_WARNINGS = "epocrates-opzelura"
 _EU_SMPC = "rxreasoner-eu-smpc"
+_EU_COAPPLICATION = "rxreasoner-eu-indication"
+_EU_CONTRAINDICATIONS = "liekinfo-sk-opzelura-smpc"
 
 RULES: Mapping[str, Rule] = _rules(
     Rule("fda.age", "FDA", "aged 12 years or older", _FDA_FACTS),
@@ -176,6 +166,8 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("fda.infection", "FDA", "avoid in active serious infection", _FDA_LABEL),
     Rule("fda.co_medication", "FDA", "limitation of use with other drugs", _FDA_FACTS),
     Rule("fda.quantity", "FDA", "60 g a week or 100 g per 2 weeks", _FDA_LABEL),
+    Rule("fda.occlusion", "FDA", "not with occlusive dressings", _FDA_DOSING),
+    Rule("fda.tb_screening", "FDA", "consider screening for tuberculosis first", _FDA_WARNINGS),
     Rule("ema.age", "EMA", "aged 12 years or older", _EU_SMPC),
     Rule("ema.indication", "EMA", "non-segmental vitiligo only", _EU_SMPC),
     Rule("ema.facial_involvement", "EMA", "vitiligo with facial involvement", _EU_SMPC),
@@ -186,6 +178,21 @@ RULES: Mapping[str, Rule] = _rules(
     Rule("ema.infection", "EMA", "EU wording not confirmed; US label advises avoiding", _FDA_LABEL),
     Rule("ema.co_medication", "EMA", "EU wording not confirmed; US limitation", _FDA_FACTS),
     Rule("ema.quantity", "EMA", "two 100 g tubes per month", _EU_SMPC),
+    Rule(
+        "ema.occlusion", "EMA", "EU wording not confirmed; US: no occlusive dressings", _FDA_DOSING
+    ),
+    Rule(
+        "ema.other_topicals",
+        "EMA",
+        "other topical medicines not on the same skin",
+        _EU_COAPPLICATION,
+    ),
+    Rule(
+        "ema.two_hours", "EMA", "other products at least 2 hours after the cream", _EU_COAPPLICATION
+    ),
+    Rule("ema.hypersensitivity", "EMA", "contraindicated: hypersensitivity", _EU_CONTRAINDICATIONS),
+    Rule("ema.renal", "EMA", "not in end-stage renal disease", _EU_SMPC),
+    Rule("ema.contraception", "EMA", "contraception during and 4 weeks after", "oddb-ch-pregnancy"),
 )
 
 
@@ -217,13 +224,22 @@ class LabelInput:
     co_medications: tuple[str, ...] = ()
     grams_per_week: Decimal | None = None
     tube_grams: int | None = None
+    occlusive_dressing: bool = False
+    hypersensitivity: bool = False
+    end_stage_renal_disease: bool = False
+    childbearing_potential: bool = False
+    # Where each topical co-medication is applied (its name as given -> a CO_MEDICATION_SITES
+    # value); a topical medicine not listed here has not been asked about yet.
+    co_medication_sites: Mapping[str, str] = field(default_factory=dict)
+    # None: not known to the caller (no finding); False: no screening recorded.
+    tb_screening_recorded: bool | None = None
 
     def __post_init__(self) -> None:
         # Whole numbers are exact, so an int from a form or a notebook is taken as a Decimal.
-        for field in ("treated_bsa_percent", "grams_per_week"):
-            value = getattr(self, field)
+        for name in ("treated_bsa_percent", "grams_per_week"):
+            value = getattr(self, name)
             if isinstance(value, int) and not isinstance(value, bool):
-                object.__setattr__(self, field, Decimal(value))
+                object.__setattr__(self, name, Decimal(value))
         _validate(self)
 
     @classmethod
@@ -322,23 +338,29 @@ def _co_medications(prefix: str, data: LabelInput, *, limited: Level) -> Iterabl
 
 
 def _co_medication_finding(rule: str, name: str, limited: Level, prefix: str) -> Finding:
-    key = normalise_medicine_name(name)
-    drug_class = medicine_class(key)
-    if drug_class is not None:
+    words = vocabulary()
+    medicine = words.lookup(name)
+    drug_class = words.class_of(name)
+    if drug_class is not None and drug_class is not MedicineClass.OTHER_TOPICAL:
         where = (
             "the US label does not recommend"
             if prefix == "fda"
             else "the EU wording is not in our confirmed sources; the US label does not recommend"
         )
+        described = _described(name, medicine, drug_class)
         return _finding(
-            rule, limited, f"{name} ({drug_class}): {where} combining it with the cream."
+            rule, limited, f"{name} ({described}): {where} combining it with the cream."
         )
-    if key in NOT_LIMITED_CO_MEDICATIONS:
+    if medicine is not None:
         return _finding(
-            rule, Level.OK, f"{name}: not a biologic, JAK inhibitor or potent immunosuppressant."
+            rule,
+            Level.OK,
+            f"{name} ({_described(name, medicine, medicine.medicine_class)}): not a biologic, JAK "
+            "inhibitor or potent immunosuppressant.",
         )
-    if key in AMBIGUOUS_CO_MEDICATIONS:
-        return _finding(rule, Level.CAUTION, f"{name}: {AMBIGUOUS_CO_MEDICATIONS[key]}.")
+    ambiguity = words.ambiguous.get(normalise_medicine_name(name))
+    if ambiguity is not None:
+        return _finding(rule, Level.CAUTION, f"{name}: {ambiguity}.")
     return _finding(
         rule,
         Level.CAUTION,
@@ -346,21 +368,35 @@ def _co_medication_finding(rule: str, name: str, limited: Level, prefix: str) ->
     )
 
 
-def normalise_medicine_name(name: str) -> str:
-    """Lower case, brackets and commas dropped, single spaces: "Tacrolimus (systemic)" matches."""
-    cleaned = name.casefold().replace("(", " ").replace(")", " ").replace(",", " ")
-    return " ".join(cleaned.split())
+def _described(name: str, medicine: Medicine | None, drug_class: MedicineClass) -> str:
+    """ "upadacitinib, JAK inhibitor, ATC L04AF03" (the generic name only when not typed)."""
+    parts = []
+    if medicine is not None and normalise_medicine_name(name) != medicine.generic:
+        parts.append(medicine.generic)
+    parts.append(drug_class.label)
+    if medicine is not None and medicine.atc:
+        parts.append(f"ATC {medicine.atc}")
+    return ", ".join(parts)
 
 
-def medicine_class(normalised_name: str) -> str | None:
-    """The limitation-of-use class a medicine belongs to, or None when it is not in one."""
-    if normalised_name in JAK_INHIBITORS:
-        return "JAK inhibitor"
-    if normalised_name in THERAPEUTIC_BIOLOGICS:
-        return "therapeutic biologic"
-    if normalised_name in POTENT_IMMUNOSUPPRESSANTS:
-        return "potent immunosuppressant"
-    return None
+def _occlusion(prefix: str, data: LabelInput) -> Iterable[Finding]:
+    rule = f"{prefix}.occlusion"
+    if not data.occlusive_dressing:
+        yield _finding(rule, Level.OK, "No occlusive dressing: the treated skin stays uncovered.")
+    elif prefix == "fda":
+        yield _finding(
+            rule,
+            Level.OUTSIDE_LABEL,
+            "Occlusive dressing planned: the US label says not to use the cream under "
+            "occlusive dressings.",
+        )
+    else:
+        yield _finding(
+            rule,
+            Level.CAUTION,
+            "Occlusive dressing planned: the EU wording is not in our confirmed sources; the US "
+            "label says not to use the cream under occlusive dressings. Document your assessment.",
+        )
 
 
 # --- FDA -----------------------------------------------------------------------------------
@@ -389,6 +425,21 @@ def _fda_breastfeeding(data: LabelInput) -> Iterable[Finding]:
         )
     else:
         yield _finding("fda.breastfeeding", Level.OK, "Not breastfeeding.")
+
+
+def _fda_tb_screening(data: LabelInput) -> Iterable[Finding]:
+    if data.tb_screening_recorded is None:
+        return
+    if data.tb_screening_recorded:
+        yield _finding("fda.tb_screening", Level.OK, "Tuberculosis screening recorded.")
+    else:
+        yield _finding(
+            "fda.tb_screening",
+            Level.CAUTION,
+            "No tuberculosis screening recorded: the US label's warning on serious infections "
+            "asks prescribers to consider testing for latent and active tuberculosis before "
+            "starting. Record the screening, or why it is not done.",
+        )
 
 
 def _fda_quantity(data: LabelInput) -> Iterable[Finding]:
@@ -458,6 +509,80 @@ def _ema_breastfeeding(data: LabelInput) -> Iterable[Finding]:
         yield _finding("ema.breastfeeding", Level.OK, "Not breastfeeding.")
 
 
+def _ema_hypersensitivity(data: LabelInput) -> Iterable[Finding]:
+    listed = ", ".join(EXCIPIENTS)
+    if data.hypersensitivity:
+        yield _finding(
+            "ema.hypersensitivity",
+            Level.OUTSIDE_LABEL,
+            "Hypersensitivity recorded: the cream is contraindicated in hypersensitivity to "
+            f"ruxolitinib or to any excipient ({listed}).",
+        )
+    else:
+        yield _finding(
+            "ema.hypersensitivity",
+            Level.OK,
+            f"No hypersensitivity to ruxolitinib or to the excipients ({listed}).",
+        )
+
+
+def _ema_renal(data: LabelInput) -> Iterable[Finding]:
+    if data.end_stage_renal_disease:
+        yield _finding(
+            "ema.renal",
+            Level.OUTSIDE_LABEL,
+            "End-stage renal disease: as a precaution the EU label says the cream should not "
+            "be used (no safety data).",
+        )
+    else:
+        yield _finding("ema.renal", Level.OK, "No end-stage renal disease recorded.")
+
+
+def _ema_contraception(data: LabelInput) -> Iterable[Finding]:
+    if data.childbearing_potential:
+        yield _finding(
+            "ema.contraception",
+            Level.CAUTION,
+            "Could become pregnant: the EU label asks for effective contraception during "
+            f"treatment and for {CONTRACEPTION_WEEKS_AFTER} weeks after the last application.",
+        )
+
+
+def _ema_other_topicals(data: LabelInput) -> Iterable[Finding]:
+    sites = {normalise_medicine_name(k): v for k, v in data.co_medication_sites.items()}
+    for name in data.co_medications:
+        medicine = vocabulary().lookup(name)
+        if medicine is None or not medicine.topical:
+            continue
+        site = sites.get(normalise_medicine_name(name))
+        if site == "same_skin":
+            yield _finding(
+                "ema.other_topicals",
+                Level.CAUTION,
+                f"{name} on the same skin as the cream: the EU label does not recommend it "
+                "(using the cream with other topical vitiligo medicines was not studied).",
+            )
+        elif site == "other_skin":
+            yield _finding(
+                "ema.other_topicals",
+                Level.OK,
+                f"{name} is applied elsewhere, not on the same skin.",
+            )
+        else:
+            yield _finding(
+                "ema.other_topicals",
+                Level.CAUTION,
+                f"{name}: say where it is applied. The EU label does not recommend other topical "
+                "medicines on the same skin as the cream.",
+            )
+    yield _finding(
+        "ema.two_hours",
+        Level.OK,
+        f"Other products on the same skin (medicines, sunscreen, emollients) go on at least "
+        f"{HOURS_BEFORE_OTHER_TOPICALS} hours after the cream.",
+    )
+
+
 def _ema_quantity(data: LabelInput) -> Iterable[Finding]:
     grams = data.grams_per_week
     if grams is None:
@@ -490,6 +615,8 @@ _FDA_CHECKS: tuple[Check, ...] = (
     _fda_breastfeeding,
     partial(_infection, "fda", present=Level.OUTSIDE_LABEL),
     partial(_co_medications, "fda", limited=Level.OUTSIDE_LABEL),
+    _fda_tb_screening,
+    partial(_occlusion, "fda"),
     _fda_quantity,
 )
 _EMA_CHECKS: tuple[Check, ...] = (
@@ -501,6 +628,11 @@ _EMA_CHECKS: tuple[Check, ...] = (
     _ema_breastfeeding,
     partial(_infection, "ema", present=Level.CAUTION),
     partial(_co_medications, "ema", limited=Level.CAUTION),
+    _ema_other_topicals,
+    partial(_occlusion, "ema"),
+    _ema_hypersensitivity,
+    _ema_renal,
+    _ema_contraception,
     _ema_quantity,
 )
 
@@ -517,13 +649,39 @@ def _validate(data: LabelInput) -> None:
         raise ClinicalInputError("age_years", "must be between 0 and 130")
     if data.vitiligo_type not in VITILIGO_TYPES:
         raise ClinicalInputError("vitiligo_type", f"must be one of {', '.join(VITILIGO_TYPES)}")
-    for field in ("facial_involvement", "pregnant", "breastfeeding", "active_serious_infection"):
-        to_bool(getattr(data, field), field)
+    for name in _FLAGS:
+        to_bool(getattr(data, name), name)
+    if data.tb_screening_recorded is not None:
+        to_bool(data.tb_screening_recorded, "tb_screening_recorded")
+    _validate_sites(data)
     _validate_amounts(data)
     if not isinstance(data.co_medications, tuple) or not all(
         isinstance(name, str) and name.strip() for name in data.co_medications
     ):
         raise ClinicalInputError("co_medications", "must be a list of medicine names")
+
+
+_FLAGS = (
+    "facial_involvement",
+    "pregnant",
+    "breastfeeding",
+    "active_serious_infection",
+    "occlusive_dressing",
+    "hypersensitivity",
+    "end_stage_renal_disease",
+    "childbearing_potential",
+)
+
+
+def _validate_sites(data: LabelInput) -> None:
+    sites = data.co_medication_sites
+    if not isinstance(sites, Mapping):
+        raise ClinicalInputError("co_medication_sites", "must map medicine names to a site")
+    for name, site in sites.items():
+        if not isinstance(name, str) or site not in CO_MEDICATION_SITES:
+            raise ClinicalInputError(
+                "co_medication_sites", f"each site must be one of {', '.join(CO_MEDICATION_SITES)}"
+            )
 
 
 def _validate_amounts(data: LabelInput) -> None:
@@ -554,7 +712,19 @@ _REQUIRED = (
     "active_serious_infection",
     "co_medications",
 )
-_OPTIONAL = ("grams_per_week", "tube_grams")
+_OPTIONAL_FLAGS = (
+    "occlusive_dressing",
+    "hypersensitivity",
+    "end_stage_renal_disease",
+    "childbearing_potential",
+)
+_OPTIONAL = (
+    "grams_per_week",
+    "tube_grams",
+    *_OPTIONAL_FLAGS,
+    "co_medication_sites",
+    "tb_screening_recorded",
+)
 
 
 def _from_mapping(cls: type[LabelInput], data: Mapping[str, Any]) -> LabelInput:
@@ -571,6 +741,7 @@ def _from_mapping(cls: type[LabelInput], data: Mapping[str, Any]) -> LabelInput:
         raise ClinicalInputError("co_medications", "must be a list of medicine names")
     grams = data.get("grams_per_week")
     tube = data.get("tube_grams")
+    tb = data.get("tb_screening_recorded")
     return cls(
         jurisdiction=_text(data["jurisdiction"], "jurisdiction"),
         age_years=to_int(data["age_years"], "age_years"),
@@ -585,7 +756,16 @@ def _from_mapping(cls: type[LabelInput], data: Mapping[str, Any]) -> LabelInput:
         co_medications=tuple(medications),
         grams_per_week=None if grams is None else to_decimal(grams, "grams_per_week"),
         tube_grams=None if tube is None else to_int(tube, "tube_grams"),
+        **{name: to_bool(data.get(name, False), name) for name in _OPTIONAL_FLAGS},
+        co_medication_sites=_sites(data.get("co_medication_sites", {})),
+        tb_screening_recorded=None if tb is None else to_bool(tb, "tb_screening_recorded"),
     )
+
+
+def _sites(value: object) -> dict[str, str]:
+    if not isinstance(value, Mapping):
+        raise ClinicalInputError("co_medication_sites", "must map medicine names to a site")
+    return {str(name): _text(site, "co_medication_sites") for name, site in value.items()}
 
 
 def _text(value: object, field: str) -> str:

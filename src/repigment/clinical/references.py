@@ -50,6 +50,17 @@ _NOTES = Read(None, "research notes (CLINICAL.md, ACCESS.md): reader and day not
 _STORED_2026_12_04 = Read(
     date(2026, 12, 4), "countries engineer (Repigment), stored copy read through the search tool"
 )
+# Sources read for the label rules of issue 16 (occlusion, co-application, contraindications,
+# tuberculosis and skin examinations): the search tool's stored copy of the page.
+_LABEL_RULES_2026_12_04 = Read(
+    date(2026, 12, 4), "label-rules engineer (Repigment), stored copy read through the search tool"
+)
+# The ATC codes of the medicine vocabulary: not yet read at the WHO index itself.
+_ATC_NOT_READ = Read(
+    None,
+    "label-rules engineer (Repigment): codes cross-checked against public ATC lists; the WHO "
+    "index itself not yet read",
+)
 
 
 _P, _S, _PR, _W = Quality.PRIMARY, Quality.SECONDARY, Quality.PROMOTIONAL, Quality.WEAK
@@ -177,6 +188,25 @@ _ALL = (
         _NOTES,
     ),
     _ref(
+        "scholarsinmedicine-opzelura-pi",
+        "US prescribing information, dosage (Scholars in Medicine)",
+        "Opzelura US prescribing information, dosage and administration: do not use with "
+        "occlusive dressings (stated in the retrieved text under the atopic dermatitis dosing)",
+        "https://scholarsinmedicine.com/resources/drugs/143",
+        _S,
+        _LABEL_RULES_2026_12_04,
+    ),
+    _ref(
+        "epocrates-opzelura",
+        "Epocrates, Opzelura boxed warning",
+        "Opzelura boxed warning summary: consider screening for latent and active tuberculosis "
+        "before treatment; non-melanoma skin cancer with topical ruxolitinib; risk in people aged "
+        "50 or older with a cardiovascular risk factor and in current or past smokers",
+        "https://www.epocrates.com/online/contextuallink/drug/10494",
+        _S,
+        _LABEL_RULES_2026_12_04,
+    ),
+    _ref(
         "singlecare-opzelura-dosage",
         "SingleCare",
         "Opzelura dosage (no more than one 60 g tube per week or one 100 g tube per 2 weeks)",
@@ -210,6 +240,36 @@ _ALL = (
         _NOTES,
     ),
     _ref(
+        "rxreasoner-eu-indication",
+        "EU SmPC 2023, indication and dosing (RxReasoner)",
+        "Opzelura EU dosing: using it with other topical vitiligo medicines was not studied and "
+        "co-application on the same skin is not recommended; other topical products at least 2 "
+        "hours after the cream",
+        "https://www.rxreasoner.com/indications/I-569287",
+        _P,
+        _LABEL_RULES_2026_12_04,
+    ),
+    _ref(
+        "liekinfo-sk-opzelura-smpc",
+        "EU SmPC, Slovak text (liekinfo.sk)",
+        "Opzelura EU summary of product characteristics (Slovak): contraindications "
+        "(hypersensitivity to the substance or excipients, pregnancy, breastfeeding); "
+        "non-melanoma skin cancers, mostly in patients with risk factors such as earlier "
+        "phototherapy or skin cancer; periodic skin examinations",
+        "https://www.liekinfo.sk/liek-opzelura-15-mg-g-krem-crm-1x100-mg-(tuba-al)-125851-spc",
+        _P,
+        _LABEL_RULES_2026_12_04,
+    ),
+    _ref(
+        "rote-liste-opzelura",
+        "Rote Liste, Opzelura 15 mg/g Creme",
+        "Opzelura EU product in the German drug directory: composition with the full list of "
+        "excipients",
+        "https://www.rote-liste.de/rle/detail/27834-0/OpzeluraTM-15-mg-g-Creme",
+        _P,
+        _LABEL_RULES_2026_12_04,
+    ),
+    _ref(
         "oddb-ch-usage",
         "Swiss product information, dosage",
         "Opzelura Swiss product information: dosage and administration",
@@ -240,6 +300,14 @@ _ALL = (
         "https://www.medicines.org.uk/emc/product/14903/xpil/print",
         _P,
         _NOTES,
+    ),
+    _ref(
+        "whocc-atc-ddd-index",
+        "WHO ATC/DDD index",
+        "WHO Collaborating Centre for Drug Statistics Methodology: ATC/DDD index",
+        "https://atcddd.fhi.no/atc_ddd_index/",
+        _P,
+        _ATC_NOT_READ,
     ),
     # --- Scoring instruments ---------------------------------------------------------------
     _ref(
