@@ -65,9 +65,7 @@ def test_a_limited_brand_is_outside_the_us_label_and_a_caution_under_the_eu_one(
     brand: str,
 ) -> None:
     us = check_label(plan("FDA", co_medications=(brand,)))
-    assert [f.level for f in us.findings if f.rule == "fda.co_medication"] == [
-        Level.OUTSIDE_LABEL
-    ]
+    assert [f.level for f in us.findings if f.rule == "fda.co_medication"] == [Level.OUTSIDE_LABEL]
     eu = check_label(plan("EMA", co_medications=(brand,)))
     assert [f.level for f in eu.findings if f.rule == "ema.co_medication"] == [Level.CAUTION]
 
