@@ -95,3 +95,12 @@ def test_the_openapi_document_and_docs_page_are_served_locally(client: Client) -
     assert "/api/v1/me" in spec["paths"]
     docs = client.get("/api/v1/docs").content.decode()
     assert "cdn." not in docs and "unpkg" not in docs and "jsdelivr" not in docs
+
+
+def test_a_token_gets_the_fhir_scope_only_when_asked(client: Client, world: World) -> None:
+    client.force_login(world.prescriber)
+    client.post(reverse("accounts:profile"), {"name": "plain"})
+    client.post(reverse("accounts:profile"), {"name": "fhir client", "fhir": "on"})
+    scopes = dict(ApiToken.objects.values_list("name", "scopes"))
+    assert scopes == {"plain": [], "fhir client": ["fhir"]}
+    assert "FHIR" in client.get(reverse("accounts:profile")).content.decode()

@@ -37,6 +37,10 @@ class ApiTokenForm(forms.Form):
         max_length=80,
         help_text=_("For example: the clinic's reporting script."),
     )
+    fhir = forms.BooleanField(
+        label=_("Also for a FHIR client (read only, /fhir/R4)"),
+        required=False,
+    )
 
 
 class AddMemberForm(forms.Form):

@@ -132,9 +132,15 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
 
 class ApiToken(models.Model):
-    """A personal API token; only its SHA-256 digest is stored (the token is random, 256 bits)."""
+    """A personal API token; only its SHA-256 digest is stored (the token is random, 256 bits).
+
+    Every token works on the REST API; ``scopes`` lists what else it may do: ``"fhir"`` lets a
+    FHIR client read through ``/fhir/R4`` (read only, within the holder's clinics and roles).
+    """
 
     PREFIX = "rpg_"
+    SCOPE_FHIR = "fhir"
+    SCOPES = (SCOPE_FHIR,)
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=80)
@@ -143,6 +149,7 @@ class ApiToken(models.Model):
     created = models.DateTimeField(default=timezone.now)
     last_used = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(_("scopes"), default=list, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -153,11 +160,19 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, user: User, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: User, name: str, scopes: Sequence[str] = ()) -> tuple[ApiToken, str]:
         """Create a token and return it with its one-time clear text."""
+        unknown = set(scopes) - set(cls.SCOPES)
+        if unknown:
+            raise ValueError(f"unknown token scopes: {sorted(unknown)}")
         raw = cls.PREFIX + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=_hash_token(raw), hint=raw[:8])
+        token = cls.objects.create(
+            user=user, name=name, digest=_hash_token(raw), hint=raw[:8], scopes=sorted(scopes)
+        )
         return token, raw
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in self.scopes
 
     @classmethod
     def find_active(cls, raw: str) -> ApiToken | None:

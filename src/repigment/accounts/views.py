@@ -153,7 +153,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+        scopes = [ApiToken.SCOPE_FHIR] if form.cleaned_data["fhir"] else []
+        token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"], scopes)  # type: ignore[arg-type]
         audit.record(request, AuditAction.TOKEN, object_type="api_token", object_id=token.pk)
         form = ApiTokenForm()
     tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
