@@ -114,6 +114,37 @@ def remind(
         raise typer.Exit(1) from None
 
 
+@app.command("backup")
+def backup_command(
+    path: Annotated[Path, typer.Argument(help="A new directory for the backup.")],
+) -> None:
+    """Back up the database and the media files, with a manifest of counts and hashes."""
+    from django.core.management import CommandError
+
+    try:
+        _django("backup", str(path))
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command("restore")
+def restore_command(
+    path: Annotated[Path, typer.Argument(help="A directory made by `repigment backup`.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace a database that already holds data.")
+    ] = False,
+) -> None:
+    """Check a backup against its manifest and restore it into an empty database."""
+    from django.core.management import CommandError
+
+    try:
+        _django("restore", str(path), *(["--force"] if force else []))
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
 audit_app = typer.Typer(help="The audit trail and the other append-only records.")
 app.add_typer(audit_app, name="audit")
 
