@@ -122,7 +122,7 @@ def test_who_sees_what(client: Client, world: World) -> None:
     assert {row["code"] for row in seen["checklist"]}.isdisjoint(
         {"application", "motivation", "informed-consent", "prescription"}
     )
-    assert [a["id"] for a in client.get(BASE).json()] == [application.pk]
+    assert [a["id"] for a in client.get(BASE).json()["items"]] == [application.pk]
     assert (
         post(client, f"{BASE}/{application.pk}/transitions", {"action": "mark_ready"}).status_code
         == 403
@@ -131,7 +131,7 @@ def test_who_sees_what(client: Client, world: World) -> None:
     assert client.get(f"{BASE}/{application.pk}").json()["motivation"] == MOTIVATION
     client.force_login(world.other_prescriber)
     assert client.get(f"{BASE}/{application.pk}").status_code == 404
-    assert client.get(BASE).json() == []
+    assert client.get(BASE).json()["items"] == []
     client.force_login(world.clinic_admin)
     assert client.get(f"{BASE}/{application.pk}").status_code == 403
     assert AuditEntry.objects.filter(

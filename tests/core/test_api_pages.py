@@ -124,3 +124,27 @@ def test_visits_cost_the_same_queries_for_one_or_many(client: Client, world: Wor
     assert page["total"] == 5 and page["items"][-1]["fvasi_improvement_percent"] is not None
     first = Visit.objects.get(pk=page["items"][0]["id"])
     assert page["items"][0]["version"] == first.versions.count() and page["items"][0]["entries"]
+
+
+def test_every_growing_list_answers_a_page_and_refuses_too_large_a_one(
+    client: Client, world: World
+) -> None:
+    consent(world.patient)
+    pid = world.patient.pk
+    lists = {
+        world.prescriber: [
+            "/api/v1/patients", "/api/v1/adverse-events", f"/api/v1/patients/{pid}/adverse-events",
+            f"/api/v1/patients/{pid}/visits", f"/api/v1/patients/{pid}/prescriptions",
+            f"/api/v1/patients/{pid}/diary", "/api/v1/authorisations",
+        ],
+        world.pharmacist: [f"/api/v1/supply/{name}" for name in ("packs", "recalls", "orders")],
+        world.patient_user: ["/api/v1/me/diary"],
+    }  # fmt: skip
+    for user, urls in lists.items():
+        client.force_login(user)
+        for url in urls:
+            page = client.get(url, {"limit": 2}).json()
+            assert set(page) == {"items", "total", "limit", "offset", "next", "previous"}, url
+            assert page["limit"] == 2 and isinstance(page["total"], int), url
+            too_many = client.get(url, {"limit": MAX_LIMIT + 1})
+            assert too_many.status_code == 422, url

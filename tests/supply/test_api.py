@@ -147,12 +147,12 @@ def test_packs_are_those_of_the_callers_own_pharmacies(
         reason="arrived",
         code=parse_code(f"(01){GTIN_60}(17)450331(10)L24A(21)THEIRS"),
     )
-    packs = client.get("/api/v1/supply/packs", **token(world.pharmacist)).json()
+    packs = client.get("/api/v1/supply/packs", **token(world.pharmacist)).json()["items"]
     assert [p["serial"] for p in packs] == ["MINE"]
     assert [m["to_state"] for m in packs[0]["movements"]] == ["received", "available"]
     assert packs[0]["movements"][1]["by"] == world.pharmacist.email
     filtered = client.get("/api/v1/supply/packs?state=received", **token(world.pharmacist))
-    assert filtered.json() == []
+    assert filtered.json()["items"] == []
     bad = client.get("/api/v1/supply/packs?state=lost", **token(world.pharmacist))
     assert "state" in assert_error(bad, 422, "invalid")["fields"]
 
@@ -165,7 +165,7 @@ def test_recalls_are_listed_and_imported(
     created = client.post("/api/v1/supply/recalls/import", {"file": upload}, **headers)
     assert created.status_code == 201
     assert created.json() == {"rows": 3, "created": 3, "already_recorded_lines": []}
-    listed = client.get("/api/v1/supply/recalls", **headers).json()
+    listed = client.get("/api/v1/supply/recalls", **headers).json()["items"]
     assert {(r["scope"], r["lot"], r["serial"]) for r in listed} >= {
         ("lot", "L24B", ""),
         ("serial", "", "SN77"),

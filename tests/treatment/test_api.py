@@ -182,7 +182,7 @@ def test_a_patient_token_writes_only_its_own_diary(world: World, teen: Patient) 
     future = (TODAY() + timedelta(days=1)).isoformat()
     refused = client.post("/api/v1/me/diary", {"day": future, "morning": True}, "application/json")
     assert refused.status_code == 422 and refused.json()["error"]["fields"]["day"]
-    assert [e["day"] for e in client.get("/api/v1/me/diary").json()] == [day]
+    assert [e["day"] for e in client.get("/api/v1/me/diary").json()["items"]] == [day]
     assert client.get(f"/api/v1/patients/{teen.pk}/diary").status_code == 404
     assert DiaryEntry.objects.get().patient == teen
 
@@ -190,7 +190,7 @@ def test_a_patient_token_writes_only_its_own_diary(world: World, teen: Patient) 
 def test_staff_have_no_diary_and_read_the_patients(prescriber: Client, teen: Patient) -> None:
     body = {"day": TODAY().isoformat(), "morning": True}
     assert prescriber.post("/api/v1/me/diary", body, "application/json").status_code == 404
-    assert prescriber.get(f"/api/v1/patients/{teen.pk}/diary").json() == []
+    assert prescriber.get(f"/api/v1/patients/{teen.pk}/diary").json()["items"] == []
     assert prescriber.get(f"/api/v1/patients/{teen.pk}/adherence").status_code == 200
 
 

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role
-from repigment.accounts.permissions import deny, has_role
+from repigment.accounts.permissions import deny, has_role, user_clinics
 from repigment.authorisations import checklist, pipeline, services, states
 from repigment.authorisations.access import (
     OBJECT_TYPE,
@@ -36,6 +36,7 @@ from repigment.authorisations.models import (
 )
 from repigment.authorisations.quantity import remaining
 from repigment.core.errors import ApiError
+from repigment.core.pagination import PageQuery, page_of, paginate
 from repigment.core.schemas import Strict
 from repigment.patients.access import acting_user
 from repigment.treatment.access import object_for
@@ -265,8 +266,14 @@ def _prescriber_only(request: HttpRequest, application_id: int) -> Authorisation
     return application
 
 
-@router.get("", response=list[ApplicationOut], summary="Applications you may see")
-def list_applications(request: HttpRequest, filters: Query[ListFilter]) -> list[dict[str, Any]]:
+ApplicationPage = page_of(ApplicationOut, "ApplicationPage")
+
+
+@router.get("", response=ApplicationPage, summary="Applications you may see")
+def list_applications(
+    request: HttpRequest, filters: Query[ListFilter], pages: Query[PageQuery]
+) -> dict[str, Any]:
+    """Newest first, a page at a time."""
     user = acting_user(request)
     found = visible_applications(user).select_related(
         "patient__clinic", "route__country", "product", "prescriber", "importer"
@@ -275,17 +282,16 @@ def list_applications(request: HttpRequest, filters: Query[ListFilter]) -> list[
         found = found.filter(state=filters.state)
     if filters.clinic_id:
         found = found.filter(patient__clinic_id=filters.clinic_id)
-    answer, shown = [], []
-    for application in found.order_by("-created", "-pk"):
-        role = (
-            Role.PRESCRIBER
-            if has_role(user, [Role.PRESCRIBER], application.patient.clinic)
-            else Role.PHARMACIST
-        )
-        shown.append(application.patient_id)
-        answer.append(_out(application, role))
+    page = paginate(request, found.order_by("-created", "-pk"), pages)
+    prescribing = set(user_clinics(user, [Role.PRESCRIBER]).values_list("pk", flat=True))
+    shown = [application.patient_id for application in page.items]
     audit.record(request, AuditAction.VIEW, object_type=f"{OBJECT_TYPE}_list", patient_ids=shown)
-    return answer
+    return page.answer(
+        lambda application: _out(
+            application,
+            Role.PRESCRIBER if application.patient.clinic_id in prescribing else Role.PHARMACIST,
+        )
+    )
 
 
 @router.post("", response={201: ApplicationOut}, summary="Start an application (draft)")

@@ -7,8 +7,10 @@ links (path and query) to the neighbouring pages, ``null`` at either end. A page
 queries however large the registry: the count and the rows (plus whatever the endpoint prefetches,
 a fixed number too).
 
-The audit trail (``/audit-entries``) is the one exception: it pages by keyset (``next`` only),
-because its history has no end to count.
+The audit trail (``/audit-entries``) pages by keyset instead (``next`` only), because its
+history has no end to count. Lists bounded by their nature stay whole: reference data (countries,
+products, clinics, turnaround per route), one visit's photos and versions, one application's
+events, and a patient's consents, diagnoses, co-medications, adherence weeks and course.
 """
 
 from __future__ import annotations

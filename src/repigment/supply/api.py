@@ -11,6 +11,7 @@ from ninja.files import UploadedFile
 from repigment.accounts.models import Role, User
 from repigment.accounts.permissions import deny, has_role, user_clinics
 from repigment.core.errors import ApiError
+from repigment.core.pagination import PageQuery, page_of, paginate
 from repigment.supply import gs1, recalls, services
 from repigment.supply.models import Pack, PackState, Product, Recall
 
@@ -167,8 +168,11 @@ class PackFilter(Schema):
     serial: str | None = Field(None, max_length=20)
 
 
-@router.get("/packs", response=list[PackOut])
-def packs(request: HttpRequest, filters: Query[PackFilter]) -> list[Pack]:
+PackPage = page_of(PackOut, "PackPage")
+
+
+@router.get("/packs", response=PackPage)
+def packs(request: HttpRequest, filters: Query[PackFilter], pages: Query[PageQuery]) -> object:
     """Packs received by the caller's own pharmacies, with every move."""
     user = _pharmacist(request)
     found = Pack.objects.filter(pharmacy__in=user_clinics(user, [Role.PHARMACIST]))
@@ -179,7 +183,7 @@ def packs(request: HttpRequest, filters: Query[PackFilter]) -> list[Pack]:
     if filters.serial:
         found = found.filter(serial=filters.serial)
     related = found.select_related("product_pack", "lot").prefetch_related("movements__by")
-    return list(related[:500])
+    return paginate(request, related, pages).answer(lambda pack: pack)
 
 
 class RecallOut(Schema):
@@ -195,10 +199,15 @@ class RecallOut(Schema):
     entered_at: datetime
 
 
-@router.get("/recalls", response=list[RecallOut])
-def recall_list(request: HttpRequest) -> list[Recall]:
+RecallPage = page_of(RecallOut, "RecallPage")
+
+
+@router.get("/recalls", response=RecallPage)
+def recall_list(request: HttpRequest, pages: Query[PageQuery]) -> object:
+    """Newest first, a page at a time."""
     _pharmacist(request)
-    return list(Recall.objects.select_related("product_pack")[:1000])
+    recalled = Recall.objects.select_related("product_pack")
+    return paginate(request, recalled, pages).answer(lambda recall: recall)
 
 
 class ImportOut(Schema):
@@ -258,13 +267,16 @@ class OrderOut(Schema):
     is_open: bool
 
 
-@router.get("/orders", response=list[OrderOut])
-def order_list(request: HttpRequest) -> list[object]:
+OrderPage = page_of(OrderOut, "OrderPage")
+
+
+@router.get("/orders", response=OrderPage)
+def order_list(request: HttpRequest, pages: Query[PageQuery]) -> object:
     from repigment.supply.models import ImportOrder
 
     user = _pharmacist(request)
     found = ImportOrder.objects.filter(pharmacy__in=user_clinics(user, [Role.PHARMACIST]))
-    return list(found.select_related("product_pack")[:500])
+    return paginate(request, found.select_related("product_pack"), pages).answer(lambda o: o)
 
 
 @router.post("/orders", response={201: OrderOut})

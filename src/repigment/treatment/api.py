@@ -13,10 +13,11 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from repigment.core.errors import ApiError, error_body
+from repigment.core.pagination import PageQuery, page_of, paginate
 from repigment.core.schemas import Strict
 from repigment.patients.access import (
     CLINICAL_ROLES,
@@ -314,11 +315,17 @@ def list_products(request: HttpRequest) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/patients/{patient_id}/prescriptions", response=list[PrescriptionOut])
-def list_prescriptions(request: HttpRequest, patient_id: int) -> list[dict[str, Any]]:
+PrescriptionPage = page_of(PrescriptionOut, "PrescriptionPage")
+
+
+@router.get("/patients/{patient_id}/prescriptions", response=PrescriptionPage)
+def list_prescriptions(
+    request: HttpRequest, patient_id: int, pages: Query[PageQuery]
+) -> dict[str, Any]:
     patient, role = patient_for(request, patient_id, CLINICAL_ROLES)
     record_read(request, patient, role, "prescription_list")
-    return [_prescription_out(p) for p in patient.prescriptions.select_related("product")]
+    found = patient.prescriptions.select_related("product")
+    return paginate(request, found, pages).answer(_prescription_out)
 
 
 @router.post("/patients/{patient_id}/prescriptions/check", response=CheckOut)
@@ -444,11 +451,15 @@ def replace_co_medication(
 # --- the diary -----------------------------------------------------------------------------------
 
 
-@router.get("/patients/{patient_id}/diary", response=list[DiaryOut])
-def patient_diary(request: HttpRequest, patient_id: int) -> list[DiaryEntry]:
+DiaryPage = page_of(DiaryOut, "DiaryPage")
+
+
+@router.get("/patients/{patient_id}/diary", response=DiaryPage)
+def patient_diary(request: HttpRequest, patient_id: int, pages: Query[PageQuery]) -> object:
+    """Newest day first, a page at a time."""
     patient, role = patient_for(request, patient_id, CLINICAL_ROLES)
     record_read(request, patient, role, "diary")
-    return list(patient.diary_entries.all())
+    return paginate(request, patient.diary_entries.all(), pages).answer(lambda entry: entry)
 
 
 @router.get("/patients/{patient_id}/adherence", response=list[AdherenceWeekOut])
@@ -465,11 +476,12 @@ def _own_patient(request: HttpRequest) -> Patient:
     return patient
 
 
-@router.get("/me/diary", response=list[DiaryOut])
-def my_diary(request: HttpRequest) -> list[DiaryEntry]:
+@router.get("/me/diary", response=DiaryPage)
+def my_diary(request: HttpRequest, pages: Query[PageQuery]) -> object:
+    """Newest day first, a page at a time."""
     patient = _own_patient(request)
     record_read(request, patient, PATIENT_ROLE, "portal_diary")
-    return list(patient.diary_entries.all())
+    return paginate(request, patient.diary_entries.all(), pages).answer(lambda entry: entry)
 
 
 @router.post("/me/diary", response={200: DiaryOut, 201: DiaryOut})
