@@ -55,6 +55,17 @@ def test_rows_are_saved_and_both_totals_come_from_the_clinical_core(
     assert "0.875" in page and "2.875" in page
 
 
+def test_hand_units_typed_with_a_decimal_comma_are_saved_as_typed(
+    client: Client, consented: World
+) -> None:
+    # Face 0,5 HU x 100 % = 0.5 (not 5 x 100 % = 5, which the face could not even hold).
+    response = post_visit(client, consented, {"face": [("0,5", "100")]}, facial_bsa_percent="0,5")
+    assert response.status_code == 302
+    saved = Visit.objects.get()
+    assert saved.fvasi_total == D("0.5") and saved.facial_bsa_percent == D("0.5")
+    assert saved.entries.get().hand_units == D("0.5")
+
+
 def test_a_grade_off_the_ladder_is_refused_in_words_and_the_rest_is_kept(
     client: Client, consented: World
 ) -> None:
@@ -81,7 +92,7 @@ def test_hand_units_that_are_not_numbers_or_have_three_decimals_are_refused(
 ) -> None:
     page = post_visit(client, consented, {"hands": [("two", "50")], "feet": [("0.125", "50")]})
     text = page.content.decode()
-    assert "Hand units must be a number, for example 0.5 or 2." in text
+    assert "Hand units must be a number, for example 0.5, 0,5 or 2." in text
     assert "Hand units take at most two decimals" in text
 
 

@@ -35,15 +35,15 @@ def test_the_prescriber_prescribes_within_then_outside_the_label(
     log_in(page, world_online.prescriber.email, PASSWORD)
     page.wait_for_url("**/dashboard/")
     page.goto(page.base_url + f"/patients/{patient.pk}/prescriptions/new/")
-    page.get_by_label("Face", exact=True).fill("2")
-    page.get_by_label("Trunk").fill("6")
+    page.get_by_label("Face", exact=True).fill("2,5")  # a decimal comma, as in South Africa
+    page.get_by_label("Trunk").fill("5,5")
     page.get_by_label("100 g").check()
     for question in ("Pregnant?", "Breastfeeding?", "Active serious infection?"):
         page.get_by_role("radiogroup", name=question).get_by_label("No").check()
     panel = page.locator("#label-panel")
-    expect(panel).to_contain_text("28 g")  # computed on the server as the form changed
+    expect(panel).to_contain_text("28 g")  # 8 %, computed on the server as the form changed
     expect(panel).to_contain_text("within the label")
-    page.get_by_label("Trunk").fill("12")
+    page.get_by_label("Trunk").fill("11,5")
     page.get_by_label("Trunk").blur()
     expect(panel).to_contain_text("49 g")
     expect(panel).to_contain_text("outside the label")
@@ -55,7 +55,8 @@ def test_the_prescriber_prescribes_within_then_outside_the_label(
     )
     page.get_by_role("button", name="Save prescription").click()
     expect(page.get_by_text("The prescription was saved.")).to_be_visible()
-    assert Prescription.objects.get().label_overall == "outside_label"
+    saved = Prescription.objects.get()
+    assert (saved.label_overall, saved.treated_bsa_percent) == ("outside_label", 14)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
 

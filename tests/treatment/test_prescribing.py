@@ -61,6 +61,16 @@ def test_a_15_year_old_with_8_percent_under_ema_is_within_the_label_and_saved(
     assert prescription.label_input["vitiligo_type"] == "non-segmental"
 
 
+def test_areas_typed_with_a_decimal_comma_are_read_as_typed_not_ten_times_more(
+    prescriber: Client, teen: Patient
+) -> None:
+    # 2,5 % face + 5,5 % trunk = 8 %: within the label; read as 25 + 55 it would be 80 %.
+    post(prescriber, teen, area_face="2,5", area_trunk="5,5")
+    prescription = Prescription.objects.get()
+    assert prescription.treated_bsa_percent == 8
+    assert prescription.label_overall == "ok"
+
+
 def test_14_percent_is_outside_the_label_and_nothing_is_saved_until_it_is_justified(
     prescriber: Client, teen: Patient
 ) -> None:

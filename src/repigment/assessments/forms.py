@@ -42,6 +42,7 @@ from repigment.assessments.services import (
 )
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.scoring import VasiEntry, score_fvasi, score_tvasi
+from repigment.core.forms import DecimalCommaField
 from repigment.patients.forms import DateInput
 from repigment.patients.models import Patient
 from repigment.patients.uploads import CleanFile
@@ -53,7 +54,7 @@ BLANK_ROWS = 1
 class VisitForm(forms.Form):
     visit_date = forms.DateField(label=_lazy("Visit date"), widget=DateInput())
     assessor = forms.ModelChoiceField(label=_lazy("Assessor"), queryset=User.objects.none())
-    affected_bsa_percent = forms.DecimalField(
+    affected_bsa_percent = DecimalCommaField(
         label=_lazy("Affected body surface area (%)"),
         required=False,
         min_value=0,
@@ -61,9 +62,8 @@ class VisitForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         help_text=_lazy("Percent of the whole body surface; one hand unit is about 1 %."),
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
-    facial_bsa_percent = forms.DecimalField(
+    facial_bsa_percent = DecimalCommaField(
         label=_lazy("Facial body surface area (%)"),
         required=False,
         min_value=0,
@@ -71,7 +71,6 @@ class VisitForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         help_text=_lazy("Percent of the whole body surface, part of the affected area."),
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01"}),
     )
     vns = forms.TypedChoiceField(
         label=_lazy("Vitiligo Noticeability Scale (face)"),
@@ -113,20 +112,19 @@ class LadderField(forms.TypedChoiceField):
 
 
 class EntryRowForm(forms.Form):
-    hand_units = forms.DecimalField(
+    hand_units = DecimalCommaField(
         label=_lazy("Hand units"),
         required=False,
         min_value=0,
         max_digits=5,
         decimal_places=2,
         error_messages={
-            "invalid": _lazy("Hand units must be a number, for example 0.5 or 2."),
+            "invalid": _lazy("Hand units must be a number, for example 0.5, 0,5 or 2."),
             "min_value": _lazy("Hand units cannot be negative."),
             "max_decimal_places": _lazy("Hand units take at most two decimals, e.g. 0.25."),
             "max_digits": _lazy("That is more hand units than a body has."),
             "max_whole_digits": _lazy("That is more hand units than a body has."),
         },
-        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "0.01", "min": "0"}),
     )
     depigmentation = LadderField(
         label=_lazy("Depigmentation"),

@@ -13,6 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from repigment.core.forms import DecimalCommaField
 from repigment.patients.models import Patient, Sex
 from repigment.treatment import services
 from repigment.treatment.models import (
@@ -119,14 +120,13 @@ class PrescriptionForm(ServiceErrors, forms.Form):
         self.patient = patient
         self.extra = {}
         for region, label in BodyRegion.choices:
-            self.fields[f"area_{region}"] = forms.DecimalField(
+            self.fields[f"area_{region}"] = DecimalCommaField(
                 label=label,
                 required=False,
                 min_value=Decimal("0.01"),
                 max_value=Decimal(100),
                 max_digits=5,
                 decimal_places=2,
-                widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
             )
         data = args[0] if args else kwargs.get("data")
         self.acknowledged = frozenset(data.getlist("acknowledged")) if data else frozenset()
