@@ -12,6 +12,7 @@ admin.site.site_header = "Repigment administration"
 urlpatterns = [
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", api_not_found, name="api_not_found"),
+    path("fhir/R4/", include("repigment.interop.fhir.urls")),
     path("admin/", admin.site.urls),
     path("supply/", include("repigment.supply.urls")),
     path("authorisations/", include("repigment.authorisations.urls")),
