@@ -340,15 +340,17 @@ def _patients(user: User) -> QuerySet[Any]:
     return Patient.objects.filter(clinic__in=_clinics(user, RECORD_ROLES))
 
 
-def _practitioners(user: User) -> QuerySet[Any]:
-    mine = Membership.objects.filter(clinic__in=user_clinics(user)).values("user_id")
-    return User.objects.filter(Q(pk__in=mine) | Q(pk=user.pk))
-
-
 def _organizations(user: User) -> QuerySet[Any]:
+    """The user's clinics and pharmacies, the pharmacies serving them, the clinics served."""
     mine = user_clinics(user)
     related = Q(pk__in=mine) | Q(served_clinics__in=mine) | Q(pharmacies__in=mine)
     return Clinic.objects.filter(pk__in=Clinic.objects.filter(related).values("pk"))
+
+
+def _practitioners(user: User) -> QuerySet[Any]:
+    """The people of those organisations (the pharmacist of a dispense, say), and oneself."""
+    people = Membership.objects.filter(clinic__in=_organizations(user)).values("user_id")
+    return User.objects.filter(Q(pk__in=people) | Q(pk=user.pk))
 
 
 def _clinical(model: type[Model], *related: str) -> Callable[[User], QuerySet[Any]]:
