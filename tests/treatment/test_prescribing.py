@@ -132,6 +132,17 @@ CASES = [
     ("infection (US)", {}, {"active_serious_infection": "yes"}, "fda.infection", "outside_label"),
     ("infection (EU)", {}, {"active_serious_infection": "yes"}, "ema.infection", "caution"),
     ("15 % BSA, 100 g (US)", {}, {"area_trunk": "13"}, "fda.quantity", "outside_label"),
+    ("occlusion (US)", {}, {"occlusive_dressing": "yes"}, "fda.occlusion", "outside_label"),
+    ("occlusion (EU)", {}, {"occlusive_dressing": "yes"}, "ema.occlusion", "caution"),
+    (
+        "hypersensitive (EU)",
+        {},
+        {"hypersensitivity": "yes"},
+        "ema.hypersensitivity",
+        "outside_label",
+    ),
+    ("end-stage renal (EU)", {}, {"end_stage_renal_disease": "yes"}, "ema.renal", "outside_label"),
+    ("contraception (EU)", {}, {"childbearing_potential": "yes"}, "ema.contraception", "caution"),
 ]
 
 
@@ -206,6 +217,23 @@ def test_a_co_medication_feeds_the_check_while_it_is_taken(
     prescriber.post(edit, {"name": "Methotrexate", "start_date": start, "stop_date": stopped})
     page = post(prescriber, teen, jurisdiction="FDA", action="check")
     assert findings(page)["fda.co_medication"] == "ok"  # stopped before the course
+
+
+@pytest.mark.parametrize(
+    ("applied_to", "level"), [("", "caution"), ("same_skin", "caution"), ("other_skin", "ok")]
+)
+def test_under_the_eu_label_a_skin_medicine_is_asked_where_it_goes(
+    prescriber: Client, teen: Patient, applied_to: str, level: str
+) -> None:
+    url = reverse("treatment:co_medications", args=[teen.pk])
+    start = (TODAY() - timedelta(days=100)).isoformat()
+    typed = {"name": "Protopic", "start_date": start, "applied_to": applied_to}
+    assert prescriber.post(url, typed).status_code == 302
+    assert CoMedication.objects.get().applied_to == applied_to
+    page = post(prescriber, teen, jurisdiction="EMA", action="check")
+    assert findings(page)["ema.other_topicals"] == level
+    assert findings(page)["ema.two_hours"] == "ok"
+    assert "at least 2 hours after the cream" in page.content.decode()
 
 
 def test_a_co_medication_cannot_stop_before_it_starts(prescriber: Client, teen: Patient) -> None:

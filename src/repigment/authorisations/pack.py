@@ -27,6 +27,8 @@ CONSENT_REFERENCES = (
     "prescriberpoint-us-label",
     "rxreasoner-eu-smpc",
     "oddb-ch-pregnancy",
+    "scholarsinmedicine-opzelura-pi",
+    "emc-uk-pil",
 )
 
 

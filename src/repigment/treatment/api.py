@@ -76,6 +76,14 @@ class PrescriptionIn(Strict):
     pregnant: bool
     breastfeeding: bool
     active_serious_infection: bool
+    occlusive_dressing: bool = False
+    hypersensitivity: bool = Field(
+        False, description="Hypersensitivity to ruxolitinib or an excipient (EU contraindication)."
+    )
+    end_stage_renal_disease: bool = False
+    childbearing_potential: bool = Field(
+        False, description="Could become pregnant (EU: contraception until 4 weeks after)."
+    )
     acknowledged: list[str] = Field(
         [], description="Keys of the caution findings the prescriber acknowledges."
     )
@@ -169,6 +177,9 @@ class CoMedicationIn(Strict):
     start_date: date | None = None
     stop_date: date | None = None
     notes: str = ""
+    applied_to: Literal["", "same_skin", "other_skin"] = Field(
+        "", description="For a skin medicine: on the skin treated with the cream, or elsewhere."
+    )
 
 
 class CoMedicationOut(Schema):
@@ -178,6 +189,7 @@ class CoMedicationOut(Schema):
     start_date: date | None
     stop_date: date | None
     notes: str
+    applied_to: str
 
 
 class DiaryIn(Strict):
@@ -272,6 +284,10 @@ def _input(patient: Patient, payload: PrescriptionIn) -> services.PrescriptionIn
         pregnant=payload.pregnant,
         breastfeeding=payload.breastfeeding,
         active_serious_infection=payload.active_serious_infection,
+        occlusive_dressing=payload.occlusive_dressing,
+        hypersensitivity=payload.hypersensitivity,
+        end_stage_renal_disease=payload.end_stage_renal_disease,
+        childbearing_potential=payload.childbearing_potential,
         acknowledged=frozenset(payload.acknowledged),
         justification=payload.justification,
         notes=payload.notes,
@@ -405,7 +421,7 @@ def stop_prescription(
 
 def _co_input(payload: CoMedicationIn) -> services.CoMedicationInput:
     return services.CoMedicationInput(
-        payload.name, payload.start_date, payload.stop_date, payload.notes
+        payload.name, payload.start_date, payload.stop_date, payload.notes, payload.applied_to
     )
 
 

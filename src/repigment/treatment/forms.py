@@ -17,6 +17,7 @@ from repigment.core.forms import DecimalCommaField
 from repigment.patients.models import Patient, Sex
 from repigment.treatment import services
 from repigment.treatment.models import (
+    ApplicationSite,
     BodyRegion,
     CoMedication,
     Frequency,
@@ -46,6 +47,20 @@ def _yes_no(label: Any, help_text: Any = "") -> forms.TypedChoiceField:
         widget=forms.RadioSelect,
         help_text=help_text,
         error_messages={"required": _("Answer yes or no: the label check needs it.")},
+    )
+
+
+def _no_unless_yes(label: Any, help_text: Any = "") -> forms.TypedChoiceField:
+    """A yes/no question that starts at "No" and reads a missing answer as no."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value == "yes",
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        required=False,
+        empty_value=False,
+        initial="no",
     )
 
 
@@ -98,6 +113,18 @@ class PrescriptionForm(ServiceErrors, forms.Form):
     breastfeeding = _yes_no(_("Breastfeeding?"))
     active_serious_infection = _yes_no(
         _("Active serious infection?"), _("Including a localised serious infection.")
+    )
+    occlusive_dressing = _no_unless_yes(
+        _("Under an occlusive dressing?"),
+        _("The treated skin is to be left uncovered: no occlusive dressing."),
+    )
+    hypersensitivity = _no_unless_yes(
+        _("Hypersensitivity to ruxolitinib or an excipient of the cream?")
+    )
+    end_stage_renal_disease = _no_unless_yes(_("End-stage renal disease?"))
+    childbearing_potential = _no_unless_yes(
+        _("Could become pregnant?"),
+        _("The EU label asks for effective contraception during treatment and 4 weeks after."),
     )
     justification = forms.CharField(
         label=_("Justification for prescribing outside the label"),
@@ -156,6 +183,10 @@ class PrescriptionForm(ServiceErrors, forms.Form):
             pregnant=data["pregnant"],
             breastfeeding=data["breastfeeding"],
             active_serious_infection=data["active_serious_infection"],
+            occlusive_dressing=bool(data.get("occlusive_dressing")),
+            hypersensitivity=bool(data.get("hypersensitivity")),
+            end_stage_renal_disease=bool(data.get("end_stage_renal_disease")),
+            childbearing_potential=bool(data.get("childbearing_potential")),
             acknowledged=self.acknowledged,
             justification=data.get("justification", ""),
             notes=data.get("notes", ""),
@@ -194,6 +225,15 @@ class CoMedicationForm(ServiceErrors, forms.Form):
         help_text=_("Leave empty while the patient still takes it."),
     )
     notes = forms.CharField(label=_("Dose or notes"), required=False, max_length=200)
+    applied_to = forms.ChoiceField(
+        label=_("Where is it applied?"),
+        choices=[("", _("Not a skin medicine, or not said")), *ApplicationSite.choices],
+        required=False,
+        help_text=_(
+            "For creams and ointments: the EU label does not recommend other topical medicines "
+            "on the skin treated with the cream."
+        ),
+    )
 
     def __init__(self, *args: Any, instance: CoMedication | None = None, **kwargs: Any) -> None:
         if instance is not None:
@@ -204,6 +244,7 @@ class CoMedicationForm(ServiceErrors, forms.Form):
                     "start_date": instance.start_date,
                     "stop_date": instance.stop_date,
                     "notes": instance.notes,
+                    "applied_to": instance.applied_to,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -212,7 +253,11 @@ class CoMedicationForm(ServiceErrors, forms.Form):
     def to_input(self) -> services.CoMedicationInput:
         data = self.cleaned_data
         return services.CoMedicationInput(
-            data["name"], data.get("start_date"), data.get("stop_date"), data.get("notes", "")
+            data["name"],
+            data.get("start_date"),
+            data.get("stop_date"),
+            data.get("notes", ""),
+            data.get("applied_to", ""),
         )
 
 

@@ -255,6 +255,13 @@ class Prescription(models.Model):
         ]
 
 
+class ApplicationSite(models.TextChoices):
+    """Where a topical co-medication goes (the EU label asks); values of clinical.label."""
+
+    SAME_SKIN = "same_skin", _("On the skin treated with the cream")
+    OTHER_SKIN = "other_skin", _("Elsewhere, not on the treated skin")
+
+
 class CoMedication(models.Model):
     """Another medicine the patient takes; it feeds the label check."""
 
@@ -267,6 +274,13 @@ class CoMedication(models.Model):
     start_date = models.DateField(_("started on"), null=True, blank=True)
     stop_date = models.DateField(_("stopped on"), null=True, blank=True)
     notes = models.CharField(_("dose or notes"), max_length=200, blank=True)
+    applied_to = models.CharField(
+        _("where it is applied"),
+        max_length=12,
+        choices=ApplicationSite.choices,
+        blank=True,
+        help_text=_("For creams and ointments: on the skin treated with the cream, or elsewhere."),
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from repigment.clinical.references import get_reference
 from repigment.patients.access import PATIENT_ROLE, record_read
 from repigment.patients.models import Patient
 from repigment.patients.services import ConsentRequired
@@ -25,6 +26,8 @@ from repigment.treatment.forms import DiaryForm, quick_days
 from repigment.treatment.models import DiaryEntry
 
 RECENT_DAYS = 14
+#: The sources of the use reminders on the diary page.
+USE_REFERENCES = ("rxreasoner-eu-smpc", "scholarsinmedicine-opzelura-pi", "emc-uk-pil")
 
 
 def _chosen_day(request: HttpRequest) -> date:
@@ -75,5 +78,6 @@ def diary(request: HttpRequest) -> HttpResponse:
         "recent": patient.diary_entries.all()[:RECENT_DAYS],
         "this_week": weeks[-1] if weeks else None,
         "started": services.diary_start(patient),
+        "use_references": [get_reference(ref_id) for ref_id in USE_REFERENCES],
     }
     return render(request, "treatment/portal/diary.html", context)

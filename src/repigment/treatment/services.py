@@ -31,6 +31,7 @@ from repigment.clinical.references import REFERENCES, Reference
 from repigment.patients.models import ConsentPurpose, Patient, VitiligoType
 from repigment.patients.services import require_consent
 from repigment.treatment.models import (
+    ApplicationSite,
     BodyRegion,
     CoMedication,
     DiaryEntry,
@@ -113,6 +114,10 @@ class PrescriptionInput:
     pregnant: bool = False
     breastfeeding: bool = False
     active_serious_infection: bool = False
+    occlusive_dressing: bool = False
+    hypersensitivity: bool = False
+    end_stage_renal_disease: bool = False
+    childbearing_potential: bool = False
     acknowledged: frozenset[str] = frozenset()
     justification: str = ""
     notes: str = ""
@@ -211,7 +216,9 @@ def label_input_for(patient: Patient, data: PrescriptionInput, grams: Decimal | 
                 ]
             }
         )
-    names = [row.name for row in current_co_medications(patient, data.start_date, data.planned_end)]
+    rows = current_co_medications(patient, data.start_date, data.planned_end)
+    names = [row.name for row in rows]
+    sites = {row.name: row.applied_to for row in rows if row.applied_to}
     try:
         return LabelInput(
             jurisdiction=data.jurisdiction,
@@ -225,6 +232,11 @@ def label_input_for(patient: Patient, data: PrescriptionInput, grams: Decimal | 
             co_medications=tuple(names),
             grams_per_week=grams,
             tube_grams=data.tube_grams,
+            occlusive_dressing=data.occlusive_dressing,
+            hypersensitivity=data.hypersensitivity,
+            end_stage_renal_disease=data.end_stage_renal_disease,
+            childbearing_potential=data.childbearing_potential,
+            co_medication_sites=sites,
         )
     except ClinicalInputError as error:
         raise Invalid({"__all__": [str(error)]}) from None
@@ -262,6 +274,12 @@ def _label_input_json(data: LabelInput) -> dict[str, Any]:
         "co_medications": list(data.co_medications),
         "grams_per_week": None if data.grams_per_week is None else str(data.grams_per_week),
         "tube_grams": data.tube_grams,
+        "occlusive_dressing": data.occlusive_dressing,
+        "hypersensitivity": data.hypersensitivity,
+        "end_stage_renal_disease": data.end_stage_renal_disease,
+        "childbearing_potential": data.childbearing_potential,
+        "co_medication_sites": dict(data.co_medication_sites),
+        "tb_screening_recorded": data.tb_screening_recorded,
     }
 
 
@@ -504,6 +522,7 @@ class CoMedicationInput:
     start_date: date | None = None
     stop_date: date | None = None
     notes: str = ""
+    applied_to: str = ""
 
 
 def check_co_medication(patient: Patient, data: CoMedicationInput) -> dict[str, list[str]]:
@@ -523,6 +542,8 @@ def check_co_medication(patient: Patient, data: CoMedicationInput) -> dict[str, 
         errors.setdefault("stop_date", []).append(
             _("The stop date is before the patient's date of birth.")
         )
+    if data.applied_to and data.applied_to not in ApplicationSite.values:
+        errors["applied_to"] = [_("Choose where it is applied from the list.")]
     return errors
 
 
@@ -543,6 +564,7 @@ def save_co_medication(
     row = row or CoMedication(patient=patient, recorded_by=actor)
     row.name = " ".join(data.name.split())
     row.start_date, row.stop_date, row.notes = data.start_date, data.stop_date, data.notes.strip()
+    row.applied_to = data.applied_to
     with transaction.atomic():
         row.save()
         action = AuditAction.CREATE if created else AuditAction.UPDATE

@@ -23,7 +23,7 @@ SOURCES: Mapping[str, tuple[str, ...]] = {
 
 SMALLEST_AREA = fact(
     "expect.smallest_area",
-    _("Only the patches that need treatment are covered: the smallest area necessary."),
+    _("Put the cream only on the patches that need treatment, on the smallest area necessary."),
     ["rxreasoner-eu-smpc"],
 )
 SLOW = fact(
@@ -68,7 +68,14 @@ SECTIONS = (
     Section(
         "use",
         _("Using the cream"),
-        (medicine.DOSE, SMALLEST_AREA, medicine.HOURS_APART, medicine.NOT_ON, medicine.WAIT),
+        (
+            medicine.DOSE,
+            SMALLEST_AREA,
+            medicine.HOURS_APART,
+            medicine.NO_OCCLUSION,
+            medicine.NOT_ON,
+            medicine.WAIT,
+        ),
         listed=True,
     ),
     Section("time", _("How long it takes"), (SLOW, EU_REVIEW, STOP_AND_RESTART, AFTER_STOPPING)),

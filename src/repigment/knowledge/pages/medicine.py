@@ -113,6 +113,14 @@ HOURS_APART = fact(
     ["rxreasoner-eu-smpc"],
     hours=Number(EU_HOURS_BETWEEN_APPLICATIONS),
 )
+NO_OCCLUSION = fact(
+    "medicine.no_occlusion",
+    _(
+        "Do not cover the treated skin with a bandage, plaster or any other dressing that "
+        "closes over it."
+    ),
+    ["scholarsinmedicine-opzelura-pi"],
+)
 NOT_ON = fact(
     "medicine.not_on",
     _("It must not be put on the lips, or in the eyes, mouth or vagina."),
@@ -138,5 +146,7 @@ SECTIONS = (
     Section(
         "tablets", _("Cream and tablets are different medicines"), (TABLETS, WARNING_FROM_TABLETS)
     ),
-    Section("use", _("How it is used"), (DOSE, HOURS_APART, NOT_ON, WAIT), listed=True),
+    Section(
+        "use", _("How it is used"), (DOSE, HOURS_APART, NO_OCCLUSION, NOT_ON, WAIT), listed=True
+    ),
 )
