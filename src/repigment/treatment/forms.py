@@ -123,7 +123,7 @@ class PrescriptionForm(ServiceErrors, forms.Form):
     )
     end_stage_renal_disease = _no_unless_yes(_("End-stage renal disease?"))
     childbearing_potential = _no_unless_yes(
-        _("Could become pregnant?"),
+        _("Woman of childbearing potential?"),
         _("The EU label asks for effective contraception during treatment and 4 weeks after."),
     )
     justification = forms.CharField(
