@@ -161,6 +161,31 @@ def audit_verify() -> None:
         raise typer.Exit(1) from None
 
 
+registry_app = typer.Typer(help="The de-identified registry dataset and its outcomes.")
+app.add_typer(registry_app, name="registry")
+
+
+@registry_app.command("export")
+def registry_export(
+    out: Annotated[Path, typer.Argument(help="Folder to write the tables into.")],
+    format: Annotated[str, typer.Option("--format", help="csv or parquet.")] = "csv",
+    clinic: Annotated[
+        list[str] | None, typer.Option("--clinic", help="A clinic's short code (repeatable).")
+    ] = None,
+) -> None:
+    """Write the dataset of the patients whose registry consent is current (no names, no dates)."""
+    from django.core.management import CommandError
+
+    try:
+        _django(
+            "registry_export", str(out), "--format", format,
+            *[part for code in clinic or [] for part in ("--clinic", code)],
+        )  # fmt: skip
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "repigment.authorisations",
     "repigment.knowledge",
     "repigment.supply",
+    "repigment.registry",
     "repigment.interop",
 ]
 

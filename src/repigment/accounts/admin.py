@@ -33,7 +33,7 @@ class UserAdmin(BaseUserAdmin):  # type: ignore[type-arg]
 
 @admin.register(Clinic)
 class ClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "kind", "city", "country"]
+    list_display = ["name", "code", "kind", "city", "country"]
     filter_horizontal = ["served_clinics"]
 
 

@@ -17,6 +17,7 @@ class DemoClinic:
     name: str
     kind: str
     city: str
+    code: str
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,9 @@ class DemoUser:
 
 
 CLINICS = (
-    DemoClinic("jhb", "Johannesburg Skin Clinic", Clinic.Kind.CLINIC, "Johannesburg"),
-    DemoClinic("cpt", "Cape Town Dermatology", Clinic.Kind.CLINIC, "Cape Town"),
-    DemoClinic("pharm", "Gauteng Import Pharmacy", Clinic.Kind.PHARMACY, "Johannesburg"),
+    DemoClinic("jhb", "Johannesburg Skin Clinic", Clinic.Kind.CLINIC, "Johannesburg", "JHB"),
+    DemoClinic("cpt", "Cape Town Dermatology", Clinic.Kind.CLINIC, "Cape Town", "CPT"),
+    DemoClinic("pharm", "Gauteng Import Pharmacy", Clinic.Kind.PHARMACY, "Johannesburg", "GIP"),
 )
 
 USERS = (
@@ -55,8 +56,11 @@ def build(step: Callable[[str], None]) -> None:
     clinics: dict[str, Clinic] = {}
     for spec in CLINICS:
         clinics[spec.key], _ = Clinic.objects.get_or_create(
-            name=spec.name, defaults={"kind": spec.kind, "city": spec.city, "country": "ZA"}
+            name=spec.name,
+            defaults={"kind": spec.kind, "city": spec.city, "country": "ZA", "code": spec.code},
         )
+        if not clinics[spec.key].code:  # a demo built before clinics had codes
+            Clinic.objects.filter(pk=clinics[spec.key].pk).update(code=spec.code)
         step(f"clinic {spec.name}")
     clinics["pharm"].served_clinics.add(clinics["jhb"], clinics["cpt"])
     for person in USERS:

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,17 @@ class Clinic(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CLINIC)
     city = models.CharField(_("city"), max_length=100)
+    # The site column of the registry dataset: short, stable, and free of the clinic's name, so
+    # pooled exports say which site a row came from without saying more than that.
+    code = models.CharField(
+        _("short code"),
+        max_length=12,
+        blank=True,
+        help_text=_("Letters and digits naming the clinic in registry exports (for example JHB)."),
+        validators=[
+            RegexValidator(r"^[A-Z0-9]{2,12}$", _("Use 2 to 12 capital letters or digits."))
+        ],
+    )
     country = models.CharField(_("country (ISO 3166 alpha-2)"), max_length=2, default="ZA")
     label_jurisdiction = models.CharField(
         _("label applied when prescribing"),
@@ -99,6 +111,11 @@ class Clinic(models.Model):
         ordering = ["name"]
         verbose_name = _("clinic")
         verbose_name_plural = _("clinics")
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["code"], condition=~models.Q(code=""), name="clinic_code_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

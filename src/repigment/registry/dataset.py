@@ -1,0 +1,337 @@
+"""The de-identified registry dataset: tables of days from treatment start, keyed by pseudonym.
+
+Only patients whose registry consent is current are read. The columns and their meaning are the
+data dictionary (``data/registry-dataset.json``, documented in docs/registry-dataset.md); every
+export carries a copy of it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.db.models import Min, QuerySet
+
+from repigment.accounts.models import Clinic
+from repigment.assessments.models import Visit
+from repigment.authorisations.models import AuthorisationApplication
+from repigment.patients.models import Diagnosis, Patient
+from repigment.patients.services import registry_patients
+from repigment.registry.models import PseudonymKey
+from repigment.safety.models import AdverseEvent
+from repigment.supply.models import Dispense
+from repigment.treatment.models import DiaryEntry, Prescription
+
+DICTIONARY_PATH = Path(__file__).parent / "data" / "registry-dataset.json"
+FORMATS = ("csv", "parquet")
+
+Row = dict[str, Any]
+Ids = QuerySet[Patient, dict[str, Any]]  # the chosen patients' ids, as a subquery
+
+
+@cache
+def dictionary() -> dict[str, Any]:
+    """The data dictionary: tables, their columns and types, and the analysis rules."""
+    loaded: dict[str, Any] = json.loads(DICTIONARY_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+def columns(table: str) -> list[str]:
+    return [column["name"] for column in dictionary()["tables"][table]["columns"]]
+
+
+@dataclass
+class Dataset:
+    """The tables (rows as dicts in dictionary order) and the patients they came from."""
+
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    patient_ids: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Person:
+    """What every table repeats about a patient."""
+
+    pseudonym: str
+    site: str
+    start: date
+    sex: str
+    age_at_start: int
+    phototype: int | None
+    disease_years: int | None
+
+    def days(self, day: date) -> int:
+        return (day - self.start).days
+
+
+def site_code(clinic_id: int, code: str) -> str:
+    return code or f"C{clinic_id}"
+
+
+def chosen_patients(clinics: Iterable[Clinic] | None = None) -> QuerySet[Patient]:
+    """Patients of these clinics (all when None) whose registry consent is current."""
+    patients = Patient.objects.all()
+    if clinics is not None:
+        patients = patients.filter(clinic__in=list(clinics))
+    return registry_patients(patients)
+
+
+def build(clinics: Iterable[Clinic] | None = None) -> Dataset:
+    """Read the dataset of the consenting patients of ``clinics`` (all clinics when None)."""
+    chosen = chosen_patients(clinics)
+    people = _people(chosen)
+    ids = chosen.values("pk")  # a subquery: no list of ids however many patients
+    dataset = Dataset(patient_ids=list(people))
+    visits = _visits(people, ids)
+    events = _adverse_events(people, ids)
+    adherence = _adherence(people, ids)
+    dispensed = _dispensed(people, ids)
+    last_day = _last_days(visits, events, adherence, dispensed)
+    dataset.tables = {
+        "patients": [
+            {**_person_columns(person), "followup_days": max(0, last_day.get(pk, 0))}
+            for pk, person in people.items()
+        ],
+        "visits": [row for _, row in visits],
+        "adverse_events": [row for _, row in events],
+        "adherence": [row for _, row in adherence],
+        "dispensed": [row for _, row in dispensed],
+        "authorisations": _authorisations(people, ids),
+    }
+    return dataset
+
+
+def _people(patients: QuerySet[Patient]) -> dict[int, Person]:
+    key = PseudonymKey.current()
+    rows = list(
+        patients.order_by("pk").values(
+            "pk",
+            "clinic_id",
+            "clinic__code",
+            "sex",
+            "date_of_birth",
+            "phototype",
+            "treatment_start",
+        )
+    )
+    first_prescribed = dict(
+        Prescription.objects.filter(patient__in=patients.values("pk"))
+        .values("patient_id")
+        .annotate(first=Min("start_date"))
+        .values_list("patient_id", "first")
+    )
+    onset: dict[int, int] = {}
+    for patient_id, year in (
+        Diagnosis.objects.filter(patient__in=patients.values("pk"))
+        .order_by("recorded_on", "pk")
+        .values_list("patient_id", "onset_year")
+    ):
+        onset[patient_id] = year  # the latest diagnosis wins
+    people: dict[int, Person] = {}
+    for row in rows:
+        start = row["treatment_start"] or first_prescribed.get(row["pk"])
+        if start is None:
+            continue
+        born: date = row["date_of_birth"]
+        year = onset.get(row["pk"])
+        people[row["pk"]] = Person(
+            pseudonym=key.pseudonym(row["pk"]),
+            site=site_code(row["clinic_id"], row["clinic__code"]),
+            start=start,
+            sex=row["sex"],
+            age_at_start=start.year
+            - born.year
+            - ((start.month, start.day) < (born.month, born.day)),
+            phototype=row["phototype"],
+            disease_years=None if year is None else max(0, start.year - year),
+        )
+    return people
+
+
+def _whole_years(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _person_columns(person: Person) -> Row:
+    return {
+        "patient": person.pseudonym,
+        "site": person.site,
+        "sex": person.sex,
+        "age_at_start": person.age_at_start,
+        "phototype": person.phototype,
+        "disease_years": person.disease_years,
+    }
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _visits(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
+    rows = []
+    for patient_id, day, fvasi, tvasi in (
+        Visit.objects.filter(patient_id__in=ids)
+        .exclude(fvasi_total__isnull=True, tvasi_total__isnull=True)
+        .order_by("patient_id", "visit_date", "pk")
+        .values_list("patient_id", "visit_date", "fvasi_total", "tvasi_total")
+        .iterator(chunk_size=5000)
+    ):
+        person = people.get(patient_id)
+        if person is None:  # no treatment start: not in the dataset
+            continue
+        rows.append(
+            (
+                patient_id,
+                {
+                    **_person_columns(person),
+                    "day": person.days(day),
+                    "fvasi": _number(fvasi),
+                    "tvasi": _number(tvasi),
+                },
+            )
+        )
+    return rows
+
+
+def _adverse_events(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
+    rows = []
+    for patient_id, onset, term, seriousness in (
+        AdverseEvent.objects.filter(patient_id__in=ids)
+        .order_by("patient_id", "onset_date", "pk")
+        .values_list("patient_id", "onset_date", "term", "seriousness")
+    ):
+        person = people.get(patient_id)
+        if person is None:  # no treatment start: not in the dataset
+            continue
+        rows.append(
+            (
+                patient_id,
+                {
+                    "patient": person.pseudonym,
+                    "site": person.site,
+                    "day": person.days(onset),
+                    "term": term,
+                    "serious": bool(seriousness),
+                },
+            )
+        )
+    return rows
+
+
+def _adherence(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
+    weeks: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for patient_id, day, morning, evening in (
+        DiaryEntry.objects.filter(patient_id__in=ids)
+        .order_by("patient_id", "day")
+        .values_list("patient_id", "day", "morning", "evening")
+        .iterator(chunk_size=5000)
+    ):
+        if patient_id not in people:
+            continue
+        days = people[patient_id].days(day)
+        if days < 0:
+            continue
+        counts = weeks[(patient_id, days // 7)]
+        counts[0] += 1
+        counts[1] += int(morning) + int(evening)
+    return [
+        (
+            patient_id,
+            {
+                "patient": people[patient_id].pseudonym,
+                "site": people[patient_id].site,
+                "week": week,
+                "days_recorded": recorded,
+                "applications": applied,
+            },
+        )
+        for (patient_id, week), (recorded, applied) in sorted(weeks.items())
+    ]
+
+
+def _dispensed(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
+    grams: dict[tuple[int, int], int] = defaultdict(int)
+    for patient_id, day, amount in Dispense.objects.filter(patient_id__in=ids).values_list(
+        "patient_id", "dispensed_on", "grams"
+    ):
+        if patient_id not in people:
+            continue
+        grams[(patient_id, people[patient_id].days(day) // 7)] += amount
+    return [
+        (
+            patient_id,
+            {
+                "patient": people[patient_id].pseudonym,
+                "site": people[patient_id].site,
+                "week": week,
+                "grams": amount,
+            },
+        )
+        for (patient_id, week), amount in sorted(grams.items())
+    ]
+
+
+def _authorisations(people: dict[int, Person], ids: Ids) -> list[Row]:
+    rows = []
+    for patient_id, country, route, submitted, approved in (
+        AuthorisationApplication.objects.filter(
+            patient_id__in=ids, submitted_on__isnull=False, approved_on__isnull=False
+        )
+        .order_by("patient_id", "submitted_on", "pk")
+        .values_list(
+            "patient_id", "route__country__code", "route__slug", "submitted_on", "approved_on"
+        )
+    ):
+        if patient_id not in people:
+            continue
+        rows.append(
+            {
+                "patient": people[patient_id].pseudonym,
+                "site": people[patient_id].site,
+                "route": f"{country}/{route}",
+                "days_to_approval": (approved - submitted).days,
+            }
+        )
+    return rows
+
+
+def _last_days(*tables: list[tuple[int, Row]]) -> dict[int, int]:
+    """The last day (from start) each patient was seen in any table: the follow-up."""
+    last: dict[int, int] = {}
+    for table in tables:
+        for patient_id, row in table:
+            day = row["day"] if "day" in row else row["week"] * 7 + 6
+            last[patient_id] = max(last.get(patient_id, 0), day)
+    return last
+
+
+def write(dataset: Dataset, out: Path, fmt: str) -> list[Path]:
+    """Write each table as ``out/<table>.<fmt>`` and the dictionary as ``out/dictionary.json``."""
+    import polars as pl
+
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}")
+    types = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for table, spec in dictionary()["tables"].items():
+        schema = {column["name"]: types[column["type"]] for column in spec["columns"]}
+        rows = dataset.tables.get(table, [])
+        frame = pl.DataFrame({name: [row[name] for row in rows] for name in schema}, schema=schema)
+        path = out / f"{spec['file']}.{fmt}"
+        if fmt == "csv":
+            frame.write_csv(path)
+        else:
+            frame.write_parquet(path)
+        written.append(path)
+    target = out / "dictionary.json"
+    target.write_text(DICTIONARY_PATH.read_text(encoding="utf-8"), encoding="utf-8")
+    written.append(target)
+    return written

@@ -1,0 +1,43 @@
+"""The installation's pseudonym key: the secret that turns a patient into a stable pseudonym."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+
+
+class PseudonymKey(models.Model):
+    """One row per installation, made on first export and never shown.
+
+    Kept in the database (not in settings or git) so that every export of this installation gives a
+    patient the same pseudonym, while another installation, with its own key, gives another one.
+    """
+
+    key = models.CharField(max_length=64, editable=False)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="one_pseudonym_key")]
+
+    def __str__(self) -> str:
+        return f"pseudonym key of {self.created:%Y-%m-%d}"
+
+    @classmethod
+    def current(cls) -> PseudonymKey:
+        found = cls.objects.filter(pk=1).first()
+        if found is not None:
+            return found
+        try:
+            with transaction.atomic():
+                return cls.objects.create(pk=1, key=secrets.token_hex(32))
+        except IntegrityError:  # another process made it first
+            return cls.objects.get(pk=1)
+
+    def pseudonym(self, patient_id: int) -> str:
+        """16 hex digits of HMAC-SHA256(key, patient id): stable here, meaningless elsewhere."""
+        digest = hmac.new(bytes.fromhex(self.key), str(patient_id).encode(), hashlib.sha256)
+        return digest.hexdigest()[:16]
