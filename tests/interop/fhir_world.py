@@ -42,22 +42,49 @@ def build_record(world: World) -> Record:
     patient = world.patient
     catalogue = build_catalogue(world.pharmacist)
     diagnosis = Diagnosis.objects.create(
-        patient=patient, vitiligo_type="non_segmental", onset_year=2019, activity="active",
-        recorded_by=world.prescriber, recorded_on=TODAY() - timedelta(days=60),
-    )  # fmt: skip
-    first = visit(patient, TODAY() - timedelta(days=60), face=[("1", 50)],
-                  body=[("hands", "2", 75), ("trunk", "4", 25)], vns=2)  # fmt: skip
-    second = visit(patient, TODAY() - timedelta(days=5), face=[("1", 25)],
-                   body=[("hands", "2", 50)], tvasi_scored=True)  # fmt: skip
+        patient=patient,
+        vitiligo_type="non_segmental",
+        onset_year=2019,
+        activity="active",
+        recorded_by=world.prescriber,
+        recorded_on=TODAY() - timedelta(days=60),
+    )
+    first = visit(
+        patient,
+        TODAY() - timedelta(days=60),
+        face=[("1", 50)],
+        body=[("hands", "2", 75), ("trunk", "4", 25)],
+        vns=2,
+    )
+    second = visit(
+        patient,
+        TODAY() - timedelta(days=5),
+        face=[("1", 25)],
+        body=[("hands", "2", 50)],
+        tvasi_scored=True,
+    )
     auth = approved(world)
     dispense = dispensing.dispense(
-        pack=stocked(world, "SER1"), authorisation=auth, pharmacist=world.pharmacist,
-        pharmacy=world.pharmacy, day=TODAY() - timedelta(days=8),
-    )  # fmt: skip
-    happened = event(world.patient, onset_date=TODAY() - timedelta(days=3),
-                     seriousness=["hospitalisation"])  # fmt: skip
-    return Record(world, catalogue, diagnosis, first, second, auth.prescription, dispense,
-                  happened, consent(patient))  # fmt: skip
+        pack=stocked(world, "SER1"),
+        authorisation=auth,
+        pharmacist=world.pharmacist,
+        pharmacy=world.pharmacy,
+        day=TODAY() - timedelta(days=8),
+    )
+    happened = event(
+        world.patient, onset_date=TODAY() - timedelta(days=3), seriousness=["hospitalisation"]
+    )
+    return Record(
+        world,
+        catalogue,
+        diagnosis,
+        first,
+        second,
+        auth.prescription,
+        dispense,
+        happened,
+        consent(patient),
+    )
 
 
 def fhir_token(user: User) -> str:

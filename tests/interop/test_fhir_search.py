@@ -26,9 +26,15 @@ def search(token: str, kind: str, **params: Any) -> list[str]:
 def test_patient_and_subject_narrow_to_one_patient(record: Record) -> None:
     world = record.world
     token = fhir_token(world.prescriber)
-    second = Patient.objects.create(clinic=world.clinic, record_number="JHB-T-2", given_names="B",
-                                    family_name="C", date_of_birth=TODAY() - timedelta(days=9000),
-                                    sex="male", phototype=4)  # fmt: skip
+    second = Patient.objects.create(
+        clinic=world.clinic,
+        record_number="JHB-T-2",
+        given_names="B",
+        family_name="C",
+        date_of_birth=TODAY() - timedelta(days=9000),
+        sex="male",
+        phototype=4,
+    )
     visit(second, TODAY(), face=[("1", 10)])
     everyone = search(token, "Observation")
     assert len(everyone) == 7
@@ -49,9 +55,10 @@ def test_dates_take_prefixes_and_precision(record: Record) -> None:
     first, second = record.first_visit, record.second_visit
     day1, day2 = first.visit_date.isoformat(), second.visit_date.isoformat()
     assert set(search(token, "Observation", date=day1)) == {
-        f"Observation/fvasi-{first.pk}", f"Observation/tvasi-{first.pk}",
+        f"Observation/fvasi-{first.pk}",
+        f"Observation/tvasi-{first.pk}",
         f"Observation/vns-{first.pk}",
-    }  # fmt: skip
+    }
     assert len(search(token, "Observation", date=f"gt{day1}")) == 2
     assert len(search(token, "Observation", date=f"ge{day1}")) == 5
     assert len(search(token, "Observation", date=f"lt{day2}")) == 3
@@ -89,8 +96,9 @@ def test_code_id_and_last_updated(record: Record) -> None:
         search(token, "Observation", code="vns", date=f"ge{record.first_visit.visit_date}") == vns
     )
     assert search(token, "Observation", _id=f"tvasi-{first},vns-{first}") == [
-        f"Observation/tvasi-{first}", f"Observation/vns-{first}"
-    ]  # fmt: skip
+        f"Observation/tvasi-{first}",
+        f"Observation/vns-{first}",
+    ]
     assert search(token, "Condition", code=f"{codes.SNOMED}|56727007") == [
         f"Condition/{record.diagnosis.pk}"
     ]
@@ -153,14 +161,21 @@ def test_a_page_costs_the_same_queries_however_much_data(record: Record) -> None
 def test_include_brings_the_referenced_resources(record: Record) -> None:
     world = record.world
     token = fhir_token(world.prescriber)
-    bundle = get("MedicationDispense", token, _include=[
-        "MedicationDispense:patient", "MedicationDispense:prescription",
-        "MedicationDispense:performer"]).json()  # fmt: skip
+    bundle = get(
+        "MedicationDispense",
+        token,
+        _include=[
+            "MedicationDispense:patient",
+            "MedicationDispense:prescription",
+            "MedicationDispense:performer",
+        ],
+    ).json()
     valid(bundle)
     assert set(ids(bundle, "include")) == {
-        f"Patient/{world.patient.pk}", f"MedicationRequest/{record.prescription.pk}",
+        f"Patient/{world.patient.pk}",
+        f"MedicationRequest/{record.prescription.pk}",
         f"Practitioner/{world.pharmacist.pk}",
-    }  # fmt: skip
+    }
     observations = get("Observation", token, _include="Observation:subject:Patient").json()
     assert ids(observations, "include") == [f"Patient/{world.patient.pk}"]
     assert get("Observation", token, _include="Patient:organization").status_code == 400
@@ -179,8 +194,16 @@ def test_everything_about_a_patient(record: Record) -> None:
     found = ids(bundle)
     kinds = {item.split("/")[0] for item in found}
     assert found[0] == f"Patient/{world.patient.pk}"
-    assert kinds == {"Patient", "Organization", "Condition", "Observation", "MedicationRequest",
-                     "MedicationDispense", "AdverseEvent", "Consent"}  # fmt: skip
+    assert kinds == {
+        "Patient",
+        "Organization",
+        "Condition",
+        "Observation",
+        "MedicationRequest",
+        "MedicationDispense",
+        "AdverseEvent",
+        "Consent",
+    }
     admin = valid(
         get(f"Patient/{world.patient.pk}/$everything", fhir_token(world.clinic_admin)).json()
     )

@@ -46,7 +46,7 @@ def test_the_capability_statement_lists_exactly_what_works(client: Any, record: 
     body = valid(get("metadata", None).json())
     assert body["fhirVersion"] == "4.0.1"
     listed = {r["type"]: r for r in body["rest"][0]["resource"]}
-    assert set(listed) == {*TYPES, "CodeSystem"}
+    assert set(listed) == {*TYPES, "CodeSystem", "Group"}
     token = fhir_token(record.world.prescriber)
     for name in TYPES:
         declared = {p["name"] for p in listed[name]["searchParam"]}
@@ -95,8 +95,11 @@ def test_the_resources_carry_the_codes_and_links(record: Record) -> None:
     token = fhir_token(record.world.prescriber)
     condition = get(f"Condition/{record.diagnosis.pk}", token).json()
     coding = {(c["system"], c["code"]) for c in condition["code"]["coding"]}
-    assert {(codes.SNOMED, "56727007"), (codes.ICD10, "L80"),
-            (codes.VITILIGO_SYSTEM, "type-non_segmental")} <= coding  # fmt: skip
+    assert {
+        (codes.SNOMED, "56727007"),
+        (codes.ICD10, "L80"),
+        (codes.VITILIGO_SYSTEM, "type-non_segmental"),
+    } <= coding
     tvasi = get(f"Observation/tvasi-{record.first_visit.pk}", token).json()
     # hands 2 HU x 75 % + trunk 4 HU x 25 % = 2.5
     assert tvasi["valueQuantity"]["value"] == 2.5
@@ -135,8 +138,7 @@ def test_each_role_sees_what_its_pages_show(record: Record) -> None:
     # another clinic's prescriber: nothing of this patient exists
     other_prescriber = fhir_token(world.other_prescriber)
     outcome(get(f"Patient/{world.patient.pk}", other_prescriber), 404, "not-found")
-    outcome(get(f"Observation/fvasi-{record.first_visit.pk}", other_prescriber), 404,
-            "not-found")  # fmt: skip
+    outcome(get(f"Observation/fvasi-{record.first_visit.pk}", other_prescriber), 404, "not-found")
     assert ids(get("Patient", other_prescriber).json()) == [f"Patient/{other.pk}"]
     # the pharmacist: the dispenses of their pharmacy, not the clinical record
     pharmacist = fhir_token(world.pharmacist)

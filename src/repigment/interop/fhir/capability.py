@@ -9,6 +9,7 @@ from repigment.interop.fhir.types import TYPES
 
 #: R4's version; the resources follow R4 (fhir.resources' R4B models validate them).
 FHIR_VERSION = "4.0.1"
+BULK = "http://hl7.org/fhir/uv/bulkdata/"
 #: Changed by hand whenever what the server offers changes.
 PUBLISHED = "2026-12-04"
 
@@ -41,6 +42,7 @@ def _resource(name: str) -> dict[str, Any]:
                 "name": "everything",
                 "definition": "http://hl7.org/fhir/OperationDefinition/Patient-everything",
             },
+            {"name": "export", "definition": BULK + "OperationDefinition/patient-export"},
         ]
     return resource
 
@@ -48,6 +50,16 @@ def _resource(name: str) -> dict[str, Any]:
 def capability_statement(base: str) -> dict[str, Any]:
     resources = [_resource(name) for name in TYPES]
     resources.append({"type": "CodeSystem", "interaction": [{"code": "read"}]})
+    resources.append(
+        {
+            "type": "Group",
+            "documentation": "A clinic's patients, by the clinic's Organization id; only for "
+            "$export.",
+            "operation": [
+                {"name": "export", "definition": BULK + "OperationDefinition/group-export"}
+            ],
+        }
+    )
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
@@ -56,6 +68,7 @@ def capability_statement(base: str) -> dict[str, Any]:
         "kind": "instance",
         "software": {"name": "Repigment"},
         "implementation": {"description": "Repigment FHIR R4 server (read only)", "url": base},
+        "instantiates": [BULK + "CapabilityStatement/bulk-data"],
         "fhirVersion": FHIR_VERSION,
         "format": ["json"],
         "rest": [
@@ -70,6 +83,9 @@ def capability_statement(base: str) -> dict[str, Any]:
                     "allow on the pages."
                 },
                 "resource": resources,
+                "operation": [
+                    {"name": "export", "definition": BULK + "OperationDefinition/export"}
+                ],
             }
         ],
     }

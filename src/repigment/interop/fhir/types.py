@@ -149,6 +149,7 @@ class SearchParam:
     kind: str  # FHIR search parameter type: reference, date, token
     documentation: str
     apply: Callable[[QuerySet[Any], str], QuerySet[Any]]
+    field: str = ""  # the model field a date parameter compares
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,12 @@ class ResourceType:
     clinic_field: str = ""
     #: Field naming the patient (None: the resource is about no patient).
     patient_field: str | None = "patient_id"
-    last_updated: str = ""
+
+    @property
+    def last_updated_field(self) -> str | None:
+        """The field ``_lastUpdated`` and ``_since`` compare (None: the type keeps no time)."""
+        param = self.params.get("_lastUpdated")
+        return param.field if param else None
 
     def patient_of(self, row: Any) -> int | None:
         return getattr(row, self.patient_field) if self.patient_field else None
@@ -292,7 +298,7 @@ def _date_param(name: str, field_name: str, is_day: bool, doc: str) -> SearchPar
     def apply(rows: QuerySet[Any], text: str) -> QuerySet[Any]:
         return rows.filter(date_filter(field_name, is_day, name, text))
 
-    return SearchParam(name, "date", doc + " Prefixes: eq, ne, lt, gt, le, ge.", apply)
+    return SearchParam(name, "date", doc + " Prefixes: eq, ne, lt, gt, le, ge.", apply, field_name)
 
 
 def _last_updated(field_name: str) -> SearchParam:
@@ -418,7 +424,6 @@ def _types() -> dict[str, ResourceType]:
             },
             clinic_field="clinic_id",
             patient_field="pk",
-            last_updated="updated",
         ),
         ResourceType(
             "Practitioner",

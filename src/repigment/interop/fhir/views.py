@@ -16,7 +16,8 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
 
 from repigment.accounts import audit
 from repigment.accounts.models import ApiToken, AuditAction, User
@@ -74,10 +75,12 @@ def authenticate(request: HttpRequest) -> User:
 View = Callable[..., HttpResponse]
 
 
-def fhir_view(view: View) -> View:
-    """GET only, errors as OperationOutcome, ``_format`` other than JSON refused."""
+def fhir_view(view: View, methods: tuple[str, ...] = ("GET",)) -> View:
+    """GET only (unless told), errors as OperationOutcome, ``_format`` other than JSON refused."""
 
-    @require_GET
+    # Token-authenticated only (no session cookie counts here), so no CSRF token is needed.
+    @csrf_exempt
+    @require_http_methods(list(methods))
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
