@@ -80,6 +80,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files pass untouched; both see every other answer last.
+    "csp.middleware.CSPMiddleware",
+    "repigment.core.headers.NoStoreMiddleware",
     # Pages go out compressed (slow mobile data); Django's gzip pads against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "repigment.accounts.middleware.RequestIdMiddleware",
@@ -219,6 +222,22 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts, styles and everything else from this site
+# only, and nothing inline (no <script> blocks, no style="" attributes: tests/core/test_headers.py
+# reads every template). HTMX is told not to inject its indicator <style> (base.html).
+# Images may also be data: URLs (the API documentation's icons); forms post to this site only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Largest photo or signed form accepted (checked by the upload code, not by the web server).
 UPLOAD_MAX_BYTES = env_int("REPIGMENT_UPLOAD_MAX_MB", 15) * 1024 * 1024

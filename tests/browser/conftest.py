@@ -1,7 +1,9 @@
 """A real Chromium (Debian's) driven by Playwright against the live test server.
 
-Pages run in a phone-sized viewport. Without Chromium or Playwright the
-tests skip, except in CI (REPIGMENT_REQUIRE_ALL=1) where they fail.
+Pages run in a phone-sized viewport. A test fails if its page asks another host for
+anything or if the Content-Security-Policy refuses something on it (inline script or style).
+Without Chromium or Playwright the tests skip, except in CI (REPIGMENT_REQUIRE_ALL=1) where
+they fail.
 """
 
 from __future__ import annotations
@@ -57,10 +59,23 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
             else None
         ),
     )
+    # The Content-Security-Policy refuses inline script and style without breaking the page
+    # visibly: Chromium only says so on the console ("Refused to apply inline style …").
+    refused: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if "Content Security Policy" in message.text or "Refused to" in message.text
+            else None
+        ),
+    )
     tab.base_url = live_server.url  # type: ignore[attr-defined]
+    tab.csp_refused = refused  # type: ignore[attr-defined]
     yield tab
     context.close()
     assert not foreign, f"the page asked another host for {foreign}"
+    assert not refused, f"the Content-Security-Policy refused {refused}"
 
 
 def log_in(page: Any, email: str, password: str) -> None:
