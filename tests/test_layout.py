@@ -43,8 +43,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
 RANK = {app: rank for rank, layer in enumerate(LAYERS) for app in layer}
 
 #: Modules that import nothing from Django or the apps (only each other and the standard
-#: library or plain libraries): the clinical core and the public pages' expectation tool.
-PURE = ("repigment.clinical", "repigment.knowledge.expectation")
+#: library or plain libraries): the clinical core, the public pages' expectation tool and the
+#: registry's analysis (which a site runs on another site's export, without a database).
+PURE = ("repigment.clinical", "repigment.knowledge.expectation", "repigment.registry.analysis")
 
 
 @dataclass(frozen=True)

@@ -186,6 +186,36 @@ def registry_export(
         raise typer.Exit(1) from None
 
 
+@registry_app.command("analyse")
+def registry_analyse(
+    datasets: Annotated[
+        list[Path], typer.Argument(help="Folders written by 'registry export' (pooled).")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    suppress: Annotated[
+        bool, typer.Option("--suppress", help="Hide cells of fewer than 5 patients.")
+    ] = False,
+) -> None:
+    """Responses, time to F-VASI75, subgroups, Table 1, safety and use (needs no database)."""
+    from repigment.registry.analysis import DatasetError, load, report
+    from repigment.registry.text import as_text
+
+    try:
+        tables = load(datasets)
+    except (DatasetError, OSError) as error:
+        typer.echo(str(error).splitlines()[0], err=True)
+        raise typer.Exit(2) from None
+    result = report(tables)
+    if as_json:
+        import json
+
+        from repigment.registry.analysis import as_json as to_json
+
+        typer.echo(json.dumps(to_json(result, suppress=suppress), indent=2))
+    else:
+        typer.echo(as_text(result, suppress=suppress))
+
+
 @app.command()
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
