@@ -130,6 +130,53 @@ def _named_patients() -> int:
     return AuditPatient.objects.count()
 
 
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent across fork and exec.
+_PEAK_RSS = """
+import sys
+import django
+django.setup()
+import repigment.urls  # a worker has every app loaded
+from repigment.patients import uploads
+data = open(sys.argv[1], "rb").read()
+assert len(data) <= uploads.max_upload_bytes(), "not an upload that would be accepted"
+def peak():
+    status = open("/proc/self/status").read()
+    return int(status.split("VmHWM:")[1].split()[0]) // 1024
+before = peak()
+cleaned = uploads.clean_image(data, "upload")
+uploads.thumbnail(cleaned.content)
+print(before, peak(), cleaned.width, cleaned.height)
+"""
+
+
+def bench_upload_memory() -> None:
+    """Peak memory of a fresh process cleaning the largest accepted uploads (finding 8)."""
+    import subprocess
+
+    from PIL import Image
+
+    print("\n# Peak RSS of a worker process cleaning the largest accepted upload (limit 300 MB)")
+    with tempfile.TemporaryDirectory() as folder:
+        cases = {
+            "JPEG, 40 MP (7300 x 5475)": ("RGB", (7300, 5475), "JPEG"),
+            "PNG with transparency, 30 MP (6320 x 4740)": ("RGBA", (6320, 4740), "PNG"),
+        }
+        for label, (mode, size, kind) in cases.items():
+            path = f"{folder}/upload"
+            # Smooth content, as a photo: an upload is also limited to 15 MB of file.
+            ramp = Image.linear_gradient("L").resize(size)
+            Image.merge(mode, [ramp] * len(mode)).save(path, kind)
+            done = subprocess.run(
+                [sys.executable, "-c", _PEAK_RSS, path],
+                capture_output=True, text=True, check=True, env=os.environ,
+            )  # fmt: skip
+            before, after, width, height = done.stdout.split()
+            print(
+                f"{label:<48} peak {after:>4} MB (after start-up {before} MB), "
+                f"stored {width} x {height}"
+            )
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         os.environ["REPIGMENT_VAR_DIR"] = folder
@@ -141,6 +188,7 @@ def main() -> None:
 
         print(f"Repigment benchmarks on {connection.vendor}, Python {sys.version.split()[0]}")
         bench_pure()
+        bench_upload_memory()
         bench_pages()
 
 

@@ -145,6 +145,32 @@ def restore_command(
         raise typer.Exit(1) from None
 
 
+media_app = typer.Typer(help="The media folder (photos, documents, generated files).")
+app.add_typer(media_app, name="media")
+
+
+@media_app.command("sweep")
+def media_sweep(
+    grace_seconds: Annotated[
+        int, typer.Option("--grace-seconds", help="Leave files younger than this alone.")
+    ] = 3600,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List, remove nothing.")] = False,
+) -> None:
+    """Remove media files that no row names (left by failed or killed uploads)."""
+    from django.core.management import CommandError
+
+    try:
+        _django(
+            "media_sweep",
+            "--grace-seconds",
+            str(grace_seconds),
+            *(["--dry-run"] if dry_run else []),
+        )
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
 audit_app = typer.Typer(help="The audit trail and the other append-only records.")
 app.add_typer(audit_app, name="audit")
 

@@ -26,7 +26,17 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 pillow_heif.register_heif_opener()
 
 ACCEPTED_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
-MAX_PIXELS = 60_000_000  # a 60-megapixel photo; larger is refused before decoding
+#: The most pixels an upload may have, read from its header before any pixel is decoded: a phone
+#: photo at full size (most phones save 12 MP, some 24 MP; 48-50 MP modes are refused).
+MAX_PIXELS = 40_000_000
+#: The most an upload may take once decoded (Pillow holds RGB and RGBA alike in 4 bytes a pixel).
+#: A JPEG is decoded at a reduced scale when it is far larger than what is stored, so a 40 MP one
+#: stays well inside; a PNG, WEBP or HEIC image is decoded whole, so it may have 30 MP. With the
+#: reduction done strip by strip (``_shrink``), a worker stays under 300 MB for the largest
+#: accepted upload (``make bench`` measures it).
+MAX_DECODED_PIXELS = 30_000_000
+# Pillow's own decompression-bomb limit, for every image this process opens.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 MAX_EDGE = 4096  # stored photos are scaled down to this longest side
 THUMBNAIL_EDGE = 480
 JPEG_QUALITY = 92
@@ -109,12 +119,17 @@ def clean_image(data: bytes, name: str = "") -> CleanFile:
     """A metadata-free copy of an accepted image, or UploadRejected."""
     image = _open_image(data, name)
     source = str(image.format)
-    image = ImageOps.exif_transpose(image) or image
     keep_alpha = source == "PNG" and _has_alpha(image)
+    # Scale down first, so that turning, colour and re-encoding work on the small copy and the
+    # peak is the decoded upload plus its reduction, not several full-size copies.
+    if image.mode not in _RESIZABLE_MODES:
+        image = image.convert("RGBA" if _has_alpha(image) else "RGB")
+    size = _fit(image.size, MAX_EDGE)
+    if size != image.size:
+        image = _shrink(image, size)
+    ImageOps.exif_transpose(image, in_place=True)
     image = _in_srgb(image, "RGBA" if keep_alpha else "RGB")
     image.info = {}
-    if max(image.size) > MAX_EDGE:
-        image.thumbnail((MAX_EDGE, MAX_EDGE), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if source == "PNG":
         image.save(out, "PNG", optimize=True)
@@ -160,23 +175,82 @@ def _open_image(data: bytes, name: str) -> Image.Image:
         _("%(name)s is not a JPEG, PNG, HEIC or WEBP image (judged by its content, not its name).")
         % {"name": name}
     )
+
+    def too_many(limit: int) -> UploadRejected:
+        return UploadRejected(
+            _(
+                "%(name)s has more than %(mp)s megapixels; take a smaller photo or scan (JPEG "
+                "photos may have %(jpeg)s megapixels, PNG, WEBP and HEIC images %(other)s)."
+            )
+            % {
+                "name": name,
+                "mp": limit // 1_000_000,
+                "jpeg": MAX_PIXELS // 1_000_000,
+                "other": MAX_DECODED_PIXELS // 1_000_000,
+            }
+        )
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data), formats=ACCEPTED_IMAGE_FORMATS)
             if image.width * image.height > MAX_PIXELS:
-                raise UploadRejected(
-                    _("%(name)s has more than %(mp)s megapixels; take a smaller photo.")
-                    % {"name": name, "mp": MAX_PIXELS // 1_000_000}
-                )
+                raise too_many(MAX_PIXELS)
+            if image.format == "JPEG":
+                # Decode at 1/2, 1/4 or 1/8 scale when that still leaves 60% of what is stored.
+                wanted = _fit(image.size, MAX_EDGE)
+                image.draft(image.mode, (wanted[0] * 3 // 5, wanted[1] * 3 // 5))
+            elif image.width * image.height > MAX_DECODED_PIXELS:
+                raise too_many(MAX_DECODED_PIXELS)
             image.load()
         except UploadRejected:
             raise
-        except (UnidentifiedImageError, Image.DecompressionBombError, Warning):
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise too_many(MAX_PIXELS) from None  # Pillow's own check, from the header too
+        except (UnidentifiedImageError, Warning):
             raise refused from None
         except (OSError, SyntaxError, ValueError, EOFError):
             raise refused from None
     return image
+
+
+#: Modes Pillow scales with a proper filter; others (palette, 16-bit, 1-bit) are converted first.
+_RESIZABLE_MODES = ("RGB", "RGBA", "L", "LA", "CMYK", "RGBX")
+#: Output rows made at a time by ``_shrink``.
+_STRIP_ROWS = 128
+
+
+def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
+    """``size`` scaled down (never up) so that its longer side is at most ``edge``."""
+    width, height = size
+    scale = min(1.0, edge / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def _shrink(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """``image`` resized (Lanczos) to ``size``, a strip of rows at a time.
+
+    The same pixels as one ``resize``, without its full-height intermediate, and each strip's
+    alpha premultiplied on its own rows rather than on a copy of the whole image.
+    """
+    width, height = image.size
+    out = Image.new(image.mode, size)
+    out.info = dict(image.info)  # the orientation tag and the colour profile travel on
+    scale = height / size[1]
+    margin = int(3 * max(scale, 1.0)) + 2  # the Lanczos filter reaches 3 source rows per row
+    for top in range(0, size[1], _STRIP_ROWS):
+        bottom = min(top + _STRIP_ROWS, size[1])
+        first, last = top * scale, bottom * scale
+        crop_top = max(0, int(first) - margin)
+        crop_bottom = min(height, int(last) + 1 + margin)
+        rows = image.crop((0, crop_top, width, crop_bottom))
+        part = rows.resize(
+            (size[0], bottom - top),
+            Image.Resampling.LANCZOS,
+            box=(0, first - crop_top, width, last - crop_top),
+        )
+        out.paste(part, (0, top))
+    return out
 
 
 def _has_alpha(image: Image.Image) -> bool:

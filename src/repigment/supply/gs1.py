@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -470,7 +471,9 @@ def _open_image(data: bytes) -> Image.Image:
     if len(data) > MAX_IMAGE_BYTES:
         raise ImageRejected(_("The photo is larger than 10 MB."))
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
         kind = image.format
         if kind not in ACCEPTED_IMAGE_FORMATS:
             raise ImageRejected(_(
@@ -478,11 +481,18 @@ def _open_image(data: bytes) -> Image.Image:
             ) % {"kind": kind})  # fmt: skip
         if image.width * image.height > MAX_IMAGE_PIXELS:
             raise ImageRejected(_("The photo has more than 40 million pixels."))
+        if kind == "JPEG":
+            image.draft("L", image.size)  # decode the grey alone: a quarter of the memory
         image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError):
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRejected(_("The photo has more than 40 million pixels.")) from None
+    except (UnidentifiedImageError, OSError):
         raise ImageRejected(_("This file is not an image (PNG, JPEG or WEBP).")) from None
-    upright = ImageOps.exif_transpose(image) or image
-    return upright.convert("L")
+    # Grey first, then turned: one small copy instead of a full-colour one.
+    grey = image if image.mode == "L" else image.convert("L")
+    image.close()
+    ImageOps.exif_transpose(grey, in_place=True)
+    return grey
 
 
 def _as_scanner_text(barcode: zxingcpp.Barcode) -> str:

@@ -8,7 +8,6 @@ whatever came of it, is kept.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -18,10 +17,10 @@ from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image
 
 from repigment.accounts.models import Clinic, User
 from repigment.authorisations.models import AuthorisationApplication
+from repigment.patients.uploads import UploadRejected, clean_image
 from repigment.supply import services, stock
 from repigment.supply.gs1 import CodeError, ImageRejected, PackCode, Problem, parse_code, read_photo
 from repigment.supply.models import (
@@ -310,14 +309,12 @@ def _record(
 
 
 def _clean_photo(data: bytes) -> ContentFile | None:
-    """The photo re-encoded as PNG, which drops its metadata (GPS and the like)."""
+    """The photo cleaned like any upload (no metadata, scaled down, memory-bounded)."""
     try:
-        with Image.open(io.BytesIO(data)) as image:
-            buffer = io.BytesIO()
-            image.convert("RGB").save(buffer, format="PNG")
-    except Exception:  # an unreadable image is reported by the code reader
+        cleaned = clean_image(data, "scan")
+    except UploadRejected:  # an unreadable or refused image is reported by the code reader
         return None
-    return ContentFile(buffer.getvalue(), name="scan.png")
+    return ContentFile(cleaned.content, name=f"scan.{cleaned.extension}")
 
 
 def _discrepancies(order: ImportOrder, row: Scan, verification: Verification, by: User) -> None:
