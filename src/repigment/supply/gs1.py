@@ -489,8 +489,10 @@ def _open_image(data: bytes) -> Image.Image:
     except (UnidentifiedImageError, OSError):
         raise ImageRejected(_("This file is not an image (PNG, JPEG or WEBP).")) from None
     # Grey first, then turned: one small copy instead of a full-colour one.
-    grey = image if image.mode == "L" else image.convert("L")
-    image.close()
+    grey = image
+    if image.mode != "L":
+        grey = image.convert("L")
+        image.close()
     ImageOps.exif_transpose(grey, in_place=True)
     return grey
 
