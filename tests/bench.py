@@ -190,6 +190,9 @@ def main() -> None:
         bench_pure()
         bench_upload_memory()
         bench_pages()
+        from tests.bench_fhir import bench_export
+
+        bench_export()
 
 
 if __name__ == "__main__":

@@ -49,8 +49,8 @@ def _meta(moment: datetime | None) -> dict[str, Any]:
 
 def _number(value: Decimal) -> float | int:
     """A decimal as JSON keeps it: whole numbers without a point, others as written."""
-    normal = value.normalize()
-    return int(normal) if normal == normal.to_integral() else float(normal)
+    number = float(value)
+    return int(number) if number.is_integer() else number
 
 
 def _concept(system: str, code: str, display: str = "", text: str = "") -> dict[str, Any]:
@@ -64,6 +64,14 @@ def _concept(system: str, code: str, display: str = "", text: str = "") -> dict[
 
 
 # --- people and places ---------------------------------------------------------------------
+
+
+#: Language names in English, once (gettext per row is too slow for a bulk export).
+LANGUAGE_NAMES = {
+    "en": "English", "fr": "French", "pt": "Portuguese", "af": "Afrikaans", "zu": "isiZulu",
+    "xh": "isiXhosa", "st": "Sesotho", "tn": "Setswana", "sw": "Kiswahili", "ar": "Arabic",
+    "other": "Another language",
+}  # fmt: skip
 
 
 def patient_resources(rows: Sequence[Patient]) -> list[Resource]:
@@ -106,7 +114,15 @@ def _patient(patient: Patient) -> Resource:
         ],
         "gender": patient.sex if patient.sex in ("female", "male") else "other",
         "birthDate": patient.date_of_birth.isoformat(),
-        "communication": [{"language": {"text": patient.get_preferred_language_display()}}],
+        "communication": [
+            {
+                "language": {
+                    "text": LANGUAGE_NAMES.get(
+                        patient.preferred_language, patient.preferred_language
+                    )
+                }
+            }
+        ],
         "managingOrganization": ref("Organization", patient.clinic_id),
     }
     telecom = []
@@ -160,6 +176,12 @@ TERMINOLOGY_ORG_TYPE = codes.TERMINOLOGY + "organization-type"
 # --- clinical ------------------------------------------------------------------------------
 
 
+ACTIVE = _concept(codes.CONDITION_CLINICAL, "active", "Active")
+CONFIRMED = _concept(codes.CONDITION_VERIFICATION, "confirmed", "Confirmed")
+PROBLEM_LIST = [_concept(codes.CONDITION_CATEGORY, "problem-list-item", "Problem List Item")]
+ACTIVITY = {"stable": "stable", "active": "active"}
+
+
 def condition_resources(rows: Sequence[Diagnosis]) -> list[Resource]:
     return [_condition(row) for row in rows]
 
@@ -176,10 +198,10 @@ def _condition(diagnosis: Diagnosis) -> Resource:
         "resourceType": "Condition",
         "id": str(diagnosis.pk),
         **_meta(diagnosis.recorded_at),
-        "clinicalStatus": _concept(codes.CONDITION_CLINICAL, "active", "Active"),
-        "verificationStatus": _concept(codes.CONDITION_VERIFICATION, "confirmed", "Confirmed"),
-        "category": [_concept(codes.CONDITION_CATEGORY, "problem-list-item", "Problem List Item")],
-        "code": {"coding": coding, "text": f"{type_name}, {diagnosis.get_activity_display()}"},
+        "clinicalStatus": ACTIVE,
+        "verificationStatus": CONFIRMED,
+        "category": PROBLEM_LIST,
+        "code": {"coding": coding, "text": f"{type_name}, {ACTIVITY.get(diagnosis.activity, '')}"},
         "subject": ref("Patient", diagnosis.patient_id),
         "onsetDateTime": f"{diagnosis.onset_year:04d}",
         "recordedDate": diagnosis.recorded_on.isoformat(),
@@ -211,20 +233,23 @@ def visit_observations(
 ) -> list[tuple[Visit, str, Resource]]:
     """Each visit's observations (F-VASI, T-VASI, VNS as scored), in visit then kind order."""
     wanted = set(kinds)
-    entries: dict[int, list[ScoreEntry]] = defaultdict(list)
+    entries: dict[int, list[tuple[str, VasiEntry]]] = defaultdict(list)
     if wanted & {codes.FVASI, codes.TVASI}:
-        for entry in ScoreEntry.objects.filter(visit_id__in=[v.pk for v in visits]).order_by(
-            "visit_id", "instrument", "region", "position", "pk"
-        ):
-            entries[entry.visit_id].append(entry)
+        rows = (
+            ScoreEntry.objects.filter(visit_id__in=[v.pk for v in visits])
+            .order_by("visit_id", "instrument", "region", "position", "pk")
+            .values_list("visit_id", "instrument", "region", "hand_units", "depigmentation")
+        )
+        for visit_id, instrument, region, units, grade in rows:
+            entries[visit_id].append((instrument, VasiEntry(region, units, grade)))
     out = []
     for visit in visits:
         rows = entries[visit.pk]
         if codes.FVASI in wanted and visit.fvasi_scored:
-            face = [_vasi(e) for e in rows if e.instrument == Instrument.FVASI]
+            face = [e for instrument, e in rows if instrument == Instrument.FVASI]
             out.append((visit, codes.FVASI, _vasi_observation(visit, codes.FVASI, face)))
         if codes.TVASI in wanted and visit.tvasi_scored:
-            body = [_vasi(e) for e in rows if e.instrument == Instrument.TVASI]
+            body = [e for instrument, e in rows if instrument == Instrument.TVASI]
             out.append((visit, codes.TVASI, _vasi_observation(visit, codes.TVASI, body)))
         if codes.VNS in wanted and visit.vns is not None:
             out.append((visit, codes.VNS, _vns_observation(visit)))
@@ -235,11 +260,22 @@ def observation_resources(visits: Sequence[Visit]) -> list[Resource]:
     return [resource for _, _, resource in visit_observations(visits)]
 
 
-def _vasi(entry: ScoreEntry) -> VasiEntry:
-    return VasiEntry(entry.region, Decimal(entry.hand_units), int(entry.depigmentation))
-
-
 SCORE_UNIT = {"unit": "score", "system": codes.UCUM, "code": "{score}"}
+EXAM = [_concept(codes.OBSERVATION_CATEGORY, "exam", "Exam")]
+KIND_CODES = {
+    codes.FVASI: _concept(codes.VITILIGO_SYSTEM, codes.FVASI, "F-VASI"),
+    codes.TVASI: _concept(codes.VITILIGO_SYSTEM, codes.TVASI, "T-VASI"),
+    codes.VNS: _concept(codes.VITILIGO_SYSTEM, codes.VNS, "Vitiligo Noticeability Scale"),
+}
+REGION_CODES = {
+    (kind, region): _concept(
+        codes.VITILIGO_SYSTEM,
+        codes.region_code(kind, region),
+        f"{'F-VASI' if kind == codes.FVASI else 'T-VASI'} subtotal: {name}",
+    )
+    for kind in (codes.FVASI, codes.TVASI)
+    for region, name in codes.REGION_NAMES.items()
+}
 
 
 def _observation_base(visit: Visit, kind: str, display: str) -> Resource:
@@ -248,8 +284,8 @@ def _observation_base(visit: Visit, kind: str, display: str) -> Resource:
         "id": observation_id(kind, visit.pk),
         **_meta(visit.updated),
         "status": "final",
-        "category": [_concept(codes.OBSERVATION_CATEGORY, "exam", "Exam")],
-        "code": _concept(codes.VITILIGO_SYSTEM, kind, display),
+        "category": EXAM,
+        "code": KIND_CODES[kind],
         "subject": ref("Patient", visit.patient_id),
         "effectiveDateTime": visit.visit_date.isoformat(),
     }
@@ -265,11 +301,7 @@ def _vasi_observation(visit: Visit, kind: str, entries: list[VasiEntry]) -> Reso
     resource["valueQuantity"] = {"value": _number(score.score), **SCORE_UNIT}
     resource["component"] = [
         {
-            "code": _concept(
-                codes.VITILIGO_SYSTEM,
-                codes.region_code(kind, region),
-                f"{display} subtotal: {codes.REGION_NAMES[region]}",
-            ),
+            "code": REGION_CODES[kind, region],
             "valueQuantity": {"value": _number(subtotal), **SCORE_UNIT},
         }
         for region, subtotal in score.region_subtotals.items()
@@ -277,10 +309,20 @@ def _vasi_observation(visit: Visit, kind: str, entries: list[VasiEntry]) -> Reso
     return resource
 
 
+#: The scale's answers in English (the export's language; gettext per row is too slow).
+VNS_ANSWERS = {
+    1: "More noticeable",
+    2: "As noticeable",
+    3: "Slightly less noticeable",
+    4: "A lot less noticeable",
+    5: "No longer noticeable",
+}
+
+
 def _vns_observation(visit: Visit) -> Resource:
     resource = _observation_base(visit, codes.VNS, "Vitiligo Noticeability Scale")
     resource["valueInteger"] = visit.vns
-    resource["note"] = [{"text": str(visit.get_vns_display())}]
+    resource["note"] = [{"text": VNS_ANSWERS.get(visit.vns or 0, "")}]
     return resource
 
 
@@ -468,6 +510,14 @@ def _adverse_event(event: AdverseEvent, dispenses: list[Dispense]) -> Resource:
     return resource
 
 
+PRIVACY = _concept(codes.CONSENT_SCOPE, "patient-privacy", "Privacy Consent")
+PATIENT_CONSENT = _concept(codes.LOINC, "59284-0", "Patient Consent")
+CONSENT_PURPOSE = {
+    purpose: _concept(codes.VITILIGO_SYSTEM, f"consent-{purpose}", display)
+    for purpose, display in codes.CONSENT_PURPOSES.items()
+}
+
+
 def consent_resources(rows: Sequence[Consent]) -> list[Resource]:
     return [_consent(row) for row in rows]
 
@@ -476,17 +526,13 @@ def _consent(consent: Consent) -> Resource:
     period: dict[str, str] = {"start": consent.given_on.isoformat()}
     if consent.withdrawn_on:
         period["end"] = consent.withdrawn_on.isoformat()
-    purpose = codes.CONSENT_PURPOSES[consent.purpose]
     resource: Resource = {
         "resourceType": "Consent",
         "id": str(consent.pk),
         **_meta(consent.recorded_at),
         "status": "active" if consent.withdrawn_on is None else "inactive",
-        "scope": _concept(codes.CONSENT_SCOPE, "patient-privacy", "Privacy Consent"),
-        "category": [
-            _concept(codes.LOINC, "59284-0", "Patient Consent"),
-            _concept(codes.VITILIGO_SYSTEM, f"consent-{consent.purpose}", purpose),
-        ],
+        "scope": PRIVACY,
+        "category": [PATIENT_CONSENT, CONSENT_PURPOSE[consent.purpose]],
         "patient": ref("Patient", consent.patient_id),
         "dateTime": consent.given_on.isoformat(),
         "organization": [ref("Organization", consent.patient.clinic_id)],

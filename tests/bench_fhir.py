@@ -1,0 +1,118 @@
+"""`make bench`, FHIR part: bulk export throughput (resources/s) and its peak memory.
+
+Adds synthetic patients to the demo's Johannesburg clinic (``BENCH_EXPORT_PATIENTS``, default
+20,000; each with a diagnosis, two scored visits and a consent, so about seven resources per
+patient), then runs the export job's function as the demo prescriber, for all of them and for
+a quarter of them: the process's peak memory should stay about the same (the export streams).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+PATIENTS = int(os.environ.get("BENCH_EXPORT_PATIENTS", "20000"))
+
+
+def _add_patients(count: int, prefix: str) -> None:
+    from repigment.accounts.models import Clinic
+    from repigment.assessments.models import Instrument, ScoreEntry, Visit
+    from repigment.patients.models import Consent, Diagnosis, Patient
+
+    clinic = Clinic.objects.get(name__startswith="Johannesburg")
+    for start in range(0, count, 2000):
+        size = min(2000, count - start)
+        patients = Patient.objects.bulk_create(
+            Patient(
+                clinic=clinic,
+                record_number=f"{prefix}-{start + n}",
+                given_names="Bench",
+                family_name=f"Patient {start + n}",
+                date_of_birth=date(1980, 1, 1),
+                sex="female",
+                phototype=4,
+            )
+            for n in range(size)
+        )
+        Diagnosis.objects.bulk_create(
+            Diagnosis(patient=p, vitiligo_type="non_segmental", onset_year=2015, activity="stable")
+            for p in patients
+        )
+        Consent.objects.bulk_create(
+            Consent(
+                patient=p,
+                purpose="treatment",
+                given_on=date(2025, 1, 1),
+                method="in_person",
+                given_by="patient",
+            )
+            for p in patients
+        )
+        visits = Visit.objects.bulk_create(
+            Visit(patient=p, visit_date=date(2025, 1, 1) + timedelta(weeks=12 * k), vns=3)
+            for p in patients
+            for k in range(2)
+        )
+        ScoreEntry.objects.bulk_create(
+            ScoreEntry(
+                visit=v,
+                instrument=instrument,
+                region=region,
+                hand_units=Decimal("1.5"),
+                depigmentation=50,
+            )
+            for v in visits
+            for instrument, region in ((Instrument.FVASI, "face"), (Instrument.TVASI, "hands"))
+        )
+
+
+def _export(user_id: int, types: list[str]) -> tuple[int, float, int]:
+    """(resources, seconds, peak resident bytes) of one export job run in this process."""
+    from django.core.files.storage import default_storage
+
+    from repigment.core.jobs import Work
+    from repigment.core.models import Job
+    from repigment.interop.fhir.bulk import run_export
+
+    job = Job.objects.create(
+        kind="bench",
+        key=f"bench:{time.time()}",
+        task_path="bench",
+        params={
+            "user": user_id,
+            "level": "patient",
+            "group": None,
+            "types": types,
+            "since": None,
+            "request": "bench",
+        },
+    )
+    start = time.perf_counter()
+    result = run_export(Work(job))
+    seconds = time.perf_counter() - start
+    # The process's peak resident size so far (KiB on Linux): it only grows, so an export of
+    # four times as much that leaves it where it was streamed in constant memory.
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    for output in result["output"]:
+        default_storage.delete(output["file"])
+    return sum(o["count"] for o in result["output"]), seconds, peak
+
+
+def bench_export() -> None:
+    from repigment.accounts.models import User
+
+    user = User.objects.get(email="prescriber@example.org")
+    types = ["Patient", "Condition", "Observation", "Consent"]
+    print(f"\n# FHIR bulk export (patient level; {', '.join(types)})")
+    _add_patients(PATIENTS // 4, "BQ")
+    quarter = _export(user.pk, types)
+    _add_patients(PATIENTS - PATIENTS // 4, "BF")
+    full = _export(user.pk, types)
+    for label, (count, seconds, peak) in (("a quarter", quarter), ("all", full)):
+        print(
+            f"export of {label} of {PATIENTS} patients: {count} resources in {seconds:.1f} s = "
+            f"{count / seconds:,.0f} resources/s, process peak so far {peak / 2**20:.0f} MiB"
+        )
