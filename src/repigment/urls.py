@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("supply/", include("repigment.supply.urls")),
     path("authorisations/", include("repigment.authorisations.urls")),
+    path("registry/", include("repigment.registry.urls")),
     path("maintain/", include("repigment.knowledge.maintain_urls")),
     # The switcher keeps the visitor on the same page, in the chosen language.
     path("i18n/setlang/", set_language, name="set_language"),

@@ -22,6 +22,7 @@ from repigment.assessments.api import router as assessments_router
 from repigment.authorisations.api import router as authorisations_router
 from repigment.core.errors import ApiError, error_body, fields_from_validation
 from repigment.patients.api import router as patients_router
+from repigment.registry.api import router as registry_router
 from repigment.safety.api import router as safety_router
 from repigment.supply.api import router as supply_router
 from repigment.treatment.api import router as treatment_router
@@ -57,6 +58,7 @@ api.add_router("/", safety_router)
 api.add_router("/", treatment_router)
 api.add_router("/countries", access_router)
 api.add_router("/authorisations", authorisations_router)
+api.add_router("/registry", registry_router)
 
 
 def _json(

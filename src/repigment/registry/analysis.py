@@ -1024,3 +1024,15 @@ def _use_json(result: Use, suppress: bool) -> dict[str, Any]:
             for route, n, m, q1, q3 in result.routes
         ],
     }
+
+
+def tables_from_rows(rows: dict[str, list[dict[str, Any]]]) -> Tables:
+    """Tables from rows already typed (the live database's dataset), checked like a file."""
+    frames = {}
+    for table, columns in SCHEMAS.items():
+        schema = {column.name: column.kind for column in columns}
+        found = rows.get(table, [])
+        frame = pl.DataFrame({name: [row[name] for row in found] for name in schema}, schema=schema)
+        frames[table] = frames_checked(frame, table, table)
+    visits = frames.pop("visits")
+    return Tables(visits=visits, others=frames)

@@ -83,10 +83,13 @@ def chosen_patients(clinics: Iterable[Clinic] | None = None) -> QuerySet[Patient
     return registry_patients(patients)
 
 
-def build(clinics: Iterable[Clinic] | None = None) -> Dataset:
-    """Read the dataset of the consenting patients of ``clinics`` (all clinics when None)."""
+def build(
+    clinics: Iterable[Clinic] | None = None, started: tuple[date | None, date | None] = (None, None)
+) -> Dataset:
+    """Read the dataset of the consenting patients of ``clinics`` (all clinics when None) whose
+    treatment started within ``started`` (either end open when None)."""
     chosen = chosen_patients(clinics)
-    people = _people(chosen)
+    people = _people(chosen, started)
     ids = chosen.values("pk")  # a subquery: no list of ids however many patients
     dataset = Dataset(patient_ids=list(people))
     visits = _visits(people, ids)
@@ -108,7 +111,9 @@ def build(clinics: Iterable[Clinic] | None = None) -> Dataset:
     return dataset
 
 
-def _people(patients: QuerySet[Patient]) -> dict[int, Person]:
+def _people(
+    patients: QuerySet[Patient], started: tuple[date | None, date | None] = (None, None)
+) -> dict[int, Person]:
     key = PseudonymKey.current()
     rows = list(
         patients.order_by("pk").values(
@@ -137,7 +142,7 @@ def _people(patients: QuerySet[Patient]) -> dict[int, Person]:
     people: dict[int, Person] = {}
     for row in rows:
         start = row["treatment_start"] or first_prescribed.get(row["pk"])
-        if start is None:
+        if start is None or not _within(start, started):
             continue
         born: date = row["date_of_birth"]
         year = onset.get(row["pk"])
@@ -153,6 +158,11 @@ def _people(patients: QuerySet[Patient]) -> dict[int, Person]:
             disease_years=None if year is None else max(0, start.year - year),
         )
     return people
+
+
+def _within(day: date, period: tuple[date | None, date | None]) -> bool:
+    first, last = period
+    return (first is None or day >= first) and (last is None or day <= last)
 
 
 def _whole_years(born: date, on: date) -> int:

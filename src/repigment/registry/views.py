@@ -1,0 +1,189 @@
+"""The analyst's pages: the outcomes report, its two figures, the CSV and the PDF."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from repigment.accounts.permissions import role_required
+from repigment.clinical.references import get_reference
+from repigment.patients.access import acting_user
+from repigment.registry.charts import forest_svg, km_svg
+from repigment.registry.forms import CohortForm
+from repigment.registry.services import VIEWER_ROLES, outcomes
+
+
+def _report(request: HttpRequest) -> tuple[CohortForm, dict[str, Any] | None]:
+    user = acting_user(request)
+    form = CohortForm(request.GET or None, user=user)
+    if request.GET and not form.is_valid():
+        return form, None
+    filters = form.filters() if request.GET else CohortForm(user=user).initial_filters()
+    return form, outcomes(request, user, filters)
+
+
+def _with_sources(body: dict[str, Any]) -> dict[str, Any]:
+    for row in body["responses"]:
+        for trial in row["trials"]:
+            reference = get_reference(trial["reference"])
+            trial["title"], trial["url"] = reference.title, reference.url
+    return body
+
+
+@role_required(*VIEWER_ROLES)
+def outcomes_page(request: HttpRequest) -> HttpResponse:
+    form, body = _report(request)
+    query = request.GET.urlencode()
+    context = {
+        "form": form,
+        "body": body and _with_sources(body),
+        "query": query,
+        "km_src": f"{reverse('registry:km_chart')}?{query}",
+        "forest_src": f"{reverse('registry:forest_chart')}?{query}",
+    }
+    return render(request, "registry/outcomes.html", context, status=200 if body else 400)
+
+
+def _svg(request: HttpRequest, draw: Any, title: str) -> HttpResponse:
+    _form, body = _report(request)
+    if body is None:
+        return HttpResponse("bad filter", status=400, content_type="text/plain")
+    response = HttpResponse(draw(body, title), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*VIEWER_ROLES)
+def km_chart(request: HttpRequest) -> HttpResponse:
+    return _svg(request, km_svg, "Time to F-VASI75")
+
+
+@role_required(*VIEWER_ROLES)
+def forest_chart(request: HttpRequest) -> HttpResponse:
+    return _svg(request, forest_svg, "Week-24 F-VASI75 by subgroup")
+
+
+def _csv_rows(body: dict[str, Any]) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        ["section", "item", "level", "n", "count", "value", "ci_low", "ci_high"]
+    ]
+    for r in body["responses"]:
+        rows.append(
+            ["response", f"{r['instrument']}{r['threshold']}", f"week {r['week']}", r["evaluable"],
+             r["responders"], r["proportion"], r["ci_low"], r["ci_high"]]
+        )  # fmt: skip
+    time = body["time_to_response"]
+    for day, value in time["cumulative"].items():
+        rows.append(
+            [
+                "time to F-VASI75",
+                "cumulative",
+                f"day {day}",
+                time["patients"],
+                time["events"],
+                value,
+                "",
+                "",
+            ]
+        )
+    rows.append(
+        [
+            "time to F-VASI75",
+            "median days",
+            "",
+            time["patients"],
+            time["events"],
+            time["median_days"],
+            *(time["median_ci"] or ["", ""]),
+        ]
+    )
+    for r in body["subgroups"]:
+        rows.append(
+            [
+                "subgroup F-VASI75 week 24",
+                r["group"],
+                r["level"],
+                r["evaluable"],
+                r["responders"],
+                r["proportion"],
+                r["ci_low"],
+                r["ci_high"],
+            ]
+        )
+    for r in body["table_one"]:
+        rows.append(
+            [
+                "table 1",
+                r["characteristic"],
+                r["level"],
+                r["n"],
+                "",
+                r["percent"] if r["median"] is None else r["median"],
+                r["q1"],
+                r["q3"],
+            ]
+        )
+    if body["safety"]:
+        for r in body["safety"]["terms"]:
+            rows.append(
+                [
+                    "adverse events per 100 patient-years",
+                    r["term"],
+                    "",
+                    r["patients"],
+                    r["events"],
+                    r["rate_per_100_patient_years"],
+                    r["ci_low"],
+                    r["ci_high"],
+                ]
+            )
+    return [["" if cell is None else cell for cell in row] for row in rows]
+
+
+@role_required(*VIEWER_ROLES)
+def outcomes_csv(request: HttpRequest) -> HttpResponse:
+    _form, body = _report(request)
+    if body is None:
+        return HttpResponse("bad filter", status=400, content_type="text/plain")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerows(_csv_rows(body))
+    writer.writerow([f"empty cells: {body['suppression']['note']}"])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="registry-outcomes.csv"'
+    return response
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
+
+
+@role_required(*VIEWER_ROLES)
+def outcomes_pdf(request: HttpRequest) -> HttpResponse:
+    from weasyprint import HTML  # slow to load; only the PDF needs it
+    from weasyprint.urls import URLFetcher
+
+    _form, body = _report(request)
+    if body is None:
+        return HttpResponse("bad filter", status=400, content_type="text/plain")
+    html = render_to_string(
+        "registry/report_pdf.html",
+        {
+            "body": _with_sources(body),
+            "made": timezone.localdate(),
+            "km_src": _data_uri(km_svg(body, "Time to F-VASI75")),
+            "forest_src": _data_uri(forest_svg(body, "Week-24 F-VASI75 by subgroup")),
+        },
+    )
+    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="registry-report.pdf"'
+    return response

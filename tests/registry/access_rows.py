@@ -1,0 +1,16 @@
+"""Access rules for the registry pages: analysts (their clinics) and prescribers (their own)."""
+
+from __future__ import annotations
+
+from repigment.accounts.models import Role
+from tests.access_rules import Row, only
+
+VIEWERS = only(Role.ANALYST, Role.PRESCRIBER)
+
+ROWS = [
+    Row("registry:outcomes", own=VIEWERS),
+    Row("registry:km_chart", own=VIEWERS),
+    Row("registry:forest_chart", own=VIEWERS),
+    Row("registry:outcomes_csv", own=VIEWERS),
+    Row("registry:outcomes_pdf", own=VIEWERS),
+]
