@@ -171,6 +171,29 @@ def media_sweep(
         raise typer.Exit(1) from None
 
 
+import_app = typer.Typer(help="Import data from other systems.")
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("redcap")
+def import_redcap(
+    dictionary: Annotated[Path, typer.Option("--dictionary", help="REDCap data dictionary CSV.")],
+    records: Annotated[Path, typer.Option("--records", help="REDCap raw records export CSV.")],
+    mapping: Annotated[Path, typer.Option("--mapping", help="Mapping file (TOML).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; write nothing.")] = False,
+) -> None:
+    """Import a REDCap project: all or nothing, every bad row reported, safe to re-run."""
+    _setup_django()
+    from django.core.management.base import CommandError
+
+    args = ["--dictionary", str(dictionary), "--records", str(records), "--mapping", str(mapping)]
+    try:
+        _django("import_redcap", *args, *(["--dry-run"] if dry_run else []))
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
 audit_app = typer.Typer(help="The audit trail and the other append-only records.")
 app.add_typer(audit_app, name="audit")
 

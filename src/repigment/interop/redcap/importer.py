@@ -1,0 +1,533 @@
+"""Check a REDCap project's records against its dictionary and the mapping, then write it.
+
+All or nothing: every row is checked first and every problem is reported with its line,
+record id, field and reason; only a file without problems is written, in one transaction.
+Re-running the same files changes nothing: a patient is known by its clinic and record number
+(the REDCap record id, with the mapping's prefix), a diagnosis by its day and type, a visit by
+its day, a prescription by product and start, an adverse event by term and onset; what exists
+already is left as it is.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from repigment.accounts import audit
+from repigment.accounts.models import AuditAction, Clinic, Role, User
+from repigment.assessments.models import Instrument, ScoreEntry, Visit
+from repigment.clinical.scoring import (
+    DEPIGMENTATION_LADDER,
+    ClinicalInputError,
+    VasiEntry,
+    score_fvasi,
+    score_tvasi,
+)
+from repigment.interop.redcap.mapping import ROW_KEYS, SECTIONS, Mapping, Source, parse_mapping
+from repigment.interop.redcap.reader import Field, FileProblem, Row, read_dictionary, read_records
+from repigment.patients.models import Activity, Diagnosis, Language, Patient, Sex, VitiligoType
+from repigment.safety.models import ActionTaken, AdverseEvent, Outcome, ReporterKind, Severity
+from repigment.safety.terms import BY_CODE, OTHER
+from repigment.treatment.models import Frequency, Prescription, Product
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # in the records file (1 is the header); 0 for a problem of a whole file
+    record: str
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"line {self.line}, record {self.record}" if self.line else "file"
+        return f"{where}, {self.field}: {self.reason}" if self.field else f"{where}: {self.reason}"
+
+
+@dataclass
+class Report:
+    rows: int = 0
+    records: int = 0
+    created: Counter[str] = field(default_factory=Counter)
+    unchanged: Counter[str] = field(default_factory=Counter)
+    problems: list[Problem] = field(default_factory=list)
+    written: bool = False
+    patient_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Item:
+    line: int
+    values: dict[str, Any]
+    extra: Any = None  # VASI entries of a visit, treated areas of a prescription
+
+
+@dataclass
+class Plan:
+    record: str
+    line: int
+    patient: dict[str, Any]
+    items: dict[str, list[Item]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _choices(kind: str) -> set[str]:
+    if kind == "product":
+        return set(Product.objects.filter(active=True).values_list("name", flat=True))
+    sets: dict[str, Any] = {
+        "sex": Sex.values,
+        "language": Language.values,
+        "vitiligo_type": VitiligoType.values,
+        "activity": Activity.values,
+        "frequency": Frequency.values,
+        "term": [code for code in BY_CODE if code != OTHER],
+        "severity": Severity.values,
+        "outcome": Outcome.values,
+        "action_taken": ActionTaken.values,
+    }
+    return set(sets[kind])
+
+
+RANGES = {"phototype": (1, 6), "vns": (1, 5), "int": (0, 100_000)}
+
+
+def _day(text: str) -> date:
+    return date.fromisoformat(text[:10])
+
+
+class Checker:
+    """Turns raw REDCap values into Repigment values, noting every problem."""
+
+    def __init__(self, dictionary: dict[str, Field], problems: list[Problem]) -> None:
+        self.dictionary = dictionary
+        self.problems = problems
+        self.choice_sets: dict[str, set[str]] = {}
+
+    def value(self, kind: str, source: Source, row: Row, target: str) -> Any:
+        raw = source.raw(row.values)
+        if raw == "":
+            return None
+        name = source.field or target
+        known = self.dictionary.get(source.field) if source.field else None
+        if known and known.choices and raw not in known.choices:
+            return self._bad(
+                row, name, f"{raw!r} is not one of the field's choices ({', '.join(known.choices)})"
+            )
+        if source.values:
+            if raw not in source.values:
+                return self._bad(row, name, f"{raw!r} has no translation in the mapping")
+            raw = source.values[raw]
+        try:
+            return self._convert(kind, raw)
+        except ValueError as error:
+            return self._bad(row, name, str(error))
+
+    def _convert(self, kind: str, raw: str) -> Any:
+        if kind == "str":
+            return raw
+        if kind == "date":
+            try:
+                return _day(raw)
+            except ValueError:
+                raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)") from None
+        if kind in RANGES:
+            low, high = RANGES[kind]
+            if not raw.isdigit() or not low <= int(raw) <= high:
+                raise ValueError(f"{raw!r} is not a whole number from {low} to {high}")
+            return int(raw)
+        if kind == "decimal":
+            return self.decimal(raw)
+        allowed = self.choice_sets.setdefault(kind, _choices(kind))
+        if raw not in allowed:
+            raise ValueError(f"{raw!r} is not one of {', '.join(sorted(allowed))}")
+        return raw
+
+    @staticmethod
+    def decimal(raw: str) -> Decimal:
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise ValueError(f"{raw!r} is not a number") from None
+        if not number.is_finite() or number < 0:
+            raise ValueError(f"{raw!r} is not a number of zero or more")
+        return number
+
+    def _bad(self, row: Row, name: str, reason: str) -> None:
+        self.problems.append(Problem(row.line, row.record, name, reason))
+        return None
+
+
+def _section(check: Checker, mapping: Mapping, name: str, row: Row) -> dict[str, Any] | None:
+    """The section's values from one row, or None if a required one is missing or bad."""
+    values, good = {}, True
+    before = len(check.problems)
+    for target, (kind, required) in SECTIONS[name].items():
+        source = mapping.sections[name].get(target)
+        if source is None:
+            continue
+        value = check.value(kind, source, row, target)
+        if value is None and required and len(check.problems) == before:
+            check.problems.append(
+                Problem(
+                    row.line,
+                    row.record,
+                    source.field or target,
+                    f"{name.replace('_', ' ')}: {target} is missing",
+                )
+            )
+        if value is None and required:
+            good = False
+        values[target] = value
+    return values if good and len(check.problems) == before else None
+
+
+def _vasi(check: Checker, mapping: Mapping, row: Row) -> dict[str, list[VasiEntry]] | None:
+    found: dict[str, list[VasiEntry]] = {}
+    for table, instrument in (("fvasi", Instrument.FVASI), ("tvasi", Instrument.TVASI)):
+        regions = mapping.regions.get(("visit", table), {})
+        entries = []
+        for region, (units_field, grade_field) in regions.items():
+            units, grade = row.values.get(units_field, ""), row.values.get(grade_field, "")
+            if not units and not grade:
+                continue
+            try:
+                hand_units = check.decimal(units)
+                if not grade.isdigit() or int(grade) not in DEPIGMENTATION_LADDER:
+                    ladder = ", ".join(str(g) for g in DEPIGMENTATION_LADDER)
+                    raise ValueError(f"{grade!r} is not a grade of the ladder ({ladder})")
+                entries.append(VasiEntry(region, hand_units, int(grade)))
+            except ValueError as error:
+                field = grade_field if "grade" in str(error) else units_field
+                check.problems.append(Problem(row.line, row.record, field, str(error)))
+                return None
+        if entries:
+            try:
+                (score_fvasi if table == "fvasi" else score_tvasi)(entries)
+            except ClinicalInputError as error:
+                check.problems.append(Problem(row.line, row.record, table, str(error)))
+                return None
+            found[instrument] = entries
+    return found
+
+
+def _areas(check: Checker, mapping: Mapping, row: Row) -> list[dict[str, str]] | None:
+    areas = []
+    for region, (bsa_field,) in mapping.regions.get(("prescription", "treated_areas"), {}).items():
+        raw = row.values.get(bsa_field, "")
+        if not raw:
+            continue
+        try:
+            bsa = check.decimal(raw)
+        except ValueError as error:
+            check.problems.append(Problem(row.line, row.record, bsa_field, str(error)))
+            return None
+        if bsa > 100:
+            check.problems.append(Problem(row.line, row.record, bsa_field, f"{raw} % is over 100"))
+            return None
+        areas.append({"region": region, "bsa_percent": str(bsa)})
+    if not areas:
+        check.problems.append(
+            Problem(
+                row.line,
+                row.record,
+                "treated_areas",
+                "a prescription needs at least one treated area",
+            )
+        )
+        return None
+    return areas
+
+
+ITEM_KEYS = {
+    "diagnosis": ("recorded_on", "vitiligo_type"),
+    "visit": ("visit_date",),
+    "prescription": ("product", "start_date"),
+    "adverse_event": ("term", "onset_date"),
+}
+
+
+def plan_records(
+    mapping: Mapping,
+    dictionary: dict[str, Field],
+    rows: list[Row],
+    problems: list[Problem],
+    progress: Progress | None = None,
+) -> list[Plan]:
+    check = Checker(dictionary, problems)
+    by_record: dict[str, list[Row]] = {}
+    for row in rows:
+        if not row.record:
+            problems.append(Problem(row.line, "", mapping.record_id, "the record id is empty"))
+            continue
+        by_record.setdefault(row.record, []).append(row)
+    plans, done = [], 0
+    for record, record_rows in by_record.items():
+        merged = Row(record_rows[0].line, record, "", "", "", {})
+        for row in record_rows:
+            for key, value in row.values.items():
+                if value and key not in merged.values:
+                    merged.values[key] = value
+        patient = _section(check, mapping, "patient", merged)
+        plan = Plan(record, merged.line, patient or {})
+        if "diagnosis" in mapping.sections:
+            diagnosis = _section(check, mapping, "diagnosis", merged)
+            if diagnosis:
+                plan.items["diagnosis"].append(Item(merged.line, diagnosis))
+        for row in record_rows:
+            for name, key in ROW_KEYS.items():
+                if name not in mapping.sections or not mapping.sections[name][key].raw(row.values):
+                    continue
+                values = _section(check, mapping, name, row)
+                if values is None:
+                    continue
+                extra: Any = None
+                if name == "visit":
+                    extra = _vasi(check, mapping, row)
+                elif name == "prescription":
+                    extra = _areas(check, mapping, row)
+                if extra is None and name in ("visit", "prescription"):
+                    continue
+                plan.items[name].append(Item(row.line, values, extra))
+        for name, items in plan.items.items():
+            seen: dict[tuple[Any, ...], int] = {}
+            for item in items:
+                key = tuple(item.values[k] for k in ITEM_KEYS[name])
+                if key in seen:
+                    problems.append(
+                        Problem(
+                            item.line,
+                            record,
+                            name,
+                            f"the same {name.replace('_', ' ')} as on line {seen[key]}",
+                        )
+                    )
+                seen[key] = item.line
+        if patient:
+            plans.append(plan)
+        done += len(record_rows)
+        if progress:
+            progress(done, len(rows))
+    return plans
+
+
+def run_import(
+    dictionary_data: bytes | str,
+    records_data: bytes | str,
+    mapping_text: str,
+    *,
+    dry_run: bool = False,
+    user: User | None = None,
+    request: Any = None,
+    progress: Progress | None = None,
+) -> Report:
+    """Check everything; write it all in one transaction unless ``dry_run`` or any problem."""
+    report = Report()
+    try:
+        mapping = parse_mapping(mapping_text)
+        dictionary = read_dictionary(dictionary_data)
+        columns, rows = read_records(records_data, mapping.record_id)
+    except FileProblem as error:
+        report.problems.append(Problem(0, "", "", str(error)))
+        return report
+    except ValueError as error:  # MappingProblem
+        report.problems += [Problem(0, "", "", p) for p in getattr(error, "problems", [str(error)])]
+        return report
+    report.rows, report.records = len(rows), len({row.record for row in rows})
+    for name in sorted(mapping.fields()):
+        if name not in dictionary and name != mapping.record_id:
+            report.problems.append(
+                Problem(0, "", name, "the mapping names a field the data dictionary does not have")
+            )
+        elif name not in columns:
+            report.problems.append(Problem(0, "", name, "the records file has no such column"))
+    clinic = Clinic.objects.filter(name=mapping.clinic, kind=Clinic.Kind.CLINIC).first()
+    prescriber = User.objects.filter(email=mapping.prescriber.lower(), is_active=True).first()
+    if clinic is None:
+        report.problems.append(Problem(0, "", "clinic", f"no clinic is named {mapping.clinic!r}"))
+    elif (
+        prescriber is None
+        or not prescriber.memberships.filter(clinic=clinic, role=Role.PRESCRIBER).exists()
+    ):
+        report.problems.append(
+            Problem(
+                0, "", "prescriber", f"{mapping.prescriber} is not a prescriber of {mapping.clinic}"
+            )
+        )
+    if report.problems:
+        return report
+    plans = plan_records(mapping, dictionary, rows, report.problems, progress)
+    if report.problems:
+        return report
+    assert clinic is not None and prescriber is not None
+    with transaction.atomic():
+        _write(plans, mapping, clinic, prescriber, report)
+        if dry_run:
+            transaction.set_rollback(True)
+        else:
+            report.written = True
+    if report.written:
+        audit.record(
+            request,
+            AuditAction.CREATE,
+            object_type="redcap_import",
+            object_id=f"{report.records} records",
+            clinic=clinic,
+            patient_ids=getattr(report, "patient_ids", []),
+            actor=user,
+        )
+    return report
+
+
+def _write(
+    plans: list[Plan], mapping: Mapping, clinic: Clinic, prescriber: User, report: Report
+) -> None:
+    numbers = {
+        plan.record: plan.patient.get("record_number")
+        or f"{mapping.record_number_prefix}{plan.record}"
+        for plan in plans
+    }
+    existing = dict(
+        Patient.objects.filter(clinic=clinic, record_number__in=numbers.values()).values_list(
+            "record_number", "pk"
+        )
+    )
+    new = [
+        Patient(
+            clinic=clinic,
+            created_by=prescriber,
+            record_number=numbers[plan.record],
+            **{k: v for k, v in plan.patient.items() if k != "record_number" and v is not None},
+        )
+        for plan in plans
+        if numbers[plan.record] not in existing
+    ]
+    Patient.objects.bulk_create(new, batch_size=500)
+    ids = {**existing, **{p.record_number: p.pk for p in new}}
+    report.created["patient"] += len(new)
+    report.unchanged["patient"] += len(plans) - len(new)
+    report.patient_ids = sorted(ids.values())
+    patient_of = {plan.record: ids[numbers[plan.record]] for plan in plans}
+    products = dict(Product.objects.values_list("name", "pk"))
+    known = _existing_keys(list(ids.values()))
+    rows: dict[str, list[Any]] = defaultdict(list)
+    scores: list[tuple[Visit, dict[str, list[VasiEntry]]]] = []
+    for plan in plans:
+        patient_id = patient_of[plan.record]
+        for name, items in plan.items.items():
+            for item in items:
+                v = item.values
+                key = (
+                    patient_id,
+                    *(products[v[k]] if k == "product" else v[k] for k in ITEM_KEYS[name]),
+                )
+                if key in known[name]:
+                    report.unchanged[name] += 1
+                    continue
+                report.created[name] += 1
+                made = _row(name, patient_id, v, item.extra, prescriber, products, plan.record)
+                rows[name].append(made)
+                if name == "visit":
+                    scores.append((made, item.extra))
+    Diagnosis.objects.bulk_create(rows["diagnosis"], batch_size=500)
+    Visit.objects.bulk_create(rows["visit"], batch_size=500)
+    ScoreEntry.objects.bulk_create(
+        [
+            ScoreEntry(
+                visit=visit,
+                instrument=instrument,
+                region=e.region,
+                hand_units=e.hand_units,
+                depigmentation=e.depigmentation,
+                position=n,
+            )
+            for visit, found in scores
+            for instrument, entries in found.items()
+            for n, e in enumerate(entries)
+        ],
+        batch_size=500,
+    )
+    Prescription.objects.bulk_create(rows["prescription"], batch_size=500)
+    AdverseEvent.objects.bulk_create(rows["adverse_event"], batch_size=500)
+    report.created, report.unchanged = +report.created, +report.unchanged  # drop the zeros
+
+
+def _existing_keys(patient_ids: list[int]) -> dict[str, set[tuple[Any, ...]]]:
+    mine = {"patient_id__in": patient_ids}
+    return {
+        "diagnosis": set(
+            Diagnosis.objects.filter(**mine).values_list(
+                "patient_id", "recorded_on", "vitiligo_type"
+            )
+        ),
+        "visit": set(Visit.objects.filter(**mine).values_list("patient_id", "visit_date")),
+        "prescription": set(
+            Prescription.objects.filter(**mine).values_list(
+                "patient_id", "product_id", "start_date"
+            )
+        ),
+        "adverse_event": set(
+            AdverseEvent.objects.filter(**mine).values_list("patient_id", "term", "onset_date")
+        ),
+    }
+
+
+def _row(
+    name: str,
+    patient_id: int,
+    v: dict[str, Any],
+    extra: Any,
+    prescriber: User,
+    products: dict[str, int],
+    record: str,
+) -> Any:
+    note = f"Imported from REDCap record {record}."
+    if name == "diagnosis":
+        return Diagnosis(patient_id=patient_id, recorded_by=prescriber, notes=note, **v)
+    if name == "visit":
+        face, body = extra.get(Instrument.FVASI), extra.get(Instrument.TVASI)
+        return Visit(
+            patient_id=patient_id,
+            visit_date=v["visit_date"],
+            vns=v.get("vns"),
+            assessor=prescriber,
+            notes=note,
+            fvasi_scored=face is not None,
+            tvasi_scored=body is not None,
+            fvasi_total=score_fvasi(face).score if face else None,
+            tvasi_total=score_tvasi(body).score if body else None,
+        )
+    if name == "prescription":
+        total = sum((Decimal(a["bsa_percent"]) for a in extra), Decimal(0))
+        return Prescription(
+            patient_id=patient_id,
+            product_id=products[v["product"]],
+            treated_areas=extra,
+            treated_bsa_percent=total,
+            frequency=v.get("frequency") or Frequency.TWICE_DAILY,
+            start_date=v["start_date"],
+            planned_weeks=v["planned_weeks"],
+            prescriber=prescriber,
+            notes=note,
+        )
+    return AdverseEvent(
+        patient_id=patient_id,
+        term=v["term"],
+        onset_date=v["onset_date"],
+        end_date=v.get("end_date"),
+        severity=v["severity"],
+        outcome=v.get("outcome") or Outcome.UNKNOWN,
+        action_taken=v.get("action_taken") or ActionTaken.UNKNOWN,
+        description=v.get("description") or note,
+        reporter_kind=ReporterKind.PRESCRIBER,
+        reported_by=prescriber,
+    )
