@@ -194,6 +194,21 @@ def import_redcap(
         raise typer.Exit(1) from None
 
 
+@app.command()
+def unlock(
+    email: Annotated[str, typer.Option("--email", help="The locked account's e-mail.")] = "",
+    address: Annotated[str, typer.Option("--address", help="The locked client address.")] = "",
+) -> None:
+    """Lift a log-in lockout of an account and/or an address (audited); alone, list failures."""
+    from django.core.management import CommandError
+
+    try:
+        _django("unlock", "--email", email, "--address", address)
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
 audit_app = typer.Typer(help="The audit trail and the other append-only records.")
 app.add_typer(audit_app, name="audit")
 

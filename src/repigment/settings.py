@@ -7,6 +7,7 @@ Production refuses to start without an explicit secret key and allowed hosts.
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django_rq",
     "django_tasks_rq",
+    "axes",
     "repigment.core",
     "repigment.accounts",
     "repigment.patients",
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "repigment.accounts.middleware.ActiveClinicMiddleware",
+    # Turns a request that axes locked out (see AXES_* below) into the lockout answer.
+    "axes.middleware.AxesMiddleware",
     # Last, so its transaction (unsafe methods) wraps the view alone: one audit entry per request.
     "repigment.accounts.audit.AuditMiddleware",
 ]
@@ -146,7 +150,11 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -214,6 +222,26 @@ EMAIL_HOST_PASSWORD = env_secret("REPIGMENT_EMAIL_PASSWORD") or ""
 EMAIL_USE_TLS = env_bool("REPIGMENT_EMAIL_TLS", True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("REPIGMENT_FROM_EMAIL", "Repigment <no-reply@localhost>")
+
+# Log-in throttling (django-axes, wired in repigment.accounts.throttle): failed log-ins on the
+# web and admin log-in pages, password-reset requests and bad API tokens are counted per account
+# and per client address (the address the audit trail records) over the cool-off period; at the
+# limit further attempts are refused, even with the right password, until the period has passed
+# without failures or an administrator lifts the lock (`repigment unlock`, or the admin).
+AXES_FAILURE_LIMIT = env_int("REPIGMENT_LOGIN_FAILURES_PER_ACCOUNT", 5)
+LOGIN_FAILURES_PER_ADDRESS = env_int("REPIGMENT_LOGIN_FAILURES_PER_ADDRESS", 20)
+if AXES_FAILURE_LIMIT < 1 or LOGIN_FAILURES_PER_ADDRESS < 1:
+    raise ImproperlyConfigured("REPIGMENT_LOGIN_FAILURES_PER_* must be at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("REPIGMENT_LOGIN_COOLOFF_MINUTES", 15))
+AXES_HANDLER = "repigment.accounts.throttle.ThrottleHandler"
+AXES_LOCKOUT_PARAMETERS = "repigment.accounts.throttle.lockout_parameters"
+AXES_USERNAME_CALLABLE = "repigment.accounts.throttle.attempted_account"
+AXES_CLIENT_IP_CALLABLE = "repigment.accounts.audit.client_address"
+AXES_LOCKOUT_CALLABLE = "repigment.accounts.throttle.lockout_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address", "csrfmiddlewaretoken"]
+# Successful log-ins are in the audit trail already; axes keeps only the failures.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("REPIGMENT_SESSION_SECONDS", 8 * 60 * 60)

@@ -26,7 +26,7 @@ def _note_maker():  # type: ignore[no-untyped-def]
 
 def _signed_in(user: User) -> Client:
     client = Client()
-    assert client.login(email=user.email, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
@@ -62,9 +62,9 @@ def test_the_site_administration_lists_jobs_with_their_state_and_can_cancel_them
     world: World,
 ) -> None:
     job = start_file_job("note", {"who": "Jhb"}, user=world.prescriber, key="note:admin")
-    User.objects.create_superuser("root@example.test", PASSWORD, full_name="Root")
+    root = User.objects.create_superuser("root@example.test", PASSWORD, full_name="Root")
     client = Client()
-    client.login(email="root@example.test", password=PASSWORD)
+    client.force_login(root)
     listing = client.get(reverse("admin:core_job_changelist"))
     assert listing.status_code == 200 and "file:note" in listing.text and "Queued" in listing.text
     detail = client.get(reverse("admin:core_job_change", args=[job.pk]))

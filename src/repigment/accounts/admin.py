@@ -4,11 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.http import HttpRequest
 
-from repigment.accounts.models import ApiToken, AuditEntry, Clinic, Membership, User
+from repigment.accounts import audit
+from repigment.accounts.models import (
+    ApiToken,
+    AuditAction,
+    AuditEntry,
+    Clinic,
+    Membership,
+    User,
+)
 
 
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -60,3 +70,30 @@ class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+# Axes registers its list of counted failures; ours audits a deletion, which lifts a lockout.
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    """Failed log-ins being counted (django-axes): deleting a row lifts its lockout, audited."""
+
+    def delete_model(self, request: HttpRequest, obj: AccessAttempt) -> None:
+        _record_lifted(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        _record_lifted(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+
+def _record_lifted(request: HttpRequest, attempts: list[AccessAttempt]) -> None:
+    for attempt in attempts:
+        audit.record(
+            request,
+            AuditAction.LOCKOUT_LIFTED,
+            object_type="lockout",
+            object_id=" ".join(part for part in (attempt.username, attempt.ip_address) if part),
+        )

@@ -5,8 +5,8 @@ request that passes through ``AuditMiddleware`` writes ONE entry when it ends, w
 however often it recorded:
 
 - its ``action`` and object are those of the request's main purpose: the first change
-  (create, update, delete, membership, token) if there was one, else the first export, else the
-  first refusal or log-in event, else the first view;
+  (create, update, delete, membership, token) if there was one, else the first export,
+  lockout or lifting of one, else the first refusal or log-in event, else the first view;
 - every other thing it recorded goes into ``also`` as ``[action, object_type, object_id]``
   (once each), so nothing recorded is lost;
 - it names every patient any record named (``patient_id=`` / ``patient_ids=``), one
@@ -59,6 +59,12 @@ def client_address(request: HttpRequest | None) -> str | None:
         return None
 
 
+#: A lockout says more than the failed log-in that caused it.
+OUTRANK_REFUSALS = frozenset(
+    {AuditAction.EXPORT, AuditAction.LOCKED_OUT, AuditAction.LOCKOUT_LIFTED}
+)
+
+
 @dataclass(frozen=True)
 class Note:
     """One thing a request did, as ``record`` was told it."""
@@ -75,7 +81,7 @@ class Note:
         """How much the action says about the request's purpose (highest wins)."""
         if self.action in CHANGES:
             return 3
-        if self.action == AuditAction.EXPORT:
+        if self.action in OUTRANK_REFUSALS:
             return 2
         return 0 if self.action == AuditAction.VIEW else 1
 

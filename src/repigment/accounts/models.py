@@ -201,6 +201,8 @@ class AuditAction(models.TextChoices):
     LOGOUT = "logout", _("Logged out")
     LOGIN_FAILED = "login_failed", _("Failed log-in")
     API_AUTH_FAILED = "api_auth_failed", _("Rejected API credentials")
+    LOCKED_OUT = "locked_out", _("Refused: too many failed attempts")
+    LOCKOUT_LIFTED = "lockout_lifted", _("Lockout lifted")
     ACCESS_DENIED = "access_denied", _("Access refused")
     VIEW = "view", _("Viewed")
     CREATE = "create", _("Created")

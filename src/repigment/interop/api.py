@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
 from repigment.access.api import router as access_router
-from repigment.accounts import audit
+from repigment.accounts import audit, throttle
 from repigment.accounts.api import router as accounts_router
 from repigment.accounts.models import ApiToken, AuditAction
 from repigment.assessments.api import router as assessments_router
@@ -37,6 +37,8 @@ class TokenAuth(HttpBearer):
         found = ApiToken.find_active(token.strip())
         if found is None:
             audit.record(request, AuditAction.API_AUTH_FAILED, object_type="api_token")
+            # Counted against the address; at the limit the answer becomes 429 (AxesMiddleware).
+            throttle.token_refused(request)
             return None
         ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
         request.user = found.user
