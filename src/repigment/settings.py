@@ -243,6 +243,13 @@ AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address", "csrfmiddlewaret
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
 
+# Personal API tokens expire: this many days after creation unless the holder chooses fewer or
+# more, up to the maximum. A read-only token may only read (GET).
+API_TOKEN_DAYS = env_int("REPIGMENT_API_TOKEN_DAYS", 90)
+API_TOKEN_MAX_DAYS = env_int("REPIGMENT_API_TOKEN_MAX_DAYS", 365)
+if not 1 <= API_TOKEN_DAYS <= API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured("REPIGMENT_API_TOKEN_DAYS must be 1 to REPIGMENT_API_TOKEN_MAX_DAYS")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("REPIGMENT_SESSION_SECONDS", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

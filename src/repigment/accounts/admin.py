@@ -49,8 +49,9 @@ class ClinicAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["user", "name", "hint", "created", "last_used", "revoked_at"]
-    readonly_fields = ["user", "name", "hint", "created", "last_used"]
+    list_display = ["user", "name", "hint", "created", "expires", "read_only", "last_used",
+                    "revoked_at"]  # fmt: skip
+    readonly_fields = ["user", "name", "hint", "created", "expires", "read_only", "last_used"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

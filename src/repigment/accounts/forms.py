@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import AuditAction, Clinic, Membership, Role, User
@@ -41,6 +43,29 @@ class ApiTokenForm(forms.Form):
         label=_("Also for a FHIR client (read only, /fhir/R4)"),
         required=False,
     )
+    days = forms.IntegerField(
+        label=_("Valid for (days)"),
+        required=False,
+        min_value=1,
+        help_text=_("Leave empty for the usual period."),
+    )
+    read_only = forms.BooleanField(
+        label=_("Read-only"),
+        required=False,
+        help_text=_("It may only read: the API refuses it any change."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        days = self.fields["days"]
+        days.max_value = settings.API_TOKEN_MAX_DAYS
+        days.validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
+        days.widget.attrs.update({"min": 1, "max": settings.API_TOKEN_MAX_DAYS})
+        days.widget.attrs["placeholder"] = str(settings.API_TOKEN_DAYS)
+        days.help_text = _("Leave empty for %(days)d days; at most %(max)d.") % {
+            "days": settings.API_TOKEN_DAYS,
+            "max": settings.API_TOKEN_MAX_DAYS,
+        }
 
 
 class AddMemberForm(forms.Form):

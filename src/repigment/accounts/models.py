@@ -6,8 +6,10 @@ import hashlib
 import json
 import secrets
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
 from django.db import connection, models
@@ -144,8 +146,13 @@ def _hash_token(raw: str) -> str:
 
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
-    def active(self) -> ApiTokenQuerySet:
+    def usable(self) -> ApiTokenQuerySet:
+        """Not revoked, of an active user (expired or not)."""
         return self.filter(revoked_at__isnull=True, user__is_active=True)
+
+    def active(self) -> ApiTokenQuerySet:
+        """Usable and not expired: the tokens that work."""
+        return self.usable().filter(expires__gt=timezone.now())
 
 
 class ApiToken(models.Model):
@@ -153,6 +160,9 @@ class ApiToken(models.Model):
 
     Every token works on the REST API; ``scopes`` lists what else it may do: ``"fhir"`` lets a
     FHIR client read through ``/fhir/R4`` (read only, within the holder's clinics and roles).
+
+    It expires (``settings.API_TOKEN_DAYS`` after creation unless chosen otherwise, at most
+    ``API_TOKEN_MAX_DAYS``) and may be read-only: the API then refuses it anything but reading.
     """
 
     PREFIX = "rpg_"
@@ -167,6 +177,10 @@ class ApiToken(models.Model):
     last_used = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     scopes = models.JSONField(_("scopes"), default=list, blank=True)
+    expires = models.DateTimeField(_("expires"))
+    read_only = models.BooleanField(
+        _("read-only"), default=False, help_text=_("The API refuses it anything but reading.")
+    )
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -177,15 +191,29 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.hint}…)"
 
     @classmethod
-    def issue(cls, user: User, name: str, scopes: Sequence[str] = ()) -> tuple[ApiToken, str]:
-        """Create a token and return it with its one-time clear text."""
+    def issue(
+        cls,
+        user: User,
+        name: str,
+        scopes: Sequence[str] = (),
+        *,
+        days: int | None = None,
+        read_only: bool = False,
+    ) -> tuple[ApiToken, str]:
+        """Create a token valid for ``days`` (default ``API_TOKEN_DAYS``, at most
+        ``API_TOKEN_MAX_DAYS``) and return it with its one-time clear text."""
         unknown = set(scopes) - set(cls.SCOPES)
         if unknown:
             raise ValueError(f"unknown token scopes: {sorted(unknown)}")
+        days = settings.API_TOKEN_DAYS if days is None else days
+        if not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+            raise ValueError(f"a token lasts 1 to {settings.API_TOKEN_MAX_DAYS} days, not {days}")
         raw = cls.PREFIX + secrets.token_urlsafe(32)
+        now = timezone.now()
         token = cls.objects.create(
-            user=user, name=name, digest=_hash_token(raw), hint=raw[:8], scopes=sorted(scopes)
-        )
+            user=user, name=name, digest=_hash_token(raw), hint=raw[:8], created=now,
+            expires=now + timedelta(days=days), read_only=read_only, scopes=sorted(scopes),
+        )  # fmt: skip
         return token, raw
 
     def has_scope(self, scope: str) -> bool:
@@ -194,6 +222,16 @@ class ApiToken(models.Model):
     @classmethod
     def find_active(cls, raw: str) -> ApiToken | None:
         return cls.objects.active().select_related("user").filter(digest=_hash_token(raw)).first()
+
+    @classmethod
+    def find_expired(cls, raw: str) -> ApiToken | None:
+        """The token if it would work but for its expiry (so the API can say so)."""
+        found = cls.objects.usable().filter(digest=_hash_token(raw)).first()
+        return found if found is not None and found.is_expired else None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires <= timezone.now()
 
 
 class AuditAction(models.TextChoices):

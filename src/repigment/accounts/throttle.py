@@ -101,7 +101,10 @@ def lockout_message() -> str:
 def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: dict[str, Any]
 ) -> HttpResponse:
-    """429 with a clear message: the API's JSON error shape under /api/, else a page."""
+    """429 with a clear message: the API's JSON error shape under /api/, else a page (a door
+    that already answered 429 in its own shape, such as FHIR's, keeps its answer)."""
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse(
             error_body("locked_out", lockout_message()), status=429
@@ -126,9 +129,11 @@ def count_failure(request: HttpRequest, account: str | None) -> None:
     )
 
 
-def token_refused(request: HttpRequest) -> None:
-    """A wrong, revoked or expired API token: a failure of the address."""
+def token_refused(request: HttpRequest) -> bool:
+    """A wrong, revoked or expired API token: a failure of the address. True when the address
+    is now locked out (the answer should be 429)."""
     count_failure(request, None)
+    return bool(getattr(request, "axes_locked_out", False))
 
 
 class PasswordResetView(auth_views.PasswordResetView):

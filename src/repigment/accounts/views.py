@@ -153,8 +153,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
-        scopes = [ApiToken.SCOPE_FHIR] if form.cleaned_data["fhir"] else []
-        token, new_token = ApiToken.issue(request.user, form.cleaned_data["name"], scopes)  # type: ignore[arg-type]
+        data = form.cleaned_data
+        token, new_token = ApiToken.issue(
+            request.user,  # type: ignore[arg-type]
+            data["name"],
+            [ApiToken.SCOPE_FHIR] if data["fhir"] else [],
+            days=data["days"],
+            read_only=data["read_only"],
+        )
         audit.record(request, AuditAction.TOKEN, object_type="api_token", object_id=token.pk)
         form = ApiTokenForm()
     tokens = request.user.api_tokens.all()  # type: ignore[union-attr]

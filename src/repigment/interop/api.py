@@ -31,18 +31,33 @@ logger = logging.getLogger(__name__)
 
 
 class TokenAuth(HttpBearer):
-    """Personal API tokens (``Authorization: Bearer rpg_…``); bad ones are audited."""
+    """Personal API tokens (``Authorization: Bearer rpg_…``); bad ones are audited and counted
+    against the address (log-in throttling), an expired one is told so, a read-only one may
+    only read."""
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         found = ApiToken.find_active(token.strip())
         if found is None:
-            audit.record(request, AuditAction.API_AUTH_FAILED, object_type="api_token")
-            # Counted against the address; at the limit the answer becomes 429 (AxesMiddleware).
-            throttle.token_refused(request)
-            return None
+            return self._refuse(request, token.strip())
+        if found.read_only and request.method not in audit.SAFE_METHODS:
+            audit.record(request, AuditAction.ACCESS_DENIED, actor=found.user,
+                         object_type="api_token", object_id=found.pk)  # fmt: skip
+            raise ApiError(403, "read_only_token", "This API token is read-only: it may only read.")
         ApiToken.objects.filter(pk=found.pk).update(last_used=timezone.now())
         request.user = found.user
         return found.user
+
+    def _refuse(self, request: HttpRequest, raw: str) -> None:
+        """A wrong, revoked or expired token: audited, and counted against the address (at the
+        limit the answer becomes 429, from AxesMiddleware)."""
+        expired = ApiToken.find_expired(raw)
+        audit.record(request, AuditAction.API_AUTH_FAILED, object_type="api_token",
+                     object_id=expired.pk if expired else "")  # fmt: skip
+        throttle.token_refused(request)
+        if expired is not None:
+            day = timezone.localdate(expired.expires).isoformat()
+            message = f"This API token expired on {day}; create a new one on your profile page."
+            raise ApiError(401, "token_expired", message)
 
 
 api = NinjaAPI(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from repigment.accounts import audit
+from repigment.accounts import audit, throttle
 from repigment.accounts.models import ApiToken, AuditAction, User
 from repigment.accounts.permissions import user_clinics
 from repigment.interop.fhir import codes
@@ -58,8 +58,14 @@ def authenticate(request: HttpRequest) -> User:
         )
     token = ApiToken.find_active(raw.strip())
     if token is None:
-        audit.record(request, AuditAction.API_AUTH_FAILED, object_type="api_token")
-        raise FhirError(401, "login", "The token is not valid (unknown, expired or revoked).")
+        expired = ApiToken.find_expired(raw.strip())
+        audit.record(request, AuditAction.API_AUTH_FAILED, object_type="api_token",
+                     object_id=expired.pk if expired else "")  # fmt: skip
+        if throttle.token_refused(request):  # counted against the address, as on the API
+            raise FhirError(429, "throttled", throttle.lockout_message())
+        if expired is not None:
+            raise FhirError(401, "expired", "The token has expired; make a new one.")
+        raise FhirError(401, "login", "The token is not valid (unknown or revoked).")
     request.user = token.user
     if not token.has_scope(ApiToken.SCOPE_FHIR):
         audit.record(request, AuditAction.ACCESS_DENIED, object_type="fhir", object_id="scope")
