@@ -6,6 +6,7 @@ Production refuses to start without an explicit secret key and allowed hosts.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -228,6 +229,14 @@ DEFAULT_FROM_EMAIL = env_str("REPIGMENT_FROM_EMAIL", "Repigment <no-reply@localh
 # and per client address (the address the audit trail records) over the cool-off period; at the
 # limit further attempts are refused, even with the right password, until the period has passed
 # without failures or an administrator lifts the lock (`repigment unlock`, or the admin).
+# Behind a reverse proxy, name it (its address as the server sees it) so the audit trail and
+# throttling take the client's address from X-Forwarded-For instead of the proxy's.
+try:
+    TRUSTED_PROXIES = frozenset(
+        str(ipaddress.ip_address(proxy)) for proxy in env_list("REPIGMENT_TRUSTED_PROXIES")
+    )
+except ValueError as error:
+    raise ImproperlyConfigured(f"REPIGMENT_TRUSTED_PROXIES: {error}") from error
 AXES_FAILURE_LIMIT = env_int("REPIGMENT_LOGIN_FAILURES_PER_ACCOUNT", 5)
 LOGIN_FAILURES_PER_ADDRESS = env_int("REPIGMENT_LOGIN_FAILURES_PER_ADDRESS", 20)
 if AXES_FAILURE_LIMIT < 1 or LOGIN_FAILURES_PER_ADDRESS < 1:

@@ -29,6 +29,7 @@ import ipaddress
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
@@ -49,12 +50,29 @@ CHANGES = frozenset(
 
 
 def client_address(request: HttpRequest | None) -> str | None:
-    """The peer address Django saw; forwarded headers are not trusted here."""
+    """The client's address: the peer Django saw, unless that peer is a reverse proxy named in
+    ``settings.TRUSTED_PROXIES``; then the nearest address in X-Forwarded-For that is not one
+    (each trusted proxy appends the address it saw; anything further left a client could
+    forge). Log-in throttling counts by this same address."""
     if request is None:
         return None
-    raw = request.META.get("REMOTE_ADDR", "")
+    peer = _address(request.META.get("REMOTE_ADDR", ""))
+    trusted = settings.TRUSTED_PROXIES
+    if peer is None or peer not in trusted:
+        return peer
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed(forwarded.split(",")):
+        address = _address(hop)
+        if address is None:
+            return peer  # a garbled header: the proxy is all we know
+        if address not in trusted:
+            return address
+    return peer
+
+
+def _address(raw: str) -> str | None:
     try:
-        return str(ipaddress.ip_address(raw))
+        return str(ipaddress.ip_address(raw.strip()))
     except ValueError:
         return None
 
