@@ -347,6 +347,7 @@ DEMO_BUILDERS = [
 # (see repigment.reminders.registry). `repigment remind` runs them all.
 REMINDER_SOURCES = [
     "repigment.reminders.course.SOURCE",
+    "repigment.reminders.monitoring.SOURCE",
     "repigment.safety.reminders.SOURCE",
     "repigment.authorisations.reminders.SOURCE",
 ]

@@ -53,6 +53,7 @@ def test_the_prescriber_prescribes_within_then_outside_the_label(
     page.get_by_label("Justification for prescribing outside the label").fill(
         "Extensive active disease; agreed to treat 14 % for eight weeks."
     )
+    page.get_by_label("I went through the class warnings with the patient").check()
     page.get_by_role("button", name="Save prescription").click()
     expect(page.get_by_text("The prescription was saved.")).to_be_visible()
     saved = Prescription.objects.get()

@@ -14,6 +14,7 @@ from repigment.clinical import (
     identifiers,
     label,
     medicines,
+    monitoring,
     quantity,
     references,
     response,
@@ -23,7 +24,7 @@ from repigment.clinical.references import REFERENCES, UNSOURCED, Quality, get_re
 from repigment.clinical.trials import TRIAL_RESULTS
 from repigment.knowledge.catalogue import cited_reference_ids
 
-RULE_MODULES = [scoring, response, label, quantity, identifiers, medicines]
+RULE_MODULES = [scoring, response, label, quantity, identifiers, medicines, monitoring]
 # Names that are registries of other things, checked on their own below.
 NOT_CONSTANTS = {"SOURCES", "RULES"}
 
@@ -111,6 +112,7 @@ def test_every_reference_is_used_by_a_rule_a_constant_or_a_trial_row() -> None:
             used |= set(ref_ids)
     used |= cited_reference_ids()  # the public pages (repigment.knowledge)
     used |= {ref for refs in medicines.vocabulary().sources.values() for ref in refs}
+    used |= {warning.reference for warning in monitoring.CLASS_WARNINGS}
     unused = set(REFERENCES) - used
     # Kept for pages and the comparison panel: alternative sources for the same facts.
     assert unused <= {

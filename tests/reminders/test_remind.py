@@ -19,10 +19,19 @@ from repigment.reminders.models import DoneReason, PatientMessage, Reminder
 from repigment.safety.models import Status
 from tests.conftest import World
 from tests.patients.helpers import consent, patient_in, visit
+from tests.reminders.helpers import monitored
 from tests.safety.helpers import event, prescription
 
 START = date(2026, 1, 5)
 WEEK_24 = START + timedelta(weeks=24)
+
+
+@pytest.fixture(autouse=True)
+def monitoring_done(world: World) -> None:
+    """The world's patient had the TB screening and a skin check at the start, with the next
+    check years away: the monitoring reminders (tests/reminders/test_monitoring.py) stay out of
+    these counts."""
+    monitored(world.patient, START)
 
 
 def remind(day: date) -> str:

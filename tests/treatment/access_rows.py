@@ -60,5 +60,6 @@ ROWS = [
     Row("treatment:co_medications", own=CLINICAL, kwargs=patient_kwargs, other=404),
     Row("treatment:co_medication_edit", own=CLINICAL, kwargs=_co_medication, other=404),
     Row("treatment:adherence", own=CLINICAL, kwargs=patient_kwargs, other=404),
+    Row("treatment:monitoring", own=CLINICAL, kwargs=patient_kwargs, other=404),
     Row("diary:home", own=PORTAL),
 ]

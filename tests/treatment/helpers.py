@@ -6,7 +6,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from repigment.patients.models import Activity, ConsentPurpose, Diagnosis, Patient
-from repigment.treatment.models import Product, ProductFact
+from repigment.treatment.models import (
+    LatentTbTreatment,
+    Product,
+    ProductFact,
+    TbResult,
+    TbScreening,
+    TbTest,
+)
 from repigment.treatment.products import ensure_starting_products
 from tests.conftest import World
 from tests.patients.helpers import TODAY, consent
@@ -32,8 +39,10 @@ def ready(
     vitiligo_type: str = "non_segmental",
     face: bool = True,
     consents: tuple[str, ...] = (ConsentPurpose.TREATMENT,),
+    tb_screened: bool = True,
 ) -> Patient:
-    """The world's patient, aged ``age`` today, with a consent and a diagnosis."""
+    """The world's patient, aged ``age`` today, with a consent, a diagnosis and (unless told
+    otherwise) a negative TB screening, so that the US label's TB caution stays out of the way."""
     ruxolitinib()
     patient = world.patient
     today = TODAY()
@@ -49,6 +58,14 @@ def ready(
         activity=Activity.STABLE,
         facial_involvement=face,
     )
+    if tb_screened:
+        TbScreening.objects.create(
+            patient=patient,
+            test=TbTest.IGRA,
+            tested_on=today - timedelta(days=7),
+            result=TbResult.NEGATIVE,
+            latent_treatment=LatentTbTreatment.NOT_NEEDED,
+        )
     return patient
 
 
@@ -66,6 +83,7 @@ def form(**changes: Any) -> dict[str, Any]:
         "pregnant": "no",
         "breastfeeding": "no",
         "active_serious_infection": "no",
+        "warnings_reviewed": "on",
         "action": "save",
     }
     data.update(changes)

@@ -33,6 +33,7 @@ def payload(**changes: Any) -> dict[str, Any]:
         "pregnant": False,
         "breastfeeding": False,
         "active_serious_infection": False,
+        "warnings_reviewed": True,
     }
     data.update(changes)
     return data

@@ -207,6 +207,15 @@ _ALL = (
         _LABEL_RULES_2026_12_04,
     ),
     _ref(
+        "drugslib-opzelura-guide",
+        "DrugsLib, Opzelura medication guide",
+        "Opzelura US medication guide summary: low blood cell counts checked by blood tests, "
+        "cholesterol increases",
+        "https://drugslib.com/drugs/opzelura-10560/",
+        _W,
+        _LABEL_RULES_2026_12_04,
+    ),
+    _ref(
         "singlecare-opzelura-dosage",
         "SingleCare",
         "Opzelura dosage (no more than one 60 g tube per week or one 100 g tube per 2 weeks)",

@@ -84,6 +84,14 @@ class PrescriptionIn(Strict):
     childbearing_potential: bool = Field(
         False, description="Could become pregnant (EU: contraception until 4 weeks after)."
     )
+    warnings_reviewed: bool = Field(
+        False,
+        description="First ruxolitinib prescription: the class-warnings checklist was gone "
+        "through with the patient (required then).",
+    )
+    risk_factors: list[str] = Field(
+        [], description="The patient's risk factors recorded at that checklist (codes)."
+    )
     acknowledged: list[str] = Field(
         [], description="Keys of the caution findings the prescriber acknowledges."
     )
@@ -288,6 +296,8 @@ def _input(patient: Patient, payload: PrescriptionIn) -> services.PrescriptionIn
         hypersensitivity=payload.hypersensitivity,
         end_stage_renal_disease=payload.end_stage_renal_disease,
         childbearing_potential=payload.childbearing_potential,
+        warnings_reviewed=payload.warnings_reviewed,
+        risk_factors=frozenset(payload.risk_factors),
         acknowledged=frozenset(payload.acknowledged),
         justification=payload.justification,
         notes=payload.notes,

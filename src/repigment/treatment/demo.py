@@ -39,11 +39,18 @@ from repigment.treatment.models import (
     DiaryEntry,
     Frequency,
     Jurisdiction,
+    LatentTbTreatment,
     Prescription,
     Product,
     ProductFact,
+    RiskFactor,
+    SkinExam,
+    SkinFinding,
     SkipReason,
     StopReason,
+    TbResult,
+    TbScreening,
+    TbTest,
 )
 from repigment.treatment.products import ensure_starting_products
 
@@ -203,7 +210,12 @@ def _prescribe(
         tube_grams=100,
         jurisdiction=patient.clinic.label_jurisdiction,
         notes=DEMO_NOTE,
+        warnings_reviewed=True,
     )
+    # A stream of its own, so the rest of the demo stays as it was before monitoring existed.
+    own = random.Random(f"{SEED}-monitoring-{patient.record_number}")
+    data.risk_factors = frozenset(own.sample(sorted(RiskFactor.values), own.choice([0, 0, 1, 2])))
+    _monitoring(patient, start, prescriber, own)
     review = services.review_label(patient, data)
     data.acknowledged = frozenset(f.key for f in review.cautions)
     if review.needs_justification:
@@ -225,6 +237,28 @@ def _prescribe(
             role=Role.PRESCRIBER,
         )
     return prescription
+
+
+def _monitoring(patient: Patient, start: date, prescriber: User, rng: random.Random) -> None:
+    """Most demo patients were screened for TB before starting and had a first skin check."""
+    if rng.random() < 0.8 and not patient.tb_screenings.exists():
+        TbScreening.objects.create(
+            patient=patient,
+            test=TbTest.IGRA,
+            tested_on=max(start - timedelta(days=14), patient.date_of_birth),
+            result=TbResult.NEGATIVE,
+            latent_treatment=LatentTbTreatment.NOT_NEEDED,
+            notes=DEMO_NOTE,
+            recorded_by=prescriber,
+        )
+    if rng.random() < 0.7 and not patient.skin_exams.exists():
+        SkinExam.objects.create(
+            patient=patient,
+            examined_on=start,
+            finding=SkinFinding.NOTHING,
+            next_due=start + timedelta(weeks=52),
+            recorded_by=prescriber,
+        )
 
 
 def _comparator(

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from repigment.core.forms import DecimalCommaField
 from repigment.patients.models import Patient, Sex
-from repigment.treatment import services
+from repigment.treatment import monitoring, services
 from repigment.treatment.models import (
     ApplicationSite,
     BodyRegion,
@@ -23,8 +23,11 @@ from repigment.treatment.models import (
     Frequency,
     Jurisdiction,
     Product,
+    RiskFactor,
+    SkinExam,
     SkipReason,
     StopReason,
+    TbScreening,
     TubeSize,
 )
 
@@ -126,6 +129,16 @@ class PrescriptionForm(ServiceErrors, forms.Form):
         _("Woman of childbearing potential?"),
         _("The EU label asks for effective contraception during treatment and 4 weeks after."),
     )
+    warnings_reviewed = forms.BooleanField(
+        label=_("I went through the class warnings with the patient"),
+        required=False,
+    )
+    risk_factors = forms.MultipleChoiceField(
+        label=_("The patient's risk factors"),
+        choices=RiskFactor.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     justification = forms.CharField(
         label=_("Justification for prescribing outside the label"),
         required=False,
@@ -162,7 +175,12 @@ class PrescriptionForm(ServiceErrors, forms.Form):
         return [self[f"area_{region}"] for region in BodyRegion.values]
 
     def other_fields(self) -> list[forms.BoundField]:
-        hidden = {"justification", *(f"area_{r}" for r in BodyRegion.values)}
+        hidden = {
+            "justification",
+            "warnings_reviewed",
+            "risk_factors",
+            *(f"area_{r}" for r in BodyRegion.values),
+        }
         return [self[name] for name in self.fields if name not in hidden]
 
     def to_input(self) -> services.PrescriptionInput:
@@ -187,6 +205,8 @@ class PrescriptionForm(ServiceErrors, forms.Form):
             hypersensitivity=bool(data.get("hypersensitivity")),
             end_stage_renal_disease=bool(data.get("end_stage_renal_disease")),
             childbearing_potential=bool(data.get("childbearing_potential")),
+            warnings_reviewed=bool(data.get("warnings_reviewed")),
+            risk_factors=frozenset(data.get("risk_factors") or ()),
             acknowledged=self.acknowledged,
             justification=data.get("justification", ""),
             notes=data.get("notes", ""),
@@ -294,3 +314,42 @@ def quick_days() -> list[tuple[str, date]]:
     """The two buttons above the diary form."""
     now = services.today()
     return [(str(_("Today")), now), (str(_("Yesterday")), now - timedelta(days=1))]
+
+
+class TbScreeningForm(ServiceErrors, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = TbScreening
+        fields = ("test", "tested_on", "result", "latent_treatment", "next_due", "notes")
+        widgets: ClassVar = {"tested_on": DateInput(), "next_due": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra = {}
+
+    def to_input(self) -> monitoring.TbScreeningInput:
+        data = self.cleaned_data
+        return monitoring.TbScreeningInput(
+            data["test"],
+            data["tested_on"],
+            data["result"],
+            data["latent_treatment"],
+            data.get("next_due"),
+            data.get("notes", ""),
+        )
+
+
+class SkinExamForm(ServiceErrors, forms.ModelForm):  # type: ignore[type-arg]
+    class Meta:
+        model = SkinExam
+        fields = ("examined_on", "finding", "finding_note", "next_due")
+        widgets: ClassVar = {"examined_on": DateInput(), "next_due": DateInput()}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.extra = {}
+
+    def to_input(self) -> monitoring.SkinExamInput:
+        data = self.cleaned_data
+        return monitoring.SkinExamInput(
+            data["examined_on"], data["finding"], data["next_due"], data.get("finding_note", "")
+        )

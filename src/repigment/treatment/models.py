@@ -355,3 +355,138 @@ class DiaryEntry(models.Model):
     @property
     def applications(self) -> int:
         return int(self.morning) + int(self.evening)
+
+
+# --- the monitoring plan (issue 16): TB screening, skin examinations, class-warnings review ---
+
+
+class TbTest(models.TextChoices):
+    IGRA = "igra", _("Interferon-gamma release assay (IGRA)")
+    SKIN_TEST = "tst", _("Tuberculin skin test")
+    CHEST_XRAY = "chest_xray", _("Chest X-ray")
+    OTHER = "other", _("Other test")
+
+
+class TbResult(models.TextChoices):
+    NEGATIVE = "negative", _("Negative")
+    POSITIVE = "positive", _("Positive")
+    INDETERMINATE = "indeterminate", _("Indeterminate")
+
+
+class LatentTbTreatment(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("Not needed")
+    STARTED = "started", _("Started")
+    COMPLETED = "completed", _("Completed")
+    NOT_GIVEN = "not_given", _("Needed but not given")
+
+
+class TbScreening(models.Model):
+    """A tuberculosis screening: the US label asks to consider one before starting."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="tb_screenings")
+    test = models.CharField(_("test"), max_length=12, choices=TbTest.choices)
+    tested_on = models.DateField(_("tested on"))
+    result = models.CharField(_("result"), max_length=14, choices=TbResult.choices)
+    latent_treatment = models.CharField(
+        _("treatment of latent TB"), max_length=12, choices=LatentTbTreatment.choices
+    )
+    next_due = models.DateField(
+        _("next screening due"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when no further screening is planned."),
+    )
+    notes = models.CharField(_("notes"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["-tested_on", "-pk"]
+        verbose_name = _("tuberculosis screening")
+        verbose_name_plural = _("tuberculosis screenings")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(next_due__isnull=True) | Q(next_due__gt=models.F("tested_on")),
+                name="tb_screening_next_after_test",
+                violation_error_message=_("The next screening must come after this one."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_test_display()} {self.tested_on}: {self.get_result_display()}"
+
+
+class SkinFinding(models.TextChoices):
+    NOTHING = "nothing_suspicious", _("Nothing suspicious")
+    SUSPICIOUS = "suspicious", _("Suspicious lesion: referred or biopsied")
+    SKIN_CANCER = "skin_cancer", _("Skin cancer found")
+
+
+class SkinExam(models.Model):
+    """A skin examination (the EU label recommends them periodically) and the next one's day."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="skin_exams")
+    examined_on = models.DateField(_("examined on"))
+    finding = models.CharField(_("finding"), max_length=20, choices=SkinFinding.choices)
+    finding_note = models.CharField(_("what was found"), max_length=300, blank=True)
+    next_due = models.DateField(_("next examination due"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["-examined_on", "-pk"]
+        verbose_name = _("skin examination")
+        verbose_name_plural = _("skin examinations")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(next_due__gt=models.F("examined_on")),
+                name="skin_exam_next_after_exam",
+                violation_error_message=_("The next examination must come after this one."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.examined_on}: {self.get_finding_display()}"
+
+
+class RiskFactor(models.TextChoices):
+    """The codes of clinical.monitoring.RISK_FACTORS, with their words."""
+
+    CARDIOVASCULAR = "cardiovascular", _("Cardiovascular risk factor")
+    SMOKER = "smoker", _("Current or past smoker")
+    MALIGNANCY = "malignancy", _("Known or earlier cancer")
+    PRIOR_SKIN_CANCER = "prior_skin_cancer", _("Earlier skin cancer")
+    PRIOR_PHOTOTHERAPY = "prior_phototherapy", _("Earlier phototherapy")
+    THROMBOSIS = "thrombosis", _("Earlier thrombosis")
+    CHRONIC_INFECTION = "chronic_infection", _("Chronic or recurrent infection")
+
+
+class WarningsReview(models.Model):
+    """The class-warnings checklist gone through at a patient's first prescription."""
+
+    prescription = models.OneToOneField(
+        Prescription, on_delete=models.PROTECT, related_name="warnings_review"
+    )
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="warnings_reviews")
+    age_years = models.PositiveSmallIntegerField(_("age at the review"))
+    risk_factors = models.JSONField(_("risk factors"), default=list, blank=True)
+    warnings_that_apply = models.JSONField(_("warnings that apply"), default=list, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering: ClassVar = ["-created", "-pk"]
+        verbose_name = _("class-warnings review")
+        verbose_name_plural = _("class-warnings reviews")
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} {self.created:%Y-%m-%d}"
+
+    def risk_factor_labels(self) -> list[str]:
+        return [str(RiskFactor(code).label) for code in self.risk_factors]

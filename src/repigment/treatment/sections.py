@@ -14,6 +14,7 @@ from repigment.patients.access import CLINICAL_ROLES
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.sections import Section, register
 from repigment.patients.services import has_consent
+from repigment.treatment import monitoring
 from repigment.treatment.adherence import overall_percent, weekly_adherence
 from repigment.treatment.chart import adherence_svg
 from repigment.treatment.services import current_co_medications, sync_treatment_start, today
@@ -23,7 +24,10 @@ def _treatment(request: HttpRequest, patient: Patient, role: str) -> dict[str, A
     sync_treatment_start(patient)  # a prescription dated ahead may have started since
     prescriptions = patient.prescriptions.select_related("product", "prescriber")
     weeks = weekly_adherence(patient)
+    status = monitoring.status_for(patient)
     return {
+        "monitoring": status,
+        "monitoring_due": status.overdue(today()),
         "prescriptions": prescriptions,
         "co_medications": current_co_medications(patient, today(), today()),
         "can_prescribe": has_consent(patient, ConsentPurpose.TREATMENT),

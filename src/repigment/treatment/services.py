@@ -30,6 +30,7 @@ from repigment.clinical.quantity import QuantityEstimate, estimate_quantity
 from repigment.clinical.references import REFERENCES, Reference
 from repigment.patients.models import ConsentPurpose, Patient, VitiligoType
 from repigment.patients.services import require_consent
+from repigment.treatment import monitoring
 from repigment.treatment.models import (
     ApplicationSite,
     BodyRegion,
@@ -118,6 +119,9 @@ class PrescriptionInput:
     hypersensitivity: bool = False
     end_stage_renal_disease: bool = False
     childbearing_potential: bool = False
+    # The class-warnings checklist, asked at the first ruxolitinib-label prescription.
+    warnings_reviewed: bool = False
+    risk_factors: frozenset[str] = frozenset()
     acknowledged: frozenset[str] = frozenset()
     justification: str = ""
     notes: str = ""
@@ -237,6 +241,7 @@ def label_input_for(patient: Patient, data: PrescriptionInput, grams: Decimal | 
             end_stage_renal_disease=data.end_stage_renal_disease,
             childbearing_potential=data.childbearing_potential,
             co_medication_sites=sites,
+            tb_screening_recorded=patient.tb_screenings.exists(),
         )
     except ClinicalInputError as error:
         raise Invalid({"__all__": [str(error)]}) from None
@@ -373,6 +378,19 @@ def missing_for_label(review: LabelReview, data: PrescriptionInput) -> dict[str,
     return errors
 
 
+def missing_checklist(data: PrescriptionInput) -> dict[str, list[str]]:
+    """At the first prescription: the class-warnings checklist gone through, risk factors known."""
+    errors = monitoring.check_risk_factors(data.risk_factors)
+    if not data.warnings_reviewed:
+        errors["warnings_reviewed"] = [
+            _(
+                "First prescription: go through the class-warnings checklist with the patient, "
+                "record their risk factors, and tick that it is done."
+            )
+        ]
+    return errors
+
+
 def review_for(patient: Patient, data: PrescriptionInput) -> LabelReview | None:
     """The label review for valid input of a label product, else None (not raised)."""
     if not data.product.subject_to_ruxolitinib_label or check_input(patient, data):
@@ -400,12 +418,16 @@ def create_prescription(
     if errors:
         raise Invalid(errors)
     review = review_label(patient, data) if data.product.subject_to_ruxolitinib_label else None
+    first = review is not None and monitoring.is_first_label_prescription(patient)
     if review is not None:
         missing = missing_for_label(review, data)
+        missing.update(missing_checklist(data) if first else {})
         if missing:
             raise Invalid(missing, review)
     with transaction.atomic():
         prescription = _store(patient, data, review, actor)
+        if first:
+            monitoring.record_warnings_review(prescription, data.risk_factors, actor)
         _audit(
             request, AuditAction.CREATE, patient, "prescription", prescription.pk,
             role=role, actor=actor,

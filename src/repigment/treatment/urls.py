@@ -35,4 +35,5 @@ urlpatterns = [
         name="co_medication_edit",
     ),
     path("patients/<int:patient_id>/adherence/", views.adherence, name="adherence"),
+    path("patients/<int:patient_id>/monitoring/", views.monitoring_plan, name="monitoring"),
 ]

@@ -12,14 +12,21 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from repigment.accounts.models import Role
 from repigment.accounts.permissions import role_required
+from repigment.clinical.references import get_reference
 from repigment.patients.access import CLINICAL_ROLES, patient_view, record_read
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.services import ConsentRequired, has_consent
-from repigment.treatment import services
+from repigment.treatment import monitoring, services
 from repigment.treatment.access import co_medication_view, prescription_view
 from repigment.treatment.adherence import overall_percent, weekly_adherence
 from repigment.treatment.chart import adherence_svg
-from repigment.treatment.forms import CoMedicationForm, PrescriptionForm, StopForm
+from repigment.treatment.forms import (
+    CoMedicationForm,
+    PrescriptionForm,
+    SkinExamForm,
+    StopForm,
+    TbScreeningForm,
+)
 from repigment.treatment.models import CoMedication, Prescription, Product
 
 PRODUCT_ROLES = (Role.PRESCRIBER, Role.PHARMACIST, Role.CLINIC_ADMIN)
@@ -60,8 +67,26 @@ def prescription_new(request: HttpRequest, patient: Patient, role: str) -> HttpR
             if saved is not None:
                 messages.success(request, _("The prescription was saved."))
                 return redirect("treatment:prescription_detail", prescription_id=saved.pk)
-    context = {"patient": patient, "consented": consented, **panel}
+    context = {
+        "patient": patient,
+        "consented": consented,
+        **panel,
+        **_checklist(patient, form),
+    }
     return render(request, "treatment/prescription_form.html", context)
+
+
+def _checklist(patient: Patient, form: PrescriptionForm) -> dict[str, Any]:
+    """The monitoring checklist beside a new prescription (read-only; saved with it)."""
+    first = monitoring.is_first_label_prescription(patient)
+    factors = form.cleaned_data.get("risk_factors", []) if form.is_bound and form.is_valid() else []
+    start = form.cleaned_data.get("start_date") if form.is_bound and form.is_valid() else None
+    age = patient.age_on(start or services.today())
+    return {
+        "first_prescription": first,
+        "class_warnings": monitoring.class_warnings(age, factors) if first else [],
+        "monitoring": monitoring.status_for(patient, start or services.today()),
+    }
 
 
 def _save(
@@ -176,6 +201,56 @@ def _save_co_medication(
             patient, form.to_input(), row=row, request=request, actor=request.user, role=role
         )  # type: ignore[arg-type]
     except services.Invalid as invalid:
+        form.show(invalid.fields)
+        return False
+    except ConsentRequired as missing:
+        form.add_error(None, str(missing))
+        return False
+    return True
+
+
+@patient_view(*CLINICAL_ROLES)
+@require_http_methods(["GET", "POST"])
+def monitoring_plan(request: HttpRequest, patient: Patient, role: str) -> HttpResponse:
+    """TB screenings and skin examinations: record one, see what is due."""
+    kind = request.POST.get("kind", "")
+    tb_form = TbScreeningForm(request.POST if kind == "tb" else None, prefix="tb")
+    skin_form = SkinExamForm(request.POST if kind == "skin" else None, prefix="skin")
+    if request.method == "POST":
+        record_read(request, patient, role, "monitoring")
+        if _save_monitoring(request, patient, role, tb_form if kind == "tb" else skin_form):
+            messages.success(request, _("Recorded."))
+            return redirect("treatment:monitoring", patient_id=patient.pk)
+    context = {
+        "patient": patient,
+        "status": monitoring.status_for(patient),
+        "tb_rows": patient.tb_screenings.all(),
+        "skin_rows": patient.skin_exams.all(),
+        "tb_form": tb_form,
+        "skin_form": skin_form,
+        "consented": has_consent(patient, ConsentPurpose.TREATMENT),
+        "tb_reference": get_reference("epocrates-opzelura"),
+        "skin_reference": get_reference("liekinfo-sk-opzelura-smpc"),
+    }
+    return render(request, "treatment/monitoring.html", context)
+
+
+def _save_monitoring(
+    request: HttpRequest,
+    patient: Patient,
+    role: str,
+    form: TbScreeningForm | SkinExamForm,
+) -> bool:
+    if not form.is_bound or not form.is_valid():
+        return False
+    record = (
+        monitoring.record_tb_screening
+        if isinstance(form, TbScreeningForm)
+        else monitoring.record_skin_exam
+    )
+    try:
+        record(patient, form.to_input(), request=request, actor=request.user, role=role)  # type: ignore[operator, arg-type]
+    except monitoring.Invalid as invalid:
         form.show(invalid.fields)
         return False
     except ConsentRequired as missing:
