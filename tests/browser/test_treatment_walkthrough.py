@@ -49,6 +49,9 @@ def prescribe(page: Any, patient: Patient, trunk: str) -> Any:
     page.get_by_label("100 g").check()
     for question in ("Pregnant?", "Breastfeeding?", "Active serious infection?"):
         page.get_by_role("radiogroup", name=question).get_by_label("No").check()
+    reviewed = page.get_by_label("I went through the class warnings with the patient")
+    if reviewed.count():  # asked at the first prescription only
+        reviewed.check()
     return page.locator("#label-panel")
 
 
