@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("repigment.treatment.urls")),
     path("", include("repigment.safety.urls")),
     path("", include("repigment.reminders.urls")),
+    path("", include("repigment.interop.urls")),
 ]
 
 # Public pages carry their language in the URL (/en/…, /fr/…, /pt/…).

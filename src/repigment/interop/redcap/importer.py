@@ -329,6 +329,7 @@ def run_import(
     user: User | None = None,
     request: Any = None,
     progress: Progress | None = None,
+    clinic_id: int | None = None,
 ) -> Report:
     """Check everything; write it all in one transaction unless ``dry_run`` or any problem."""
     report = Report()
@@ -354,6 +355,15 @@ def run_import(
     prescriber = User.objects.filter(email=mapping.prescriber.lower(), is_active=True).first()
     if clinic is None:
         report.problems.append(Problem(0, "", "clinic", f"no clinic is named {mapping.clinic!r}"))
+    elif clinic_id is not None and clinic.pk != clinic_id:
+        report.problems.append(
+            Problem(
+                0,
+                "",
+                "clinic",
+                f"the mapping imports into {mapping.clinic!r}, not into this clinic",
+            )
+        )
     elif (
         prescriber is None
         or not prescriber.memberships.filter(clinic=clinic, role=Role.PRESCRIBER).exists()
