@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from repigment.clinical.errors import ClinicalInputError
-from repigment.clinical.trials import PHASE_2, TRUE_V1, TRUE_V2, TRUE_V_POOLED
+from repigment.clinical.trials import PHASE_2, TRIAL_RESULTS, TRUE_V1, TRUE_V2, TRUE_V_POOLED
 from repigment.knowledge.expectation import assessment_weeks, expectation_for
 from tests.knowledge.helpers import get_page, main_text
 
@@ -33,7 +33,7 @@ def test_before_week_24_there_is_no_figure_and_the_first_assessment_is_named() -
 @pytest.mark.parametrize("weeks", [24, 30, 51])
 def test_from_week_24_the_week_24_figures_apply(weeks: int) -> None:
     assert shares(weeks) == {
-        "F-VASI50": {TRUE_V1: D(51), TRUE_V2: D(51), PHASE_2: D(45)},
+        "F-VASI50": {TRUE_V1: D(51), TRUE_V2: D(51)},
         "F-VASI75": {TRUE_V1: D("29.8"), TRUE_V2: D("30.9")},
         "F-VASI90": {TRUE_V1: D(15), TRUE_V2: D(15)},
     }
@@ -48,10 +48,23 @@ def test_from_week_52_the_week_52_figures_apply(weeks: int) -> None:
     result = expectation_for(weeks)
     assert result.assessed_week == 52 and result.next_week is None
     assert shares(weeks) == {
-        "F-VASI50": {PHASE_2: D("57.6")},
-        "F-VASI75": {TRUE_V_POOLED: D(50), PHASE_2: D("51.5")},
-        "F-VASI90": {PHASE_2: D("33.3")},
+        "F-VASI50": {},
+        "F-VASI75": {TRUE_V_POOLED: D(50)},
+        "F-VASI90": {},
     }
+
+
+def test_the_tool_shows_only_phase_3_figures_never_the_phase_2_arm() -> None:
+    assert any(row.trial == PHASE_2 for row in TRIAL_RESULTS)  # stored, for the evidence page
+    for weeks in (24, 52, 104):
+        for share in expectation_for(weeks).shares:
+            assert all(r.trial != PHASE_2 for r in (*share.cream, *share.vehicle))
+
+
+def test_the_tool_cites_the_primary_trev_publication(client: Client) -> None:
+    html = get_page(client, "expect", "en", "?weeks=52")
+    assert "Rosmarin et al., N Engl J Med 2022" in html
+    assert "33.3" not in main_text(html)
 
 
 def test_the_withdrawal_cohort_never_answers_the_question() -> None:

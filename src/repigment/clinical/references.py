@@ -55,6 +55,11 @@ _STORED_2026_12_04 = Read(
 _LABEL_RULES_2026_12_04 = Read(
     date(2026, 12, 4), "label-rules engineer (Repigment), stored copy read through the search tool"
 )
+# The primary TRuE-V publication: cited where its trials' figures are used, but its full text was
+# not retrieved (the figures come from reports quoting it), so its reading stays not recorded.
+_NEJM_NOT_READ = Read(
+    None, "label-rules engineer (Repigment): cited from CLINICAL.md; the article not yet read"
+)
 # The ATC codes of the medicine vocabulary: not yet read at the WHO index itself.
 _ATC_NOT_READ = Read(
     None,
@@ -67,6 +72,16 @@ _P, _S, _PR, _W = Quality.PRIMARY, Quality.SECONDARY, Quality.PROMOTIONAL, Quali
 
 _ALL = (
     # --- TRuE-V1 / TRuE-V2 and their follow-up -------------------------------------------
+    _ref(
+        "rosmarin-nejm-2022",
+        "Rosmarin et al., N Engl J Med 2022",
+        "Rosmarin D, et al. Two phase 3, randomized, controlled trials of ruxolitinib cream for "
+        "vitiligo. N Engl J Med 2022;387:1445-55 (doi:10.1056/NEJMoa2118828, PMID 36260792): "
+        "the primary TRuE-V publication; the figures shown are from reports that quote it",
+        "https://doi.org/10.1056/NEJMoa2118828",
+        _P,
+        _NEJM_NOT_READ,
+    ),
     _ref(
         "tipranks-mhra-2023",
         "TipRanks/The Fly 2023",

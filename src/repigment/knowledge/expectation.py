@@ -1,7 +1,9 @@
 """What share of trial patients had reached F-VASI50/75/90 by a given week of treatment.
 
 Pure Python over ``repigment.clinical.trials``: only the confirmed figures stored there, only
-the twice-daily cream arm and its vehicle comparison. The answer is a population result from
+the twice-daily cream arm and its vehicle comparison, and only the phase 3 TRuE-V trials (the
+small phase 2 trial's figures, such as its week-52 F-VASI90 in one arm, are not put beside
+them). The answer is a population result from
 the trials at the latest assessment on or before the week asked about; it is never a
 prediction for one person, and the pages must word it that way.
 """
@@ -12,7 +14,6 @@ from dataclasses import dataclass
 
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.trials import (
-    PHASE_2,
     RUXOLITINIB_BID,
     TRIAL_RESULTS,
     TRUE_V1,
@@ -25,7 +26,7 @@ from repigment.clinical.trials import (
 THRESHOLDS = ("F-VASI50", "F-VASI75", "F-VASI90")
 # Trials whose arms started treatment at week 0 and were assessed on the stated week; the
 # long-term withdrawal cohort is a selected group and answers a different question.
-TRIALS = (TRUE_V1, TRUE_V2, TRUE_V_POOLED, PHASE_2)
+TRIALS = (TRUE_V1, TRUE_V2, TRUE_V_POOLED)
 MIN_WEEKS = 1
 MAX_WEEKS = 520  # ten years: a guard against typing errors, not a clinical limit
 

@@ -183,9 +183,15 @@ class ToolAnswer:
     after_last: RenderedFact | None
 
 
+#: Rosmarin et al., N Engl J Med 2022;387:1445-55: the primary TRuE-V publication.
+TRUE_V_PUBLICATION = "rosmarin-nejm-2022"
+
+
 def tool_answer(expectation: Expectation, citations: Citations) -> ToolAnswer:
     """The answer for the weeks asked about, as sourced lines in the active language."""
     refs = sorted({row.reference for s in expectation.shares for row in (*s.cream, *s.vehicle)})
+    if refs:  # every figure the tool shows is from TRuE-V: cite its primary publication too
+        refs.insert(0, TRUE_V_PUBLICATION)
     if expectation.assessed_week is None:
         summary = fact(
             "tool.before_first",

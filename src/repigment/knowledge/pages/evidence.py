@@ -132,7 +132,7 @@ DESIGN = fact(
         "knew who had which (double-blind). Patients were allocated at random, %(ratio)s, to "
         "the cream or the vehicle, and applied it twice a day for %(weeks)s weeks."
     ),
-    ["hpe-true-v-2022", "adc-bmj-2022"],
+    ["rosmarin-nejm-2022", "hpe-true-v-2022", "adc-bmj-2022"],
     phase=Number(PHASE_3),
     ratio=Literal(RANDOMISATION),
     weeks=Number(BLINDED_WEEKS),
@@ -219,7 +219,7 @@ PRIMARY = fact(
         "The main result (the primary endpoint) was the share of patients with F-VASI75 at "
         "week %(week)s."
     ),
-    ["tipranks-mhra-2023", "mdedge-eadv-2021"],
+    ["rosmarin-nejm-2022", "tipranks-mhra-2023", "mdedge-eadv-2021"],
     week=Number(BLINDED_WEEKS),
 )
 VNS = fact(
@@ -273,7 +273,7 @@ RESULT_24 = fact(
         "At week %(week)s, %(v1)s (TRuE-V1) and %(v2)s (TRuE-V2) of the patients on the cream "
         "had F-VASI75, against %(veh1)s and %(veh2)s of those on the vehicle."
     ),
-    ["tipranks-mhra-2023"],
+    ["rosmarin-nejm-2022", "tipranks-mhra-2023"],
     week=Number(BLINDED_WEEKS),
     v1=share(TRUE_V1, "F-VASI75", 24, RUXOLITINIB_BID),
     v2=share(TRUE_V2, "F-VASI75", 24, RUXOLITINIB_BID),
