@@ -37,3 +37,18 @@ def test_a_wrong_password_shows_an_error_and_is_audited(page: Any, demo_world: N
     assert "/accounts/login/" in page.url
     failed = AuditEntry.objects.get(action=AuditAction.LOGIN_FAILED)
     assert failed.actor_email == "prescriber@example.org"
+
+
+def test_after_five_wrong_passwords_the_right_one_is_refused_with_a_message(
+    page: Any, demo_world: None
+) -> None:
+    for _ in range(5):
+        log_in(page, "prescriber@example.org", "not the password")
+    log_in(page, "prescriber@example.org", DEMO_PASSWORD)
+    alert = page.get_by_role("alert")
+    assert "Too many failed attempts" in alert.inner_text()
+    assert page.get_by_role("heading", name="Too many attempts").is_visible()
+    assert "/dashboard/" not in page.url
+    assert AuditEntry.objects.filter(
+        action=AuditAction.LOCKED_OUT, actor_email="prescriber@example.org"
+    ).exists()
