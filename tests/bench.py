@@ -190,9 +190,10 @@ def main() -> None:
         bench_pure()
         bench_upload_memory()
         bench_pages()
-        from tests.bench_fhir import bench_export
+        from tests.bench_fhir import bench_export, bench_redcap_import
 
         bench_export()
+        bench_redcap_import()
 
 
 if __name__ == "__main__":

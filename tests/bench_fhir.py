@@ -116,3 +116,46 @@ def bench_export() -> None:
             f"export of {label} of {PATIENTS} patients: {count} resources in {seconds:.1f} s = "
             f"{count / seconds:,.0f} resources/s, process peak so far {peak / 2**20:.0f} MiB"
         )
+
+
+IMPORT_RECORDS = int(os.environ.get("BENCH_IMPORT_RECORDS", "5000"))
+
+
+def _redcap_records(records: int) -> str:
+    """The example project's records, repeated: four rows per record (baseline, week 12, two
+    adverse events)."""
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parents[1] / "docs" / "examples" / "redcap-vitiligo"
+    header, *rows = (example / "records.csv").read_text().splitlines()
+    template = [rows[0], rows[1], rows[2], rows[7]]
+    lines = [header]
+    for n in range(records):
+        lines += [
+            row.replace("RC001,", f"B{n:06d},", 1).replace("RC003,", f"B{n:06d},", 1)
+            for row in template
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def bench_redcap_import() -> None:
+    from pathlib import Path
+
+    from repigment.interop.redcap.importer import run_import
+    from repigment.patients.models import Patient
+
+    example = Path(__file__).resolve().parents[1] / "docs" / "examples" / "redcap-vitiligo"
+    dictionary = (example / "dictionary.csv").read_text()
+    mapping = (example / "mapping.toml").read_text()
+    records = _redcap_records(IMPORT_RECORDS)
+    print(f"\n# REDCap import of {IMPORT_RECORDS} records ({IMPORT_RECORDS * 4} rows)")
+    for label, dry_run in (("dry run (check only)", True), ("import", False), ("re-run", False)):
+        start = time.perf_counter()
+        report = run_import(dictionary, records, mapping, dry_run=dry_run)
+        seconds = time.perf_counter() - start
+        assert report.ok, report.problems[:3]
+        print(
+            f"{label}: {report.rows} rows in {seconds:.1f} s = {report.rows / seconds:,.0f} "
+            f"rows/s ({sum(report.created.values())} new rows)"
+        )
+    assert Patient.objects.filter(record_number__startswith="RC-B").count() == IMPORT_RECORDS

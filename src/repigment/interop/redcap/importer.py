@@ -147,7 +147,9 @@ class Checker:
             return int(raw)
         if kind == "decimal":
             return self.decimal(raw)
-        allowed = self.choice_sets.setdefault(kind, _choices(kind))
+        if kind not in self.choice_sets:
+            self.choice_sets[kind] = _choices(kind)
+        allowed = self.choice_sets[kind]
         if raw not in allowed:
             raise ValueError(f"{raw!r} is not one of {', '.join(sorted(allowed))}")
         return raw
@@ -380,7 +382,7 @@ def run_import(
         return report
     assert clinic is not None and prescriber is not None
     with transaction.atomic():
-        _write(plans, mapping, clinic, prescriber, report)
+        _write(plans, mapping, clinic, prescriber, report, save=not dry_run)
         if dry_run:
             transaction.set_rollback(True)
         else:
@@ -399,7 +401,12 @@ def run_import(
 
 
 def _write(
-    plans: list[Plan], mapping: Mapping, clinic: Clinic, prescriber: User, report: Report
+    plans: list[Plan],
+    mapping: Mapping,
+    clinic: Clinic,
+    prescriber: User,
+    report: Report,
+    save: bool = True,
 ) -> None:
     numbers = {
         plan.record: plan.patient.get("record_number")
@@ -421,11 +428,12 @@ def _write(
         for plan in plans
         if numbers[plan.record] not in existing
     ]
-    Patient.objects.bulk_create(new, batch_size=500)
+    if save:
+        Patient.objects.bulk_create(new, batch_size=500)
     ids = {**existing, **{p.record_number: p.pk for p in new}}
     report.created["patient"] += len(new)
     report.unchanged["patient"] += len(plans) - len(new)
-    report.patient_ids = sorted(ids.values())
+    report.patient_ids = sorted(pk for pk in ids.values() if pk is not None)
     patient_of = {plan.record: ids[numbers[plan.record]] for plan in plans}
     products = dict(Product.objects.values_list("name", "pk"))
     known = _existing_keys(list(ids.values()))
@@ -448,26 +456,8 @@ def _write(
                 rows[name].append(made)
                 if name == "visit":
                     scores.append((made, item.extra))
-    Diagnosis.objects.bulk_create(rows["diagnosis"], batch_size=500)
-    Visit.objects.bulk_create(rows["visit"], batch_size=500)
-    ScoreEntry.objects.bulk_create(
-        [
-            ScoreEntry(
-                visit=visit,
-                instrument=instrument,
-                region=e.region,
-                hand_units=e.hand_units,
-                depigmentation=e.depigmentation,
-                position=n,
-            )
-            for visit, found in scores
-            for instrument, entries in found.items()
-            for n, e in enumerate(entries)
-        ],
-        batch_size=500,
-    )
-    Prescription.objects.bulk_create(rows["prescription"], batch_size=500)
-    AdverseEvent.objects.bulk_create(rows["adverse_event"], batch_size=500)
+    if save:
+        _save(rows, scores)
     report.created, report.unchanged = +report.created, +report.unchanged  # drop the zeros
 
 
@@ -541,3 +531,28 @@ def _row(
         reporter_kind=ReporterKind.PRESCRIBER,
         reported_by=prescriber,
     )
+
+
+def _save(
+    rows: dict[str, list[Any]], scores: list[tuple[Visit, dict[str, list[VasiEntry]]]]
+) -> None:
+    Diagnosis.objects.bulk_create(rows["diagnosis"], batch_size=500)
+    Visit.objects.bulk_create(rows["visit"], batch_size=500)
+    ScoreEntry.objects.bulk_create(
+        [
+            ScoreEntry(
+                visit=visit,
+                instrument=instrument,
+                region=e.region,
+                hand_units=e.hand_units,
+                depigmentation=e.depigmentation,
+                position=n,
+            )
+            for visit, found in scores
+            for instrument, entries in found.items()
+            for n, e in enumerate(entries)
+        ],
+        batch_size=500,
+    )
+    Prescription.objects.bulk_create(rows["prescription"], batch_size=500)
+    AdverseEvent.objects.bulk_create(rows["adverse_event"], batch_size=500)
