@@ -194,6 +194,9 @@ def main() -> None:
 
         bench_export()
         bench_redcap_import()
+        from tests.bench_registry import bench_registry
+
+        bench_registry()
 
 
 if __name__ == "__main__":
