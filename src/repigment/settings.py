@@ -334,6 +334,7 @@ JOB_FILE_MAKERS: dict[str, str] = {}
 DEMO_BUILDERS = [
     "repigment.accounts.demo.build",
     "repigment.patients.demo.build",
+    "repigment.registry.demo.build",  # a consenting cohort a year in: the next builders treat it
     "repigment.assessments.demo.build",
     "repigment.treatment.demo.build",
     "repigment.safety.demo.build",
