@@ -140,3 +140,65 @@ def test_an_export_runs_on_the_redis_worker(record: Record) -> None:
         run_redis_worker()
         manifest = follow(token, started["Content-Location"]).json()
     assert Job.objects.get().backend != "" and [o["count"] for o in manifest["output"]] == [5]
+
+
+def test_an_export_streams_in_constant_memory(record: Record, monkeypatch: Any) -> None:
+    """Four times the visits, the same peak: the export holds one batch at a time."""
+    import tracemalloc
+    from datetime import date, timedelta
+    from decimal import Decimal
+
+    from repigment.assessments.models import Instrument, ScoreEntry, Visit
+    from repigment.core.jobs import Work
+    from repigment.interop.fhir import bulk
+
+    monkeypatch.setattr(bulk, "BATCH", 50)
+    world = record.world
+
+    def add(count: int, start: int) -> None:
+        visits = Visit.objects.bulk_create(
+            Visit(
+                patient=world.patient,
+                visit_date=date(2000, 1, 1) + timedelta(days=start + n),
+                vns=3,
+                notes="x" * 500,
+            )
+            for n in range(count)
+        )
+        ScoreEntry.objects.bulk_create(
+            ScoreEntry(
+                visit=v,
+                instrument=Instrument.TVASI,
+                region="hands",
+                hand_units=Decimal(1),
+                depigmentation=50,
+            )
+            for v in visits
+        )
+
+    def peak() -> tuple[int, int]:
+        job = Job.objects.create(
+            kind="t",
+            key=f"t{Job.objects.count()}",
+            task_path="t",
+            params={
+                "user": world.prescriber.pk,
+                "level": "system",
+                "group": None,
+                "types": ["Observation"],
+                "since": None,
+                "request": "t",
+            },
+        )
+        tracemalloc.start()
+        result = bulk.run_export(Work(job))
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return result["output"][0]["count"], top
+
+    add(200, 0)
+    small_count, small_peak = peak()
+    add(600, 1000)
+    large_count, large_peak = peak()
+    assert large_count > 3 * small_count
+    assert large_peak < 1.5 * small_peak, (small_peak, large_peak)
