@@ -57,9 +57,14 @@ def migrate() -> None:
 def demo(
     progress: bool = typer.Option(True, help="Show a progress bar."),
     logins: bool = typer.Option(True, help="Print the demo log-ins afterwards."),
+    scale: int = typer.Option(
+        0, min=0, help="Also build this many synthetic patients across several clinics."
+    ),
+    seed: int = typer.Option(1, help="The synthetic world's seed (same seed, same world)."),
 ) -> None:
     """Build the demo world (idempotent) and print the demo log-ins."""
-    _django("demo", *([] if progress else ["--no-progress"]))
+    sizes = ["--scale", str(scale), "--seed", str(seed)] if scale else []
+    _django("demo", *([] if progress else ["--no-progress"]), *sizes)
     if logins:
         print_demo_logins()
 

@@ -343,6 +343,15 @@ DEMO_BUILDERS = [
     "repigment.supply.demo.build",
     "repigment.reminders.demo.build",  # last: reminders read every app's data
 ]
+# `repigment demo --scale N`: each app's builder of a chunk of the large synthetic world
+# (repigment.core.scale), in order; the first makes the clinics, the second the patients.
+SCALE_BUILDERS = [
+    "repigment.accounts.scale.build",
+    "repigment.patients.scale.build",
+    "repigment.assessments.scale.build",
+    "repigment.treatment.scale.build",
+    "repigment.safety.scale.build",
+]
 
 # Reminder sources, like DEMO_BUILDERS: each app lists the objects that find what falls due
 # (see repigment.reminders.registry). `repigment remind` runs them all.
