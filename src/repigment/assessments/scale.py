@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from repigment.assessments.models import Instrument, ScoreEntry, Visit
 from repigment.clinical.scoring import DEPIGMENTATION_LADDER, VasiEntry, score_fvasi, score_tvasi
-from repigment.core.scale import BATCH_SIZE, Chunk
+from repigment.core.scale import BATCH_SIZE, Chunk, insert_rows
 
 SCHEDULE_WEEKS = (0, 4, 8, 12, 16, 24, 32, 40, 52, 64, 78, 91, 104)
 MISSED = 0.15
@@ -55,18 +55,16 @@ def build(chunk: Chunk) -> None:
                 )
             )
     made = Visit.objects.bulk_create(visits, batch_size=BATCH_SIZE)
-    rows = [
-        ScoreEntry(
-            visit=visit,
-            instrument=Instrument.FVASI if n == 0 else Instrument.TVASI,
-            region=entry.region,
-            hand_units=entry.hand_units,
-            depigmentation=entry.depigmentation,
-        )
-        for visit, entries in zip(made, planned, strict=True)
-        for n, entry in enumerate(entries)
-    ]
-    ScoreEntry.objects.bulk_create(rows, batch_size=BATCH_SIZE)
+    insert_rows(
+        ScoreEntry,
+        ("visit", "instrument", "region", "hand_units", "depigmentation", "position"),
+        (
+            (visit.pk, Instrument.FVASI if n == 0 else Instrument.TVASI, entry.region,
+             entry.hand_units, entry.depigmentation, 0)
+            for visit, entries in zip(made, planned, strict=True)
+            for n, entry in enumerate(entries)
+        ),
+    )  # fmt: skip
 
 
 def _grade(value: float) -> int:

@@ -17,9 +17,14 @@ run can be resumed or repeated.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from django.db import connections, models, router
+
+from repigment.core.appendonly import WriteOnce
 
 #: Patients per chunk (and per transaction).
 CHUNK_SIZE = 1000
@@ -46,3 +51,45 @@ class Chunk:
 
     def numbers(self) -> range:
         return range(self.first, self.first + self.count)
+
+
+#: Columns passed to the database as they are; any other type goes through its field.
+_AS_IS = frozenset({
+    "AutoField", "BigAutoField", "BigIntegerField", "BooleanField", "CharField", "ForeignKey",
+    "IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField",
+    "TextField",
+})  # fmt: skip
+
+
+def insert_rows(
+    model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Plain INSERTs of many rows in one ``executemany``, for the largest simple tables.
+
+    Five to ten times faster than ``bulk_create`` (no model instances), and nothing returned:
+    use it for rows nothing else points at. Write-once and chained records are refused (their
+    chain and guards need ``bulk_create``).
+    """
+    if issubclass(model, WriteOnce):
+        raise TypeError(f"{model.__name__} is written once: use bulk_create")
+    connection = connections[router.db_for_write(model)]
+    fields = [model._meta.get_field(name) for name in columns]
+    prepare = [
+        None if f.get_internal_type() in _AS_IS else f
+        for f in fields  # type: ignore[union-attr]
+    ]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)  # type: ignore[union-attr]
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
+    values = [
+        tuple(
+            value if how is None else how.get_db_prep_save(value, connection)  # type: ignore[union-attr]
+            for value, how in zip(row, prepare, strict=True)
+        )
+        for row in rows
+    ]
+    if values:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, values)
+    return len(values)
