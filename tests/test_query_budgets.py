@@ -1,0 +1,98 @@
+"""Query budgets: every page and API list asks the database the same number of questions in
+a small world and in one several times larger (no query per row, no page growing with the
+registry). The larger world comes from the scale generator (``repigment demo --scale``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from repigment.accounts.models import Role
+from repigment.core.scale import Chunk
+from tests.access_rules import ANONYMOUS, Row
+from tests.conftest import PATIENT, World
+from tests.patients.helpers import consent
+from tests.test_access_table import ROWS
+
+#: Who reads each page: the first of these it lets in.
+READERS = [Role.PRESCRIBER, Role.CLINIC_ADMIN, Role.PHARMACIST, Role.ANALYST, Role.AUDITOR,
+           PATIENT, ANONYMOUS]  # fmt: skip
+SMALL, LARGER = 4, 40
+
+
+def grow(world: World, first: int, count: int) -> None:
+    """``count`` more synthetic patients of the world's clinic, with all their records."""
+    shared: dict[str, Any] = {
+        "clinics": [world.clinic],
+        "prescribers": {world.clinic.pk: world.prescriber},
+        "pharmacy": world.pharmacy,
+    }
+    chunk = Chunk(7, first + count, first, count, timezone.localdate(), shared)
+    for path in settings.SCALE_BUILDERS:
+        import_string(path)(chunk)
+
+
+def reader(row: Row) -> str | None:
+    return next((kind for kind in READERS if row.expected(kind, "own") == 200), None)
+
+
+def api_lists(world: World) -> list[tuple[str, str]]:
+    pid = world.patient.pk
+    return [
+        (Role.PRESCRIBER, url)
+        for url in (
+            "/api/v1/patients", "/api/v1/adverse-events", f"/api/v1/patients/{pid}/adverse-events",
+            f"/api/v1/patients/{pid}/visits", f"/api/v1/patients/{pid}/prescriptions",
+            f"/api/v1/patients/{pid}/diary", "/api/v1/authorisations",
+        )
+    ] + [(Role.AUDITOR, "/api/v1/audit-entries")] + [
+        (Role.PHARMACIST, f"/api/v1/supply/{name}") for name in ("packs", "recalls", "orders")
+    ] + [(PATIENT, "/api/v1/me/diary")]  # fmt: skip
+
+
+def pages(world: World) -> list[tuple[str, str]]:
+    found = []
+    for row in ROWS:
+        kind = reader(row)
+        if row.method != "GET" or kind is None:
+            continue
+        home = world.home_clinic(kind) if kind != ANONYMOUS else world.clinic
+        kwargs = row.kwargs(world, home) if row.kwargs else {}
+        found.append((kind, reverse(row.name, kwargs=kwargs)))
+    return found + api_lists(world)
+
+
+def queries(client: Client, world: World, kind: str, url: str) -> int:
+    client.logout()
+    if kind != ANONYMOUS:
+        client.force_login(world.user(kind))
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200, f"{url} as {kind}: {response.status_code}"
+    assert body is not None
+    return len(captured)
+
+
+@pytest.mark.django_db
+def test_every_page_and_api_list_costs_the_same_at_two_sizes(client: Client, world: World) -> None:
+    consent(world.patient)
+    grow(world, 0, SMALL)
+    urls = pages(world)
+    for kind, url in urls:
+        queries(client, world, kind, url)  # warm: sessions, caches, lazy objects
+    small = {url: queries(client, world, kind, url) for kind, url in urls}
+    grow(world, SMALL, LARGER)
+    larger = {url: queries(client, world, kind, url) for kind, url in urls}
+    grew = {url: (small[url], larger[url]) for url in small if larger[url] != small[url]}
+    assert not grew, "queries grew with the registry (small, larger): " + "".join(
+        f"\n  {url}: {counts}" for url, counts in sorted(grew.items())
+    )
