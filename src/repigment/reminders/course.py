@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from repigment.accounts.models import Role
 from repigment.assessments.models import Visit
 from repigment.patients.models import Patient
-from repigment.reminders.engine import lead_days
+from repigment.reminders.engine import chunk_size, lead_days
 from repigment.reminders.registry import Due, Kind
 from repigment.treatment.models import Jurisdiction, Prescription
 
@@ -128,7 +128,7 @@ def courses() -> Iterator[CourseOfCream]:
             Prefetch("visits", queryset=Visit.objects.only("patient_id", "visit_date")),
         )
     )
-    for patient in patients:
+    for patient in patients.iterator(chunk_size=chunk_size()):  # prefetched a chunk at a time
         cream: list[Prescription] = patient.cream  # type: ignore[attr-defined]
         start = cream[0].start_date if cream else patient.treatment_start
         assert start is not None

@@ -9,9 +9,11 @@ fails is released, so the next run tries again; a message is never sent twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from itertools import islice
+from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -28,6 +30,7 @@ from repigment.reminders.models import DoneReason, PatientMessage, Reminder
 from repigment.reminders.registry import Due, kind_of, sources
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -62,39 +65,80 @@ def _audit(action: str, reminder: Reminder, object_type: str = "reminder") -> No
     )
 
 
-def _store(due: Due) -> bool:
-    """Create the reminder unless its key exists (open or done); True when created."""
-    defaults: dict[str, Any] = {
-        "kind": due.kind,
-        "due_on": due.due_on,
-        "clinic": due.clinic,
-        "patient": due.patient,
-        "responsible_role": due.responsible_role,
-        "responsible_user": due.responsible_user,
-        "params": due.params,
-        "url": due.url,
-        "notify_patient": due.notify_patient,
-    }
-    reminder, created = Reminder.objects.get_or_create(key=due.key, defaults=defaults)
-    if created:
-        _audit(AuditAction.CREATE, reminder)
-    return created
+#: Reminders handled per statement: lists of keys and ids never grow with the registry.
+CHUNK = 500
+
+
+def chunk_size() -> int:
+    """Rows per statement in a run (read at run time, so a test can make chunks small)."""
+    return CHUNK
+
+
+def _chunks(items: Iterable[T]) -> Iterator[list[T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, chunk_size())):
+        yield chunk
+
+
+def _store_new(dues: list[Due]) -> int:
+    """Create the reminders of ``dues`` whose key does not exist yet (open or done): one query
+    for the keys, one insert, and one audit entry naming their patients."""
+    keys = [due.key for due in dues]
+    existing = set(Reminder.objects.filter(key__in=keys).values_list("key", flat=True))
+    new = {due.key: due for due in dues if due.key not in existing}  # a source may repeat one
+    rows = [
+        Reminder(
+            key=due.key, kind=due.kind, due_on=due.due_on, clinic=due.clinic, patient=due.patient,
+            responsible_role=due.responsible_role, responsible_user=due.responsible_user,
+            params=due.params, url=due.url, notify_patient=due.notify_patient,
+        )
+        for due in new.values()
+    ]  # fmt: skip
+    if not rows:
+        return 0
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)  # a second timer may race us
+    _audit_many(AuditAction.CREATE, [due.patient.pk for due in new.values() if due.patient])
+    return len(rows)
+
+
+def _audit_many(action: str, patient_ids: list[int], object_type: str = "reminder") -> None:
+    audit.record(None, action, object_type=object_type, patient_ids=patient_ids)
 
 
 def collect(today: date, result: RunResult) -> None:
-    """Create what is due and close what is resolved, without messaging anyone."""
+    """Create what is due and close what is resolved, without messaging anyone.
+
+    In bounded memory: what a source finds is handled a chunk at a time; only the keys found
+    are kept (to close the open reminders no longer due), never the records behind them.
+    """
     horizon = today + timedelta(days=lead_days())
     for source in sources():
-        found = list(source.due(today))
-        for due in found:
-            if due.due_on <= horizon:
-                result.created += _store(due)
-        stale = Reminder.objects.open().filter(kind__in=list(source.kinds))
-        for reminder in stale.exclude(key__in=[due.key for due in found]):
-            reminder.done_at, reminder.done_reason = timezone.now(), DoneReason.RESOLVED
-            reminder.save(update_fields=["done_at", "done_reason"])
-            _audit(AuditAction.UPDATE, reminder)
-            result.resolved += 1
+        found: set[str] = set()
+
+        def due_now(dues: Iterable[Due], found: set[str] = found) -> Iterator[Due]:
+            for due in dues:
+                found.add(due.key)
+                if due.due_on <= horizon:
+                    yield due
+
+        for chunk in _chunks(due_now(source.due(today))):
+            with transaction.atomic():
+                result.created += _store_new(chunk)
+        open_ones = Reminder.objects.open().filter(kind__in=list(source.kinds))
+        stale = (
+            (pk, patient_id)
+            for pk, key, patient_id in open_ones.values_list("pk", "key", "patient_id").iterator(
+                chunk_size=chunk_size()
+            )
+            if key not in found
+        )
+        for chunk in _chunks(list(stale)):
+            with transaction.atomic():
+                Reminder.objects.filter(pk__in=[pk for pk, _ in chunk]).update(
+                    done_at=timezone.now(), done_reason=DoneReason.RESOLVED
+                )
+                _audit_many(AuditAction.UPDATE, [pid for _, pid in chunk if pid is not None])
+            result.resolved += len(chunk)
 
 
 def patient_language(code: str) -> str:
@@ -166,7 +210,7 @@ def run(today: date | None = None) -> RunResult:
     today = today or timezone.localdate()
     result = RunResult()
     collect(today, result)
-    for reminder in _messages_due(today):
+    for reminder in _messages_due(today).iterator(chunk_size=chunk_size()):
         _notify(reminder, result)
     return result
 
