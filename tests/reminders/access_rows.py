@@ -1,5 +1,6 @@
-"""Marking a reminder done: the person or role it is for, in its clinic; other roles of the
-clinic are refused (403); anyone without a role there finds nothing (404)."""
+"""The reminders page: anyone signed in sees their own (none without a role). Marking a
+reminder done: the person or role it is for, in its clinic; other roles of the clinic are
+refused (403); anyone without a role there finds nothing (404)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from repigment.accounts.models import Clinic, Role
 from repigment.reminders.models import Reminder
-from tests.access_rules import ANONYMOUS, Row
+from tests.access_rules import ANONYMOUS, Row, everyone
 from tests.conftest import PATIENT, World
 from tests.patients.helpers import TODAY, consenting_patient_in
 
@@ -28,6 +29,7 @@ def _reminder(world: World, clinic: Clinic) -> dict[str, Any]:
 
 
 ROWS = [
+    Row("reminders:list", own=everyone(200)),
     Row(
         "reminders:done",
         own={ANONYMOUS: 302, Role.PRESCRIBER: 302, Role.PHARMACIST: 404, PATIENT: 404},

@@ -1,18 +1,48 @@
-"""Marking a reminder done from the dashboard."""
+"""Every open reminder of a role, a page at a time, and marking one done."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from repigment.accounts import audit
-from repigment.accounts.models import AuditAction
-from repigment.accounts.permissions import deny, roles_in
+from repigment.accounts.models import AuditAction, Role, User
+from repigment.accounts.permissions import deny, roles_in, user_clinics
+from repigment.patients.access import record_listed
+from repigment.reminders.engine import open_for, reminder_text
 from repigment.reminders.models import DoneReason, Reminder
+
+#: Reminders per page of the list.
+PAGE_SIZE = 50
+
+
+@login_required
+def reminder_list(request: HttpRequest) -> HttpResponse:
+    """Every open reminder of one of the user's roles (``?role=``), soonest due first."""
+    user = request.user
+    assert isinstance(user, User)
+    role = request.GET.get("role", "")
+    if role not in Role.values:
+        role = next(iter(sorted(set(user.memberships.values_list("role", flat=True)))), "")
+    clinics = list(user_clinics(user, [role]))
+    today = timezone.localdate()
+    page = Paginator(open_for(user, clinics, role, today), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    reminders = list(page.object_list)
+    named = [reminder.patient for reminder in reminders if reminder.patient is not None]
+    record_listed(request, named, "reminder_list", role)
+    rows = [{"reminder": r, "text": reminder_text(r), "late": r.due_on < today} for r in reminders]
+    label = Role(role).label if role else ""
+    return render(
+        request, "reminders/list.html", {"rows": rows, "page": page, "role": role, "label": label}
+    )
 
 
 @require_POST

@@ -4,6 +4,7 @@ record of a report sent. Only prescribers of the patient's clinic reach them."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,10 @@ from repigment.safety.exports import fhir_response, pdf_response
 from repigment.safety.forms import DismissForm, EventForm, ReportSentForm
 from repigment.safety.models import AdverseEvent, ReporterKind
 from repigment.safety.terms import TERMS
+
+#: Events per page of a clinic's list; the two lists above it show their first few and a count.
+EVENTS_PAGE_SIZE = 50
+FIRST_SHOWN = 20
 
 
 @patient_view(*CLINICAL_ROLES)
@@ -127,15 +132,18 @@ def report_sent(request: HttpRequest, event: AdverseEvent, role: str) -> HttpRes
 def clinic_events(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     """The clinic's events: patients' reports to review and serious events to report first."""
     events = AdverseEvent.objects.filter(patient__clinic=clinic).select_related("patient")
+    review, needing = events.awaiting_review(), events.needing_report()
+    page = Paginator(events, EVENTS_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "clinic": clinic,
-        "to_review": list(events.awaiting_review()),
-        "to_report": list(events.needing_report()),
-        "events": list(events[:200]),
+        "to_review": list(review[:FIRST_SHOWN]),
+        "to_report": list(needing[:FIRST_SHOWN]),
+        "events": list(page.object_list),
     }
     shown = {e.patient_id for rows in context.values() if isinstance(rows, list) for e in rows}
     audit.record(
         request, AuditAction.VIEW, object_type="adverse_event_list", patient_ids=shown,
         clinic=clinic, role=CLINICAL_ROLES[0],
     )  # fmt: skip
-    return render(request, "safety/clinic_events.html", context)
+    counts = {"to_review_count": review.count(), "to_report_count": needing.count()}
+    return render(request, "safety/clinic_events.html", {**context, **counts, "page": page})

@@ -13,6 +13,8 @@ from repigment.patients.access import record_listed
 from repigment.reminders.engine import open_for, reminder_text
 
 register = template.Library()
+#: Reminders on a dashboard panel, the soonest due; the rest are on the reminders page.
+SHOWN = 10
 
 
 @register.inclusion_tag("reminders/_panel.html", takes_context=True)
@@ -22,8 +24,10 @@ def reminders_panel(
     """Reminders naming a patient are reads of that patient's record: the request's entry
     names them all."""
     today = timezone.localdate()
-    reminders = list(open_for(user, list(clinics), role, today))
+    found = open_for(user, list(clinics), role, today)
+    reminders = list(found[:SHOWN])
     named = [reminder.patient for reminder in reminders if reminder.patient is not None]
     record_listed(context["request"], named, "dashboard", role)
     rows = [{"reminder": r, "text": reminder_text(r), "late": r.due_on < today} for r in reminders]
-    return {"rows": rows}
+    count = found.count() if len(reminders) == SHOWN else len(reminders)
+    return {"rows": rows, "count": count, "role": role}
