@@ -289,9 +289,16 @@ def registry_analyse(
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
-    workers: int = typer.Option(2, help="gunicorn worker processes."),
+    workers: int = typer.Option(0, help="Worker processes (0: one per core, at least 2)."),
+    threads: int = typer.Option(8, min=1, help="Threads per worker process."),
 ) -> None:
-    """Serve with gunicorn (static files through WhiteNoise) until Ctrl-C or SIGTERM."""
+    """Serve with gunicorn (static files through WhiteNoise) until Ctrl-C or SIGTERM.
+
+    Threaded workers (gthread): a connection waiting on a slow or idle client is parked in the
+    worker's poller, not holding a process, so a browser keeping a PDF open or a stalled
+    client cannot starve everyone else.
+    """
+    workers = workers or max(2, len(os.sched_getaffinity(0)))
     _setup_django()
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
@@ -315,6 +322,7 @@ def serve(
     command = [
         sys.executable, "-m", "gunicorn", "repigment.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
+        "--worker-class", "gthread", "--threads", str(threads), "--keep-alive", "5",
         "--graceful-timeout", "5",
         "--pid", f"{instance}.pid", "--control-socket", f"{instance}.ctl",
     ]  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import time
 import urllib.request
@@ -106,3 +107,25 @@ def test_two_servers_each_keep_their_own_control_socket(tmp_path: Path) -> None:
         with ControlClient(str(first_socket), timeout=10) as client:
             assert f"127.0.0.1:{first_port}" in repr(client.send_command("show listeners"))
         assert first.poll() is None
+
+
+def test_idle_connections_do_not_keep_others_from_their_pages(tmp_path: Path) -> None:
+    """One worker process with eight threads, held by twelve clients that connect and send
+    nothing: a thread waits a few seconds for a request, then parks the connection in the
+    poller, so pages still come (a sync worker stays stuck on the first idle client until its
+    30-second timeout kills it)."""
+    environment = migrated_env(tmp_path)
+    port = free_port()
+    with serving(environment, port, workers=1):
+        idle = [socket.create_connection(("127.0.0.1", port), timeout=20) for _ in range(12)]
+        kept = socket.create_connection(("127.0.0.1", port), timeout=20)
+        try:
+            kept.sendall(b"GET /accounts/login/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            assert kept.recv(12).startswith(b"HTTP/1.1 200")
+            for _ in range(5):
+                url = f"http://127.0.0.1:{port}/accounts/login/"
+                with urllib.request.urlopen(url, timeout=20) as answer:
+                    assert answer.status == 200
+        finally:
+            for connection in [*idle, kept]:
+                connection.close()
