@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint bench install install-test clean
+.PHONY: run test lint bench bench-micro install install-test clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -40,7 +40,14 @@ lint: install-test
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
+## make bench SCALE=N: build N synthetic patients, measure pages, API lists, remind and load
+## through gunicorn, write bench/results.md (DATABASE_URL for PostgreSQL); bench-micro: the
+## clinical core and a few pages in-process on the small demo world.
+SCALE ?= 2000
 bench: install-test
+	$(BIN)/python -m tests.bench_scale --scale $(SCALE)
+
+bench-micro: install-test
 	$(BIN)/python -m tests.bench
 
 clean:
