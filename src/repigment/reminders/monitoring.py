@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.urls import reverse
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from repigment.accounts.models import Role
 from repigment.clinical import monitoring as rules
 from repigment.reminders.course import CourseOfCream, courses
+from repigment.reminders.engine import chunk_size
 from repigment.reminders.registry import Due, Kind
 from repigment.treatment.models import SkinExam, TbScreening
 
@@ -75,7 +77,12 @@ class MonitoringReminders:
     kinds = KINDS
 
     def due(self, today: date) -> Iterator[Due]:
-        running = [course for course in courses() if course.stopped_on is None]
+        """A chunk of running courses at a time, so the patient ids asked about stay few."""
+        running = (course for course in courses() if course.stopped_on is None)
+        while chunk := list(islice(running, chunk_size())):
+            yield from self._due_in(chunk)
+
+    def _due_in(self, running: list[CourseOfCream]) -> Iterator[Due]:
         ids = [course.patient.pk for course in running]
         last_tb = _latest(TbScreening, "tested_on", ids)
         last_skin = _latest(SkinExam, "examined_on", ids)
