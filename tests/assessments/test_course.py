@@ -225,3 +225,15 @@ def test_the_api_returns_the_same_course(client: Client, course_world: World) ->
     assert [p["reached"] for p in body["points"]][2] == ["F-VASI50", "F-VASI75", "T-VASI50"]
     assert body["points"][2]["fvasi_improvement_percent"] == "75.00"
     assert all(f["reference"]["url"].startswith("https://") for f in body["trial_figures"])
+
+
+def test_the_trial_notes_beside_the_course_are_in_the_readers_language(
+    client: Client, course_world: World
+) -> None:
+    client.force_login(course_world.prescriber)
+    url = reverse("assessments:course", args=[course_world.patient.pk])
+    french = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "environ la moitié, les deux essais réunis" in french
+    assert "about half, pooled across both trials" not in french
+    english = client.get(url).content.decode()
+    assert "about half, pooled across both trials; not an exact figure" in english

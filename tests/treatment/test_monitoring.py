@@ -200,3 +200,21 @@ def test_the_analyst_counts_screenings_done(world: World) -> None:
         "skin_cancers_found": 1,
     }
     assert monitoring.screening_counts([])["tb_screenings"] == 0
+
+
+def test_label_check_reasons_are_shown_in_the_readers_language(
+    client: Client, world: World
+) -> None:
+    patient = ready(world, tb_screened=False)
+    client.force_login(world.prescriber)
+    page = client.post(
+        new_url(patient), form(jurisdiction="FDA", action="check"), HTTP_ACCEPT_LANGUAGE="fr"
+    )
+    html = page.content.decode()
+    assert "Âge 15 ans : 12 ans ou plus." in html
+    assert "Aucun dépistage de la tuberculose enregistré" in html
+    assert "Aged 15: 12 or older." not in html
+    finding = review(page)["fda.age"]
+    assert finding.reason == "Aged 15: 12 or older."  # stored in English, shown translated
+    english = client.post(new_url(patient), form(jurisdiction="FDA", action="check"))
+    assert "Aged 15: 12 or older." in english.content.decode()

@@ -46,6 +46,7 @@ from repigment.clinical.medicines import (
     normalise_medicine_name,
     vocabulary,
 )
+from repigment.clinical.text import gettext_noop
 
 
 class Level(StrEnum):
@@ -198,10 +199,15 @@ RULES: Mapping[str, Rule] = _rules(
 
 @dataclass(frozen=True)
 class Finding:
+    """``reason`` is the English text; ``message`` (marked for the catalogues, with
+    ``%(name)s`` placeholders) and ``params`` let a page show it in the reader's language."""
+
     rule: str
     level: Level
     reason: str
     reference: str
+    message: str = ""
+    params: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -256,8 +262,10 @@ def check_label(data: LabelInput) -> LabelResult:
     return LabelResult(data.jurisdiction, overall, findings)
 
 
-def _finding(rule_id: str, level: Level, reason: str) -> Finding:
-    return Finding(rule_id, level, reason, RULES[rule_id].reference)
+def _finding(rule_id: str, level: Level, message: str, **params: str) -> Finding:
+    """A finding whose reason is ``message % params`` (so a literal percent sign is ``%%``)."""
+    reason = message % params
+    return Finding(rule_id, level, reason, RULES[rule_id].reference, message, params)
 
 
 # --- rules shared by both jurisdictions, parameterised by the rule-id prefix ----------------
@@ -268,29 +276,45 @@ def _age(prefix: str, data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             f"{prefix}.age",
             Level.OUTSIDE_LABEL,
-            f"Aged {data.age_years}: the label covers patients aged 12 years or older.",
+            gettext_noop("Aged %(age)s: the label covers patients aged 12 years or older."),
+            age=str(data.age_years),
         )
     else:
-        yield _finding(f"{prefix}.age", Level.OK, f"Aged {data.age_years}: 12 or older.")
+        yield _finding(
+            f"{prefix}.age",
+            Level.OK,
+            gettext_noop("Aged %(age)s: 12 or older."),
+            age=str(data.age_years),
+        )
 
 
 def _indication(prefix: str, data: LabelInput) -> Iterable[Finding]:
     rule = f"{prefix}.indication"
     kind = data.vitiligo_type
     if kind == "non-segmental":
-        yield _finding(rule, Level.OK, "Non-segmental vitiligo is the labelled indication.")
+        yield _finding(
+            rule, Level.OK, gettext_noop("Non-segmental vitiligo is the labelled indication.")
+        )
     elif kind == "unclassified":
         yield _finding(
             rule,
             Level.OUTSIDE_LABEL,
-            "Vitiligo type not yet classified: the label covers non-segmental vitiligo only; "
-            "classify it or record why treatment goes ahead.",
+            gettext_noop(
+                "Vitiligo type not yet classified: the label covers non-segmental vitiligo only; "
+                "classify it or record why treatment goes ahead."
+            ),
+        )
+    elif kind == "segmental":
+        yield _finding(
+            rule,
+            Level.OUTSIDE_LABEL,
+            gettext_noop("Segmental vitiligo: the label covers non-segmental vitiligo only."),
         )
     else:
         yield _finding(
             rule,
             Level.OUTSIDE_LABEL,
-            f"{kind.capitalize()} vitiligo: the label covers non-segmental vitiligo only.",
+            gettext_noop("Mixed vitiligo: the label covers non-segmental vitiligo only."),
         )
 
 
@@ -300,39 +324,50 @@ def _bsa(prefix: str, data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             f"{prefix}.bsa",
             Level.OUTSIDE_LABEL,
-            f"Treated area {area}% of body surface: the label allows at most 10% "
-            "(about 10 palms with fingers).",
+            gettext_noop(
+                "Treated area %(area)s%% of body surface: the label allows at most 10%% "
+                "(about 10 palms with fingers)."
+            ),
+            area=area,
         )
     else:
         yield _finding(
-            f"{prefix}.bsa", Level.OK, f"Treated area {area}% of body surface: 10% or less."
+            f"{prefix}.bsa",
+            Level.OK,
+            gettext_noop("Treated area %(area)s%% of body surface: 10%% or less."),
+            area=area,
         )
 
 
 def _infection(prefix: str, data: LabelInput, *, present: Level) -> Iterable[Finding]:
     rule = f"{prefix}.infection"
     if not data.active_serious_infection:
-        yield _finding(rule, Level.OK, "No active serious infection recorded.")
+        yield _finding(rule, Level.OK, gettext_noop("No active serious infection recorded."))
     elif prefix == "fda":
         yield _finding(
             rule,
             present,
-            "Active serious infection: the US boxed warning says to avoid the cream in active "
-            "serious infection, including localised infection.",
+            gettext_noop(
+                "Active serious infection: the US boxed warning says to avoid the cream in active "
+                "serious infection, including localised infection."
+            ),
         )
     else:
         yield _finding(
             rule,
             present,
-            "Active serious infection: the EU wording is not in our confirmed sources; the US "
-            "label says to avoid the cream in active serious infection. Document your assessment.",
+            gettext_noop(
+                "Active serious infection: the EU wording is not in our confirmed sources; the US "
+                "label says to avoid the cream in active serious infection. Document your "
+                "assessment."
+            ),
         )
 
 
 def _co_medications(prefix: str, data: LabelInput, *, limited: Level) -> Iterable[Finding]:
     rule = f"{prefix}.co_medication"
     if not data.co_medications:
-        yield _finding(rule, Level.OK, "No co-medications recorded.")
+        yield _finding(rule, Level.OK, gettext_noop("No co-medications recorded."))
     for name in data.co_medications:
         yield _co_medication_finding(rule, name, limited, prefix)
 
@@ -342,29 +377,47 @@ def _co_medication_finding(rule: str, name: str, limited: Level, prefix: str) ->
     medicine = words.lookup(name)
     drug_class = words.class_of(name)
     if drug_class is not None and drug_class is not MedicineClass.OTHER_TOPICAL:
-        where = (
-            "the US label does not recommend"
+        message = (
+            gettext_noop(
+                "%(name)s (%(described)s): the US label does not recommend combining it with "
+                "the cream."
+            )
             if prefix == "fda"
-            else "the EU wording is not in our confirmed sources; the US label does not recommend"
+            else gettext_noop(
+                "%(name)s (%(described)s): the EU wording is not in our confirmed sources; the "
+                "US label does not recommend combining it with the cream."
+            )
         )
         described = _described(name, medicine, drug_class)
-        return _finding(
-            rule, limited, f"{name} ({described}): {where} combining it with the cream."
-        )
+        return _finding(rule, limited, message, name=name, described=described)
     if medicine is not None:
         return _finding(
             rule,
             Level.OK,
-            f"{name} ({_described(name, medicine, medicine.medicine_class)}): not a biologic, JAK "
-            "inhibitor or potent immunosuppressant.",
+            gettext_noop(
+                "%(name)s (%(described)s): not a biologic, JAK inhibitor or potent "
+                "immunosuppressant."
+            ),
+            name=name,
+            described=_described(name, medicine, medicine.medicine_class),
         )
     ambiguity = words.ambiguous.get(normalise_medicine_name(name))
     if ambiguity is not None:
-        return _finding(rule, Level.CAUTION, f"{name}: {ambiguity}.")
+        return _finding(
+            rule,
+            Level.CAUTION,
+            gettext_noop("%(name)s: %(question)s."),
+            name=name,
+            question=ambiguity,
+        )
     return _finding(
         rule,
         Level.CAUTION,
-        f"{name}: not assessed, this check does not know the medicine; check it against the label.",
+        gettext_noop(
+            "%(name)s: not assessed, this check does not know the medicine; check it against "
+            "the label."
+        ),
+        name=name,
     )
 
 
@@ -382,20 +435,27 @@ def _described(name: str, medicine: Medicine | None, drug_class: MedicineClass) 
 def _occlusion(prefix: str, data: LabelInput) -> Iterable[Finding]:
     rule = f"{prefix}.occlusion"
     if not data.occlusive_dressing:
-        yield _finding(rule, Level.OK, "No occlusive dressing: the treated skin stays uncovered.")
+        yield _finding(
+            rule, Level.OK, gettext_noop("No occlusive dressing: the treated skin stays uncovered.")
+        )
     elif prefix == "fda":
         yield _finding(
             rule,
             Level.OUTSIDE_LABEL,
-            "Occlusive dressing planned: the US label says not to use the cream under "
-            "occlusive dressings.",
+            gettext_noop(
+                "Occlusive dressing planned: the US label says not to use the cream under "
+                "occlusive dressings."
+            ),
         )
     else:
         yield _finding(
             rule,
             Level.CAUTION,
-            "Occlusive dressing planned: the EU wording is not in our confirmed sources; the US "
-            "label says not to use the cream under occlusive dressings. Document your assessment.",
+            gettext_noop(
+                "Occlusive dressing planned: the EU wording is not in our confirmed sources; the "
+                "US label says not to use the cream under occlusive dressings. Document your "
+                "assessment."
+            ),
         )
 
 
@@ -407,12 +467,14 @@ def _fda_pregnancy(data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             "fda.pregnancy",
             Level.CAUTION,
-            "Pregnant: the US label has no human data on the risk; oral ruxolitinib harmed "
-            "animal development at doses toxic to the mother. Discuss, document, and offer "
-            "the pregnancy registry.",
+            gettext_noop(
+                "Pregnant: the US label has no human data on the risk; oral ruxolitinib harmed "
+                "animal development at doses toxic to the mother. Discuss, document, and offer "
+                "the pregnancy registry."
+            ),
         )
     else:
-        yield _finding("fda.pregnancy", Level.OK, "Not pregnant.")
+        yield _finding("fda.pregnancy", Level.OK, gettext_noop("Not pregnant."))
 
 
 def _fda_breastfeeding(data: LabelInput) -> Iterable[Finding]:
@@ -420,25 +482,31 @@ def _fda_breastfeeding(data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             "fda.breastfeeding",
             Level.OUTSIDE_LABEL,
-            "Breastfeeding: the US label does not recommend breastfeeding during treatment "
-            "and for about 4 weeks after the last dose.",
+            gettext_noop(
+                "Breastfeeding: the US label does not recommend breastfeeding during treatment "
+                "and for about 4 weeks after the last dose."
+            ),
         )
     else:
-        yield _finding("fda.breastfeeding", Level.OK, "Not breastfeeding.")
+        yield _finding("fda.breastfeeding", Level.OK, gettext_noop("Not breastfeeding."))
 
 
 def _fda_tb_screening(data: LabelInput) -> Iterable[Finding]:
     if data.tb_screening_recorded is None:
         return
     if data.tb_screening_recorded:
-        yield _finding("fda.tb_screening", Level.OK, "Tuberculosis screening recorded.")
+        yield _finding(
+            "fda.tb_screening", Level.OK, gettext_noop("Tuberculosis screening recorded.")
+        )
     else:
         yield _finding(
             "fda.tb_screening",
             Level.CAUTION,
-            "No tuberculosis screening recorded: the US label's warning on serious infections "
-            "asks prescribers to consider testing for latent and active tuberculosis before "
-            "starting. Record the screening, or why it is not done.",
+            gettext_noop(
+                "No tuberculosis screening recorded: the US label's warning on serious "
+                "infections asks prescribers to consider testing for latent and active "
+                "tuberculosis before starting. Record the screening, or why it is not done."
+            ),
         )
 
 
@@ -446,25 +514,35 @@ def _fda_quantity(data: LabelInput) -> Iterable[Finding]:
     grams = data.grams_per_week
     if grams is None:
         return
-    level, reason = fda_quantity_level(grams, data.tube_grams)
-    yield _finding("fda.quantity", level, reason)
+    level, message = _fda_quantity_message(grams, data.tube_grams)
+    yield _finding("fda.quantity", level, message, amount=_plain(grams))
 
 
 def fda_quantity_level(grams_per_week: Decimal, tube_grams: int | None) -> tuple[Level, str]:
     """The FDA level for a weekly amount, given the tube size when it is known."""
-    amount = f"{_plain(grams_per_week)} g a week"
+    level, message = _fda_quantity_message(grams_per_week, tube_grams)
+    return level, message % {"amount": _plain(grams_per_week)}
+
+
+def _fda_quantity_message(grams_per_week: Decimal, tube_grams: int | None) -> tuple[Level, str]:
     limit_60 = FDA_MAX_GRAMS_PER_WEEK_60G_TUBES
     limit_100 = FDA_MAX_GRAMS_PER_WEEK_100G_TUBES
     if tube_grams == 100 and grams_per_week > limit_100:
-        return Level.OUTSIDE_LABEL, f"{amount}: more than one 100 g tube per 2 weeks (50 g a week)."
-    if grams_per_week > limit_60:
-        return Level.OUTSIDE_LABEL, f"{amount}: more than one 60 g tube per week."
-    if tube_grams is None and grams_per_week > limit_100:
-        return Level.CAUTION, (
-            f"{amount}: within the label only as 60 g tubes (one a week); "
-            "100 g tubes allow one per 2 weeks (50 g a week)."
+        return Level.OUTSIDE_LABEL, gettext_noop(
+            "%(amount)s g a week: more than one 100 g tube per 2 weeks (50 g a week)."
         )
-    return Level.OK, f"{amount}: within one 60 g tube per week or one 100 g tube per 2 weeks."
+    if grams_per_week > limit_60:
+        return Level.OUTSIDE_LABEL, gettext_noop(
+            "%(amount)s g a week: more than one 60 g tube per week."
+        )
+    if tube_grams is None and grams_per_week > limit_100:
+        return Level.CAUTION, gettext_noop(
+            "%(amount)s g a week: within the label only as 60 g tubes (one a week); 100 g tubes "
+            "allow one per 2 weeks (50 g a week)."
+        )
+    return Level.OK, gettext_noop(
+        "%(amount)s g a week: within one 60 g tube per week or one 100 g tube per 2 weeks."
+    )
 
 
 # --- EMA -----------------------------------------------------------------------------------
@@ -472,13 +550,17 @@ def fda_quantity_level(grams_per_week: Decimal, tube_grams: int | None) -> tuple
 
 def _ema_facial_involvement(data: LabelInput) -> Iterable[Finding]:
     if data.facial_involvement:
-        yield _finding("ema.facial_involvement", Level.OK, "Facial involvement recorded.")
+        yield _finding(
+            "ema.facial_involvement", Level.OK, gettext_noop("Facial involvement recorded.")
+        )
     else:
         yield _finding(
             "ema.facial_involvement",
             Level.OUTSIDE_LABEL,
-            "No facial involvement: the EU indication is non-segmental vitiligo with facial "
-            "involvement.",
+            gettext_noop(
+                "No facial involvement: the EU indication is non-segmental vitiligo with facial "
+                "involvement."
+            ),
         )
 
 
@@ -487,14 +569,16 @@ def _ema_pregnancy(data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             "ema.pregnancy",
             Level.OUTSIDE_LABEL,
-            "Pregnant: the cream is contraindicated in pregnancy.",
+            gettext_noop("Pregnant: the cream is contraindicated in pregnancy."),
         )
     else:
         yield _finding(
             "ema.pregnancy",
             Level.OK,
-            "Not pregnant (women who could become pregnant need effective contraception during "
-            "treatment and for 4 weeks after).",
+            gettext_noop(
+                "Not pregnant (women who could become pregnant need effective contraception "
+                "during treatment and for 4 weeks after)."
+            ),
         )
 
 
@@ -503,10 +587,10 @@ def _ema_breastfeeding(data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             "ema.breastfeeding",
             Level.OUTSIDE_LABEL,
-            "Breastfeeding: the cream is contraindicated while breastfeeding.",
+            gettext_noop("Breastfeeding: the cream is contraindicated while breastfeeding."),
         )
     else:
-        yield _finding("ema.breastfeeding", Level.OK, "Not breastfeeding.")
+        yield _finding("ema.breastfeeding", Level.OK, gettext_noop("Not breastfeeding."))
 
 
 def _ema_hypersensitivity(data: LabelInput) -> Iterable[Finding]:
@@ -515,14 +599,20 @@ def _ema_hypersensitivity(data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             "ema.hypersensitivity",
             Level.OUTSIDE_LABEL,
-            "Hypersensitivity recorded: the cream is contraindicated in hypersensitivity to "
-            f"ruxolitinib or to any excipient ({listed}).",
+            gettext_noop(
+                "Hypersensitivity recorded: the cream is contraindicated in hypersensitivity to "
+                "ruxolitinib or to any excipient (%(excipients)s)."
+            ),
+            excipients=listed,
         )
     else:
         yield _finding(
             "ema.hypersensitivity",
             Level.OK,
-            f"No hypersensitivity to ruxolitinib or to the excipients ({listed}).",
+            gettext_noop(
+                "No hypersensitivity to ruxolitinib or to the excipients (%(excipients)s)."
+            ),
+            excipients=listed,
         )
 
 
@@ -531,11 +621,13 @@ def _ema_renal(data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             "ema.renal",
             Level.OUTSIDE_LABEL,
-            "End-stage renal disease: as a precaution the EU label says the cream should not "
-            "be used (no safety data).",
+            gettext_noop(
+                "End-stage renal disease: as a precaution the EU label says the cream should not "
+                "be used (no safety data)."
+            ),
         )
     else:
-        yield _finding("ema.renal", Level.OK, "No end-stage renal disease recorded.")
+        yield _finding("ema.renal", Level.OK, gettext_noop("No end-stage renal disease recorded."))
 
 
 def _ema_contraception(data: LabelInput) -> Iterable[Finding]:
@@ -543,8 +635,11 @@ def _ema_contraception(data: LabelInput) -> Iterable[Finding]:
         yield _finding(
             "ema.contraception",
             Level.CAUTION,
-            "Could become pregnant: the EU label asks for effective contraception during "
-            f"treatment and for {CONTRACEPTION_WEEKS_AFTER} weeks after the last application.",
+            gettext_noop(
+                "Could become pregnant: the EU label asks for effective contraception during "
+                "treatment and for %(weeks)s weeks after the last application."
+            ),
+            weeks=str(CONTRACEPTION_WEEKS_AFTER),
         )
 
 
@@ -556,30 +651,28 @@ def _ema_other_topicals(data: LabelInput) -> Iterable[Finding]:
             continue
         site = sites.get(normalise_medicine_name(name))
         if site == "same_skin":
-            yield _finding(
-                "ema.other_topicals",
-                Level.CAUTION,
-                f"{name} on the same skin as the cream: the EU label does not recommend it "
-                "(using the cream with other topical vitiligo medicines was not studied).",
+            message = gettext_noop(
+                "%(name)s on the same skin as the cream: the EU label does not recommend it "
+                "(using the cream with other topical vitiligo medicines was not studied)."
             )
+            yield _finding("ema.other_topicals", Level.CAUTION, message, name=name)
         elif site == "other_skin":
-            yield _finding(
-                "ema.other_topicals",
-                Level.OK,
-                f"{name} is applied elsewhere, not on the same skin.",
-            )
+            message = gettext_noop("%(name)s is applied elsewhere, not on the same skin.")
+            yield _finding("ema.other_topicals", Level.OK, message, name=name)
         else:
-            yield _finding(
-                "ema.other_topicals",
-                Level.CAUTION,
-                f"{name}: say where it is applied. The EU label does not recommend other topical "
-                "medicines on the same skin as the cream.",
+            message = gettext_noop(
+                "%(name)s: say where it is applied. The EU label does not recommend other "
+                "topical medicines on the same skin as the cream."
             )
+            yield _finding("ema.other_topicals", Level.CAUTION, message, name=name)
     yield _finding(
         "ema.two_hours",
         Level.OK,
-        f"Other products on the same skin (medicines, sunscreen, emollients) go on at least "
-        f"{HOURS_BEFORE_OTHER_TOPICALS} hours after the cream.",
+        gettext_noop(
+            "Other products on the same skin (medicines, sunscreen, emollients) go on at least "
+            "%(hours)s hours after the cream."
+        ),
+        hours=str(HOURS_BEFORE_OTHER_TOPICALS),
     )
 
 
@@ -587,16 +680,22 @@ def _ema_quantity(data: LabelInput) -> Iterable[Finding]:
     grams = data.grams_per_week
     if grams is None:
         return
-    amount = f"{_plain(grams)} g a week"
+    amount = _plain(grams)
     if ema_weekly_amount_within_limit(grams):
         yield _finding(
-            "ema.quantity", Level.OK, f"{amount}: within two 100 g tubes in any calendar month."
+            "ema.quantity",
+            Level.OK,
+            gettext_noop("%(amount)s g a week: within two 100 g tubes in any calendar month."),
+            amount=amount,
         )
     else:
         yield _finding(
             "ema.quantity",
             Level.OUTSIDE_LABEL,
-            f"{amount}: a 31-day month would need more than two 100 g tubes (200 g).",
+            gettext_noop(
+                "%(amount)s g a week: a 31-day month would need more than two 100 g tubes (200 g)."
+            ),
+            amount=amount,
         )
 
 

@@ -1,7 +1,8 @@
 """Reference results from the trials, for the course chart and the comparison panel.
 
 Only figures that CLINICAL.md gives as confirmed. Congress-level or rounded figures say so in
-``note``. ``week`` is the study week at (or by) which the figure was assessed; ``n`` is the
+``note`` (marked for translation; pages show it in the reader's language). ``week`` is the
+study week at (or by) which the figure was assessed; ``n`` is the
 number of patients in the arm where a source gives it, otherwise None.
 """
 
@@ -9,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+
+from repigment.clinical.text import gettext_noop
 
 
 @dataclass(frozen=True)
@@ -46,12 +49,28 @@ ENDPOINTS = (
     "F-VASI90 regained on retreatment",
 )
 
-_CONGRESS = "EADV 2021 congress figure; the NEJM values may differ slightly"
-_APPROX = "about {0}% in both trials (congress report, approximate)"
-_LTE = "of 116 patients with F-VASI90 at week 52, re-randomised; about one year after week 52"
-_RETREAT = (
-    "relapsed patients retreated during the extension year; median time to regain about {0} weeks"
+_CONGRESS = gettext_noop("EADV 2021 congress figure; the NEJM values may differ slightly")
+_ABOUT_51 = gettext_noop("about 51 per cent in both trials (congress report, approximate)")
+_ABOUT_15 = gettext_noop("about 15 per cent in both trials (congress report, approximate)")
+_ABOUT_2 = gettext_noop("about 2 per cent in both trials (congress report, approximate)")
+_LTE = gettext_noop(
+    "of 116 patients with F-VASI90 at week 52, re-randomised; about one year after week 52"
 )
+_LTE_RELAPSE = gettext_noop(
+    "of 116 patients with F-VASI90 at week 52, re-randomised; about one year after week 52; "
+    "half of relapses within the first 4 months"
+)
+_LTE_SUSTAINED = gettext_noop(
+    "of 116 patients with F-VASI90 at week 52, re-randomised; about one year after week 52; "
+    "median duration of F-VASI90 on vehicle 195 days"
+)
+_RETREAT_12 = gettext_noop(
+    "relapsed patients retreated during the extension year; median time to regain about 12 weeks"
+)
+_RETREAT_15 = gettext_noop(
+    "relapsed patients retreated during the extension year; median time to regain about 15 weeks"
+)
+_POOLED_HALF = gettext_noop("about half, pooled across both trials; not an exact figure")
 
 
 def _row(
@@ -67,14 +86,14 @@ TRIAL_RESULTS: tuple[TrialResult, ...] = (
     _row(TRUE_V2, "F-VASI75", 24, RUXOLITINIB_BID, "30.9", "tipranks-mhra-2023"),
     _row(TRUE_V2, "F-VASI75", 24, VEHICLE, "11.4", "tipranks-mhra-2023"),
     # Key secondary endpoints, week 24, congress level.
-    _row(TRUE_V1, "F-VASI50", 24, RUXOLITINIB_BID, "51", "mdedge-eadv-2021", _APPROX.format(51)),
+    _row(TRUE_V1, "F-VASI50", 24, RUXOLITINIB_BID, "51", "mdedge-eadv-2021", _ABOUT_51),
     _row(TRUE_V1, "F-VASI50", 24, VEHICLE, "17.2", "mdedge-eadv-2021", _CONGRESS),
-    _row(TRUE_V2, "F-VASI50", 24, RUXOLITINIB_BID, "51", "mdedge-eadv-2021", _APPROX.format(51)),
+    _row(TRUE_V2, "F-VASI50", 24, RUXOLITINIB_BID, "51", "mdedge-eadv-2021", _ABOUT_51),
     _row(TRUE_V2, "F-VASI50", 24, VEHICLE, "23.4", "mdedge-eadv-2021", _CONGRESS),
-    _row(TRUE_V1, "F-VASI90", 24, RUXOLITINIB_BID, "15", "mdedge-eadv-2021", _APPROX.format(15)),
-    _row(TRUE_V1, "F-VASI90", 24, VEHICLE, "2", "mdedge-eadv-2021", _APPROX.format(2)),
-    _row(TRUE_V2, "F-VASI90", 24, RUXOLITINIB_BID, "15", "mdedge-eadv-2021", _APPROX.format(15)),
-    _row(TRUE_V2, "F-VASI90", 24, VEHICLE, "2", "mdedge-eadv-2021", _APPROX.format(2)),
+    _row(TRUE_V1, "F-VASI90", 24, RUXOLITINIB_BID, "15", "mdedge-eadv-2021", _ABOUT_15),
+    _row(TRUE_V1, "F-VASI90", 24, VEHICLE, "2", "mdedge-eadv-2021", _ABOUT_2),
+    _row(TRUE_V2, "F-VASI90", 24, RUXOLITINIB_BID, "15", "mdedge-eadv-2021", _ABOUT_15),
+    _row(TRUE_V2, "F-VASI90", 24, VEHICLE, "2", "mdedge-eadv-2021", _ABOUT_2),
     # Week 52, patients on ruxolitinib from day 1.
     _row(
         TRUE_V_POOLED,
@@ -83,7 +102,7 @@ TRIAL_RESULTS: tuple[TrialResult, ...] = (
         RUXOLITINIB_BID,
         "50",
         "physiciansweekly-fda-approval-2022",
-        "about half, pooled across both trials; not an exact figure",
+        _POOLED_HALF,
     ),
     # Phase 2 (adults, n=157 in all arms together).
     _row(PHASE_2, "F-VASI50", 24, RUXOLITINIB_BID, "45", "nhs-phase2-2020"),
@@ -109,7 +128,7 @@ TRIAL_RESULTS: tuple[TrialResult, ...] = (
         WITHDRAWN_TO_VEHICLE,
         "28.6",
         "medicom-aad-2023-withdrawal",
-        _LTE + "; half of relapses within the first 4 months",
+        _LTE_RELAPSE,
     ),
     _row(
         LTE_WITHDRAWAL,
@@ -118,7 +137,7 @@ TRIAL_RESULTS: tuple[TrialResult, ...] = (
         WITHDRAWN_TO_VEHICLE,
         "21.4",
         "medicom-aad-2023-withdrawal",
-        _LTE + "; median duration of F-VASI90 on vehicle 195 days",
+        _LTE_SUSTAINED,
     ),
     _row(
         LTE_WITHDRAWAL,
@@ -136,7 +155,7 @@ TRIAL_RESULTS: tuple[TrialResult, ...] = (
         WITHDRAWN_TO_VEHICLE,
         "75",
         "medicom-aad-2023-withdrawal",
-        _RETREAT.format(12),
+        _RETREAT_12,
     ),
     _row(
         LTE_WITHDRAWAL,
@@ -145,7 +164,7 @@ TRIAL_RESULTS: tuple[TrialResult, ...] = (
         WITHDRAWN_TO_VEHICLE,
         "68.8",
         "medicom-aad-2023-withdrawal",
-        _RETREAT.format(15),
+        _RETREAT_15,
     ),
 )
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from repigment.accounts import audit
@@ -144,6 +145,18 @@ class ShownFinding:
     level: str
     reason: str
     reference_id: str
+    message: str = ""  # the reason's untranslated message, with %(name)s placeholders
+    params: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def shown_reason(self) -> str:
+        """The reason in the reader's language (the stored English one for older rows)."""
+        if not self.message:
+            return self.reason
+        try:
+            return gettext(self.message) % self.params
+        except (KeyError, ValueError, TypeError):
+            return self.reason
 
     @property
     def reference(self) -> Reference | None:
@@ -160,11 +173,21 @@ class ShownFinding:
             "level": self.level,
             "reason": self.reason,
             "reference": self.reference_id,
+            "message": self.message,
+            "params": dict(self.params),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ShownFinding:
-        return cls(data["key"], data["rule"], data["level"], data["reason"], data["reference"])
+        return cls(
+            data["key"],
+            data["rule"],
+            data["level"],
+            data["reason"],
+            data["reference"],
+            data.get("message", ""),
+            dict(data.get("params", {})),
+        )
 
 
 @dataclass(frozen=True)
@@ -254,7 +277,15 @@ def review_label(patient: Patient, data: PrescriptionInput) -> LabelReview:
     checked = label_input_for(patient, data, grams)
     result = check_label(checked)
     findings = [
-        ShownFinding(finding_key(f.rule, f.reason), f.rule, str(f.level), f.reason, f.reference)
+        ShownFinding(
+            finding_key(f.rule, f.reason),
+            f.rule,
+            str(f.level),
+            f.reason,
+            f.reference,
+            f.message,
+            dict(f.params),
+        )
         for f in result.findings
     ]
     return LabelReview(
@@ -364,7 +395,7 @@ def missing_for_label(review: LabelReview, data: PrescriptionInput) -> dict[str,
     missing = review.unacknowledged(data.acknowledged)
     if missing:
         errors["acknowledged"] = [
-            _("Acknowledge this caution: %(reason)s") % {"reason": f.reason} for f in missing
+            _("Acknowledge this caution: %(reason)s") % {"reason": f.shown_reason} for f in missing
         ]
     if review.needs_justification and len(data.justification.strip()) < MIN_JUSTIFICATION:
         outside = dict.fromkeys(RULES[f.rule].summary for f in review.outside)
