@@ -218,3 +218,8 @@ def test_label_check_reasons_are_shown_in_the_readers_language(
     assert finding.reason == "Aged 15: 12 or older."  # stored in English, shown translated
     english = client.post(new_url(patient), form(jurisdiction="FDA", action="check"))
     assert "Aged 15: 12 or older." in english.content.decode()
+    eu = client.post(
+        new_url(patient), form(jurisdiction="EMA", action="check"), HTTP_ACCEPT_LANGUAGE="pt"
+    ).content.decode()
+    assert "Sem hipersensibilidade ao ruxolitinib nem aos excipientes (" in eu
+    assert "dentro de duas bisnagas de 100 g em qualquer mês civil" in eu
