@@ -223,3 +223,5 @@ def test_label_check_reasons_are_shown_in_the_readers_language(
     ).content.decode()
     assert "Sem hipersensibilidade ao ruxolitinib nem aos excipientes (" in eu
     assert "dentro de duas bisnagas de 100 g em qualquer mês civil" in eu
+    checklist = client.get(new_url(patient), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Infections graves" in checklist and "facteur de risque cardiovasculaire" in checklist

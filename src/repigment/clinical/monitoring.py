@@ -21,6 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from repigment.clinical.text import gettext_noop
+
 AGE_WITH_CARDIOVASCULAR_RISK = 50  # the warning's population: 50 or older with a CV risk factor
 
 SOURCES: Mapping[str, tuple[str, ...]] = {
@@ -42,45 +44,57 @@ class Warning:
 CLASS_WARNINGS: tuple[Warning, ...] = (
     Warning(
         "serious_infections",
-        "Serious infections",
-        "Serious infections, including tuberculosis and opportunistic infections, were seen with "
-        "JAK inhibitors taken by mouth; avoid the cream in an active serious infection and watch "
-        "for infection during and after treatment.",
+        gettext_noop("Serious infections"),
+        gettext_noop(
+            "Serious infections, including tuberculosis and opportunistic infections, were "
+            "seen with JAK inhibitors taken by mouth; avoid the cream in an active serious "
+            "infection and watch for infection during and after treatment."
+        ),
         "epocrates-opzelura",
     ),
     Warning(
         "mortality",
-        "Mortality",
-        "More deaths, including sudden cardiovascular death, were seen with an oral JAK "
-        "inhibitor in people aged 50 or older with a cardiovascular risk factor.",
+        gettext_noop("Mortality"),
+        gettext_noop(
+            "More deaths, including sudden cardiovascular death, were seen with an oral JAK "
+            "inhibitor in people aged 50 or older with a cardiovascular risk factor."
+        ),
         "epocrates-opzelura",
     ),
     Warning(
         "malignancy",
-        "Malignancy",
-        "Lymphoma and other cancers were seen with JAK inhibitors, and non-melanoma skin cancer "
-        "with the cream; current or past smokers are at higher risk.",
+        gettext_noop("Malignancy"),
+        gettext_noop(
+            "Lymphoma and other cancers were seen with JAK inhibitors, and non-melanoma skin "
+            "cancer with the cream; current or past smokers are at higher risk."
+        ),
         "epocrates-opzelura",
     ),
     Warning(
         "mace",
-        "Major cardiovascular events",
-        "More cardiovascular deaths, heart attacks and strokes were seen with an oral JAK "
-        "inhibitor in people aged 50 or older with a cardiovascular risk factor.",
+        gettext_noop("Major cardiovascular events"),
+        gettext_noop(
+            "More cardiovascular deaths, heart attacks and strokes were seen with an oral JAK"
+            " inhibitor in people aged 50 or older with a cardiovascular risk factor."
+        ),
         "epocrates-opzelura",
     ),
     Warning(
         "thrombosis",
-        "Thrombosis",
-        "Deep vein thrombosis, pulmonary embolism and arterial thrombosis, some fatal, were seen "
-        "with JAK inhibitors.",
+        gettext_noop("Thrombosis"),
+        gettext_noop(
+            "Deep vein thrombosis, pulmonary embolism and arterial thrombosis, some fatal, "
+            "were seen with JAK inhibitors."
+        ),
         "prescriberpoint-us-label",
     ),
     Warning(
         "blood_counts_lipids",
-        "Blood counts and lipids",
-        "Low platelet, red and white cell counts can occur and may be checked by blood tests; "
-        "cholesterol rose with ruxolitinib taken by mouth.",
+        gettext_noop("Blood counts and lipids"),
+        gettext_noop(
+            "Low platelet, red and white cell counts can occur and may be checked by blood "
+            "tests; cholesterol rose with ruxolitinib taken by mouth."
+        ),
         "drugslib-opzelura-guide",
     ),
 )
