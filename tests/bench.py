@@ -63,8 +63,12 @@ def bench_pages() -> None:
     call_command("collectstatic", "--no-input", "-v", "0", "--ignore", "redoc.standalone.js*")
     call_command("demo", "--no-progress", stdout=open(os.devnull, "w"))  # noqa: SIM115
     setup_test_environment()
-    visitor, prescriber, auditor = Client(), Client(), Client()
-    for client, email in ((prescriber, "prescriber@example.org"), (auditor, "auditor@example.org")):
+    visitor, prescriber, auditor, analyst = Client(), Client(), Client(), Client()
+    for client, email in (
+        (prescriber, "prescriber@example.org"),
+        (auditor, "auditor@example.org"),
+        (analyst, "analyst@example.org"),
+    ):
         client.post("/accounts/login/", {"username": email, "password": "repigment-demo-2026"})
     from repigment.patients.models import Patient
 
@@ -81,6 +85,8 @@ def bench_pages() -> None:
         ("API: countries (JSON)", visitor, "/api/v1/countries"),
         ("API: patients (JSON)", prescriber, "/api/v1/patients"),
         ("auditor: audit trail", auditor, "/audit/"),
+        ("analyst: registry outcomes (live database)", analyst, "/registry/"),
+        ("API: registry outcomes (JSON)", analyst, "/api/v1/registry/outcomes"),
     ]
     print("\n# Pages through the full Django stack (one request per sample)")
     for label, client, url in pages:

@@ -149,3 +149,23 @@ def test_every_export_carries_the_dictionary_and_the_docs_describe_every_column(
         assert header.split(",") == columns(table)
         for name in columns(table):
             assert f"`{name}`" in docs, f"{table}.{name} is not documented"
+
+
+def test_an_exported_parquet_dataset_analyses_to_the_pages_numbers(
+    cohort: World, tmp_path: Path
+) -> None:
+    from repigment.registry.analysis import as_json, load, report, tables_from_rows
+
+    call_command("registry_export", str(tmp_path), "--format", "parquet")
+    from_files = as_json(report(load([tmp_path])))
+    from_database = as_json(report(tables_from_rows(build().tables)))
+    assert from_files == from_database
+    assert from_files["patients"] == 2 and from_files["visits"] == 4
+    # JHB: F-VASI 1.2 on day -3 -> 0.3 on day 170 (75 %, exactly); T-VASI 9.5 on day 0 -> 6
+    week24 = {
+        (r["instrument"], r["threshold"]): (r["evaluable"], r["responders"])
+        for r in from_files["responses"]
+        if r["week"] == 24
+    }
+    assert week24[("F-VASI", 75)] == (1, 1) and week24[("F-VASI", 90)] == (1, 0)
+    assert week24[("T-VASI", 50)] == (1, 0)
