@@ -169,3 +169,26 @@ def test_an_exported_parquet_dataset_analyses_to_the_pages_numbers(
     }
     assert week24[("F-VASI", 75)] == (1, 1) and week24[("F-VASI", 90)] == (1, 0)
     assert week24[("T-VASI", 50)] == (1, 0)
+
+
+def test_adherence_counts_diary_days_and_applications_per_treatment_week(
+    cohort: World, tmp_path: Path
+) -> None:
+    from datetime import timedelta
+
+    from repigment.treatment.models import DiaryEntry
+
+    patient = cohort.clinic.patients.get(record_number="R1")
+    # day -1 (before the start: left out); days 0, 1, 6 in week 0 (2 + 1 + 0 applications);
+    # day 7 in week 1 (2 applications)
+    for day, morning, evening in ((-1, True, True), (0, True, True), (1, True, False),
+                                  (6, False, False), (7, True, True)):  # fmt: skip
+        DiaryEntry.objects.create(
+            patient=patient, day=START + timedelta(days=day), morning=morning, evening=evening
+        )
+    call_command("registry_export", str(tmp_path))
+    rows = read_csv(tmp_path / "adherence.csv")
+    assert [(r["site"], r["week"], r["days_recorded"], r["applications"]) for r in rows] == [
+        ("JHB", "0", "3", "3"),
+        ("JHB", "1", "1", "2"),
+    ]

@@ -17,6 +17,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.db.models import Min, QuerySet
 
 from repigment.accounts.models import Clinic
@@ -235,22 +236,50 @@ def _adverse_events(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]
     return rows
 
 
+def _raw(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list query straight from the cursor: no per-value converters, which
+    cost more than everything else for a year of daily diary entries per patient."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _adherence(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
-    weeks: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
-    for patient_id, day, morning, evening in (
-        DiaryEntry.objects.filter(patient_id__in=ids)
-        .order_by("patient_id", "day")
-        .values_list("patient_id", "day", "morning", "evening")
-        .iterator(chunk_size=5000)
-    ):
-        if patient_id not in people:
-            continue
-        days = people[patient_id].days(day)
-        if days < 0:
-            continue
-        counts = weeks[(patient_id, days // 7)]
-        counts[0] += 1
-        counts[1] += int(morning) + int(evening)
+    import polars as pl
+
+    rows = _raw(
+        DiaryEntry.objects.filter(patient_id__in=ids).values_list(
+            "patient_id", "day", "morning", "evening"
+        )
+    )
+    if not rows:
+        return []
+    diary = pl.DataFrame(
+        rows,
+        schema=["patient_id", "day", "morning", "evening"],
+        orient="row",
+        infer_schema_length=None,
+    )
+    if diary.schema["day"] == pl.String:  # SQLite hands dates over as text
+        diary = diary.with_columns(pl.col("day").str.to_date("%Y-%m-%d"))
+    starts = pl.DataFrame(
+        {"patient_id": list(people), "start": [person.start for person in people.values()]},
+        schema={"patient_id": diary.schema["patient_id"], "start": pl.Date},
+    )
+    weeks = (
+        diary.join(starts, on="patient_id", how="inner")
+        .with_columns((pl.col("day") - pl.col("start")).dt.total_days().alias("days"))
+        .filter(pl.col("days") >= 0)
+        .group_by("patient_id", (pl.col("days") // 7).alias("week"))
+        .agg(
+            pl.len().alias("recorded"),
+            (pl.col("morning").cast(pl.Int64) + pl.col("evening").cast(pl.Int64))
+            .sum()
+            .alias("applied"),
+        )
+        .sort("patient_id", "week")
+    )
     return [
         (
             patient_id,
@@ -262,7 +291,7 @@ def _adherence(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
                 "applications": applied,
             },
         )
-        for (patient_id, week), (recorded, applied) in sorted(weeks.items())
+        for patient_id, week, recorded, applied in weeks.iter_rows()
     ]
 
 
