@@ -168,3 +168,14 @@ def test_bad_api_tokens_lock_the_address_with_a_json_429(client: Client, world: 
     assert entry is not None and entry.path == "/api/v1/me"
     assert entry.object_type == "address" and entry.object_id == HOME
     assert [AuditAction.API_AUTH_FAILED, "api_token", ""] in entry.also
+
+
+def test_text_typed_for_no_account_is_not_stored(client: Client, world: World) -> None:
+    # Someone types their password into the e-mail field: only a keyed digest is kept.
+    _fail(client, "My Secret Passw0rd", LIMIT)
+    stored = list(AccessAttempt.objects.values_list("username", "get_data", "post_data"))
+    assert len(stored) == 1 and stored[0][0].startswith("unknown:")
+    assert "secret" not in str(stored).lower()
+    assert _log_in(client, "my secret passw0rd", PASSWORD).status_code == 429
+    call_command("unlock", email="MY SECRET PASSW0RD", stdout=io.StringIO())
+    assert not AccessAttempt.objects.exists()

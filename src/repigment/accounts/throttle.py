@@ -3,8 +3,8 @@
 Axes counts failed log-ins (the web and admin log-in pages through its authentication backend),
 and this module adds the other doors: password-reset requests (``PasswordResetView``) and bad
 API tokens (``token_refused``). Each failure is an axes attempt row keyed by the account typed
-(lower-cased, so case variants count together) and the client address, which is the one the
-audit trail records (``audit.client_address``).
+(``account_key``) and the client address, which is the one the audit trail records
+(``audit.client_address``).
 
 An account is locked after ``AXES_FAILURE_LIMIT`` failures within the cool-off period, an
 address after ``LOGIN_FAILURES_PER_ADDRESS`` (larger: a clinic shares one address), so a
@@ -16,6 +16,8 @@ Lockouts are audited (``AuditAction.LOCKED_OUT``, in ``signals``); ``lift`` ends
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 from typing import Any
 
@@ -31,7 +33,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from repigment.accounts import audit
-from repigment.accounts.models import AuditAction
+from repigment.accounts.models import AuditAction, User
 from repigment.core.errors import error_body
 
 ACCOUNT, ADDRESS = "username", "ip_address"
@@ -42,12 +44,36 @@ RESET_PREFIX = "password-reset:"
 def attempted_account(
     request: HttpRequest | None, credentials: dict[str, Any] | None
 ) -> str | None:
-    """The account an attempt names, lower-cased (log-ins are by e-mail), or None (API token)."""
+    """The key an attempt is counted under for its account (``account_key``), or None when it
+    names none (an API token)."""
     if credentials is not None:
         raw = credentials.get("username") or credentials.get("email")
     else:
         raw = request.POST.get("username") if request is not None else None
-    return str(raw).strip().lower()[:255] if raw else None
+    if not raw:
+        return None
+    typed = str(raw).strip().lower()
+    reset = typed.startswith(RESET_PREFIX)
+    key = account_key(typed.removeprefix(RESET_PREFIX), request)
+    return RESET_PREFIX + key if reset else key
+
+
+def account_key(typed: str, request: HttpRequest | None = None) -> str:
+    """An account's e-mail address, lower-cased (case variants count together); for text that
+    names no account, a keyed digest of it: the typed text is not stored, as in the audit
+    trail, since it may be a mistyped password. Remembered on the request (asked often)."""
+    typed = typed.strip().lower()
+    known: dict[str, str] = getattr(request, "_throttle_keys", {})
+    if typed not in known:
+        if User.objects.filter(email=typed).exists():
+            known[typed] = typed
+        else:
+            secret = settings.SECRET_KEY.encode()
+            digest = hmac.new(secret, typed.encode(), hashlib.sha256).hexdigest()[:24]
+            known[typed] = f"unknown:{digest}"
+        if request is not None:
+            request._throttle_keys = known  # type: ignore[attr-defined]
+    return known[typed]
 
 
 def lockout_parameters(
@@ -161,7 +187,8 @@ def lift(request: HttpRequest | None, *, email: str = "", address: str = "") -> 
     email = email.strip().lower()
     chosen = Q(pk__in=[])
     if email:
-        chosen |= Q(username__in=[email, RESET_PREFIX + email])
+        key = account_key(email)
+        chosen |= Q(username__in=[key, RESET_PREFIX + key])
     if address:
         chosen |= Q(ip_address=address)
     removed, _rows = AccessAttempt.objects.filter(chosen).delete()
