@@ -19,6 +19,11 @@ ANONYMOUS = "anonymous"
 #: signed in to the portal (linked to a patient of the home clinic, holding no role).
 USER_KINDS: list[str] = [ANONYMOUS, *Role.values, PATIENT]
 
+#: The scopes beyond own and other clinic: a pharmacist of a second pharmacy on the first's
+#: objects, and a portal patient on another patient of the same clinic.
+OTHER_PHARMACY = "other-pharmacy"
+OTHER_PATIENT = "other-patient"
+
 KwargsBuilder = Callable[[World, Clinic], dict[str, Any]]
 
 
@@ -44,11 +49,31 @@ class Row:
     kwargs: KwargsBuilder | None = None
     other: int | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    #: What a pharmacist of a second pharmacy (serving the same clinic) gets on the first
+    #: pharmacy's objects; None: ``other``, or 404 when that is None too.
+    other_pharmacy: int | None = None
+    #: What a portal patient gets on the same URL built for another patient of their clinic.
+    other_patient: int = 404
+    #: The kinds of visitor the row is run for (None: all); for rules that are one for all.
+    kinds: tuple[str, ...] | None = None
+    #: Send ``data`` as a JSON body (the API) rather than as a form.
+    json: bool = False
 
     def expected(self, kind: str, scope: str) -> int:
         if scope == "other" and kind != ANONYMOUS and self.other is not None:
             return self.other
+        if scope == OTHER_PHARMACY:
+            if self.other_pharmacy is not None:
+                return self.other_pharmacy
+            return self.other if self.other is not None else 404
+        if scope == OTHER_PATIENT:
+            return self.other_patient
         return self.own.get(kind, self.default)
+
+    def succeeds_for(self, kind: str) -> bool:
+        """Whether ``kind`` is let in on its own objects (a page, or a POST that did its work)."""
+        status = self.own.get(kind, self.default)
+        return status == 200 or (self.method == "POST" and status in (201, 302))
 
 
 def everyone(status: int, anonymous: int = 302) -> dict[str, int]:

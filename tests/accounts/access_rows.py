@@ -74,7 +74,13 @@ ROWS = [
     Row("accounts:password_change_done", own=everyone(200)),
     Row("accounts:password_reset", own=PUBLIC),
     Row("accounts:password_reset_done", own=PUBLIC),
-    Row("accounts:password_reset_confirm", own=PUBLIC, kwargs=_reset),
+    Row(
+        "accounts:password_reset_confirm",
+        own=PUBLIC,
+        kwargs=_reset,
+        other_pharmacy=200,
+        other_patient=200,
+    ),
     Row("accounts:password_reset_complete", own=PUBLIC),
     Row("set_language", own=everyone(302, anonymous=302), method="POST", data={"language": "fr"}),
 ]

@@ -155,10 +155,13 @@ PIPELINE = only(Role.PRESCRIBER, Role.CLINIC_ADMIN)
 IMPORTERS = only(Role.PRESCRIBER, Role.PHARMACIST)
 POSTED = {**CLINICAL, Role.PRESCRIBER: 302}
 
+# An authorisation belongs to the patient's clinic: every pharmacy serving that clinic reads it
+# and checks its documents (other_pharmacy=200/302), as one pharmacy alone would. An importer's
+# record is edited only by the pharmacy that keeps it (403 to another pharmacy's pharmacist).
 ROWS = [
     Row("authorisations:pipeline", own=PIPELINE, kwargs=clinic_kwargs, other=403),
     Row("authorisations:new", own=CLINICAL, kwargs=_prescription, other=404),
-    Row("authorisations:detail", own=TERMS, kwargs=_app, other=404),
+    Row("authorisations:detail", own=TERMS, kwargs=_app, other=404, other_pharmacy=200),
     Row("authorisations:edit", own=PRESCRIBER_PAGE, kwargs=_app, other=404),
     Row("authorisations:motivation", own=PRESCRIBER_PAGE, kwargs=_app, other=404),
     Row("authorisations:step", own=PRESCRIBER_PAGE, kwargs=_step, other=404),
@@ -186,13 +189,14 @@ ROWS = [
         kwargs=_item("motivation"),
         other=404,
     ),
-    Row("authorisations:document", own=TERMS, kwargs=_document, other=404),
+    Row("authorisations:document", own=TERMS, kwargs=_document, other=404, other_pharmacy=200),
     Row(
         "authorisations:document_check",
         own={**POSTED, Role.PHARMACIST: 302},
         method="POST",
         kwargs=_document,
         other=404,
+        other_pharmacy=302,
     ),
     Row("authorisations:report_pdf", own=PRESCRIBER_PAGE, kwargs=_task, other=404),
     Row(
@@ -205,5 +209,5 @@ ROWS = [
     Row("authorisations:prescriber_record", own=only(Role.PRESCRIBER)),
     Row("authorisations:certificate", own=only(Role.PRESCRIBER), kwargs=_certificate),
     Row("authorisations:importers", own=IMPORTERS),
-    Row("authorisations:importer_edit", own=IMPORTERS, kwargs=_importer),
+    Row("authorisations:importer_edit", own=IMPORTERS, kwargs=_importer, other_pharmacy=403),
 ]

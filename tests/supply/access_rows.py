@@ -54,6 +54,9 @@ def incident_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
     return {"incident_id": result.incident.pk}
 
 
+# Every pharmacy serving the patient's clinic dispenses against the clinic's authorisation (from
+# its own stock) and sees the authorisation's register; orders, sessions, scans and incidents
+# are one pharmacy's own, so a second pharmacy's pharmacist finds nothing (404).
 ROWS = [
     Row("supply:catalogue", own=PHARMACIST_ONLY),
     Row("supply:check_code", own=PHARMACIST_ONLY),
@@ -85,10 +88,14 @@ ROWS = [
     ),
     Row("supply:stock", own=PHARMACIST_ONLY),
     Row("supply:dispensing_list", own=PHARMACIST_ONLY),
-    Row("supply:dispense", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),
-    Row("supply:register", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),
-    Row("supply:register_csv", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),
-    Row("supply:register_pdf", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs),
+    Row("supply:dispense", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs, other_pharmacy=200),
+    Row("supply:register", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs, other_pharmacy=200),
+    Row(
+        "supply:register_csv", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs, other_pharmacy=200
+    ),
+    Row(
+        "supply:register_pdf", own=PHARMACIST_ONLY, kwargs=authorisation_kwargs, other_pharmacy=200
+    ),
     Row("supply:incident_list", own=PHARMACIST_ONLY),
     Row(
         "supply:incident_report", own=only(Role.PHARMACIST, Role.PRESCRIBER), kwargs=incident_kwargs
