@@ -226,6 +226,7 @@ EXPECTED: dict[str, Expected] = {
     "api:reauthorise": ({ANONYMOUS: 401, Role.PRESCRIBER: 409, PATIENT: 404}, 403, 404),
     "api:recall_import": BODY_FIRST,
     "api:recall_list": ({ANONYMOUS: 401, Role.PHARMACIST: 200}, 403, None),
+    "api:registry_outcomes": ({ANONYMOUS: 401, Role.PRESCRIBER: 200, Role.ANALYST: 200}, 403, None),
     "api:replace_co_medication": BODY_FIRST,
     "api:replace_event": BODY_FIRST,
     "api:replace_visit": BODY_FIRST,
@@ -262,6 +263,8 @@ def api_rows() -> list[Row]:
     methods = _methods()
     rows = []
     for name, params in sorted(api_patterns()):
+        if name not in EXPECTED:  # no decided rule: the table's first test names it
+            continue
         expected = EXPECTED[name]
         own, default, other = expected
         method = methods.get(name.removeprefix("api:"), "GET")

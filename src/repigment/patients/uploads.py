@@ -33,7 +33,7 @@ MAX_PIXELS = 40_000_000
 #: A JPEG is decoded at a reduced scale when it is far larger than what is stored, so a 40 MP one
 #: stays well inside; a PNG, WEBP or HEIC image is decoded whole, so it may have 30 MP. With the
 #: reduction done strip by strip (``_shrink``), a worker stays under 300 MB for the largest
-#: accepted upload (``make bench`` measures it).
+#: accepted upload (``make bench-micro`` measures it).
 MAX_DECODED_PIXELS = 30_000_000
 # Pillow's own decompression-bomb limit, for every image this process opens.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
