@@ -215,7 +215,7 @@ def _prescribe(
     # A stream of its own, so the rest of the demo stays as it was before monitoring existed.
     own = random.Random(f"{SEED}-monitoring-{patient.record_number}")
     data.risk_factors = frozenset(own.sample(sorted(RiskFactor.values), own.choice([0, 0, 1, 2])))
-    _monitoring(patient, start, prescriber, own)
+    _monitoring(patient, start, today, prescriber, own)
     review = services.review_label(patient, data)
     data.acknowledged = frozenset(f.key for f in review.cautions)
     if review.needs_justification:
@@ -239,9 +239,16 @@ def _prescribe(
     return prescription
 
 
-def _monitoring(patient: Patient, start: date, prescriber: User, rng: random.Random) -> None:
-    """Most demo patients were screened for TB before starting and had a first skin check."""
-    if rng.random() < 0.8 and not patient.tb_screenings.exists():
+def _monitoring(
+    patient: Patient, start: date, today: date, prescriber: User, rng: random.Random
+) -> None:
+    """TB screening before the start and a skin check every year since, as the plan asks.
+
+    A few patients of the clinic that prescribes under the US label have no TB screening yet,
+    so the demo shows the label's caution and the reminder.
+    """
+    unscreened = patient.clinic.name == FDA_CLINIC and rng.random() < 0.25
+    if not unscreened and not patient.tb_screenings.exists():
         TbScreening.objects.create(
             patient=patient,
             test=TbTest.IGRA,
@@ -251,14 +258,19 @@ def _monitoring(patient: Patient, start: date, prescriber: User, rng: random.Ran
             notes=DEMO_NOTE,
             recorded_by=prescriber,
         )
-    if rng.random() < 0.7 and not patient.skin_exams.exists():
+    if patient.skin_exams.exists():
+        return
+    day = start
+    while day <= today:
+        following = day + timedelta(weeks=52)
         SkinExam.objects.create(
             patient=patient,
-            examined_on=start,
+            examined_on=day,
             finding=SkinFinding.NOTHING,
-            next_due=start + timedelta(weeks=52),
+            next_due=following,
             recorded_by=prescriber,
         )
+        day = following
 
 
 def _comparator(
