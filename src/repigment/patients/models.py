@@ -7,6 +7,8 @@ its record (with the date of withdrawal) and stops the use from then on.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from datetime import date
 from typing import Any, ClassVar
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from repigment.accounts.models import Clinic
 
 ADULT_AGE = 18  # POPIA: a child is a person under 18; a competent person consents for them
+ZA_ID_LENGTH = 13
 
 
 class Sex(models.TextChoices):
@@ -51,19 +54,62 @@ class Language(models.TextChoices):
     OTHER = "other", _("Another language")
 
 
+def name_key(text: str) -> str:
+    """A name as searched: case-folded, accents and punctuation gone, single spaces
+    ("Mokoena-Dubé " -> "mokoena dube")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[\W_]+", " ", plain).split())
+
+
+def number_key(text: str) -> str:
+    """A record or passport number as searched: letters and digits only, upper case
+    ("jhb-0102 " -> "JHB0102")."""
+    return re.sub(r"[\W_]+", "", text).upper()
+
+
+#: Above every character a key can hold: ``key >= p AND key < p + TOP`` finds the prefix ``p``
+#: by walking the column's index (databases compare the keys in code point order: SQLite's
+#: BINARY, PostgreSQL's C collation).
+TOP = "\U0010ffff"
+
+
 class PatientQuerySet(models.QuerySet["Patient"]):
     def search(self, text: str) -> PatientQuerySet:
-        """Patients whose name, record number or ID/passport number matches ``text``."""
-        query = Q()
-        for word in text.split():
-            query &= (
-                Q(given_names__icontains=word)
-                | Q(family_name__icontains=word)
-                | Q(record_number__iexact=word)
-                | Q(za_id_number=word)
-                | Q(passport_number__iexact=word)
-            )
-        return self.filter(query)
+        """Patients whose record number, passport number or South African ID number is
+        ``text`` (exactly, punctuation and case aside), or whose family or given names start
+        with it, or with each of its words. Each branch is a subquery walking an index, so
+        none scans the table however large the registry."""
+        every = Patient.objects.all()
+        number = number_key(text)
+        found = Q(pk__in=[])
+        if number:
+            exact = Q(record_key=number) | Q(passport_key=number)
+            if number.isdigit() and len(number) == ZA_ID_LENGTH:
+                exact |= Q(za_id_number=number)
+            found |= Q(pk__in=every.filter(exact).values("pk"))
+        words = name_key(text).split()
+        if words:
+            whole = " ".join(words)
+            phrase = _starts(whole, "family_key") | _starts(whole, "given_key")
+            found |= Q(pk__in=every.filter(phrase).values("pk"))
+        if len(words) > 1:
+            each = every
+            for word in words:
+                each = each.filter(_starts(word, "family_key") | _starts(word, "given_key"))
+            found |= Q(pk__in=each.values("pk"))
+        return self.filter(found)
+
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Patient]:
+        """Rows inserted in bulk get their search keys too (``save()`` is not called)."""
+        rows = list(objs)
+        for row in rows:
+            row.fill_keys()
+        return super().bulk_create(rows, *args, **kwargs)
+
+
+def _starts(prefix: str, field: str) -> Q:
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + TOP})
 
 
 class Patient(models.Model):
@@ -107,6 +153,12 @@ class Patient(models.Model):
     )
     updated = models.DateTimeField(auto_now=True)
 
+    # Search keys (name_key / number_key of the fields above), kept by save() and bulk_create.
+    family_key = models.CharField(max_length=100, editable=False, default="")
+    given_key = models.CharField(max_length=100, editable=False, default="")
+    record_key = models.CharField(max_length=40, editable=False, default="")
+    passport_key = models.CharField(max_length=30, editable=False, default="")
+
     objects = PatientQuerySet.as_manager()
 
     class Meta:
@@ -118,10 +170,30 @@ class Patient(models.Model):
                 fields=["clinic", "record_number"], name="patient_record_number_unique_in_clinic"
             )
         ]
-        indexes: ClassVar = [models.Index(fields=["clinic", "family_name", "date_of_birth"])]
+        indexes: ClassVar = [
+            models.Index(fields=["clinic", "family_name", "date_of_birth"]),
+            models.Index(fields=["family_key"], name="patient_family_key"),
+            models.Index(fields=["given_key"], name="patient_given_key"),
+            models.Index(fields=["record_key"], name="patient_record_key"),
+            models.Index(fields=["passport_key"], name="patient_passport_key"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.record_number})"
+
+    def fill_keys(self) -> None:
+        self.family_key = name_key(self.family_name)[:100]
+        self.given_key = name_key(self.given_names)[:100]
+        self.record_key = number_key(self.record_number)[:40]
+        self.passport_key = number_key(self.passport_number)[:30]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            keys = {"family_key", "given_key", "record_key", "passport_key"}
+            kwargs["update_fields"] = {*update_fields, *keys}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:
