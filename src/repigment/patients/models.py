@@ -78,27 +78,31 @@ class PatientQuerySet(models.QuerySet["Patient"]):
     def search(self, text: str) -> PatientQuerySet:
         """Patients whose record number, passport number or South African ID number is
         ``text`` (exactly, punctuation and case aside), or whose family or given names start
-        with it, or with each of its words. Each branch is a subquery walking an index, so
-        none scans the table however large the registry."""
-        every = Patient.objects.all()
+        with it, or with each of its words: one subquery, the union of branches that each walk
+        an index, so none scans the table however large the registry."""
+        every = Patient.objects.order_by()
         number = number_key(text)
-        found = Q(pk__in=[])
+        branches = []
         if number:
             exact = Q(record_key=number) | Q(passport_key=number)
             if number.isdigit() and len(number) == ZA_ID_LENGTH:
                 exact |= Q(za_id_number=number)
-            found |= Q(pk__in=every.filter(exact).values("pk"))
+            branches.append(every.filter(exact))
         words = name_key(text).split()
         if words:
             whole = " ".join(words)
-            phrase = _starts(whole, "family_key") | _starts(whole, "given_key")
-            found |= Q(pk__in=every.filter(phrase).values("pk"))
+            branches.append(
+                every.filter(_starts(whole, "family_key") | _starts(whole, "given_key"))
+            )
         if len(words) > 1:
             each = every
             for word in words:
                 each = each.filter(_starts(word, "family_key") | _starts(word, "given_key"))
-            found |= Q(pk__in=each.values("pk"))
-        return self.filter(found)
+            branches.append(each)
+        if not branches:
+            return self.none()
+        first, *others = (branch.values("pk") for branch in branches)
+        return self.filter(pk__in=first.union(*others) if others else first)
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Patient]:
         """Rows inserted in bulk get their search keys too (``save()`` is not called)."""
