@@ -328,7 +328,7 @@ RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 60 * 60}}
 JOB_RETRY_SECONDS = env_int("REPIGMENT_JOB_RETRY_SECONDS", 30)
 # Report files a page can have made in the background (repigment.core.filejobs): a name and
 # the dotted path of f(params: dict) -> (file name, bytes). The registry's PDF report joins here.
-JOB_FILE_MAKERS: dict[str, str] = {}
+JOB_FILE_MAKERS: dict[str, str] = {"registry-report": "repigment.registry.pdf.report_job"}
 
 # Each app that has demo data adds its builder here, in dependency order.
 DEMO_BUILDERS = [

@@ -12,5 +12,6 @@ ROWS = [
     Row("registry:km_chart", own=VIEWERS),
     Row("registry:forest_chart", own=VIEWERS),
     Row("registry:outcomes_csv", own=VIEWERS),
-    Row("registry:outcomes_pdf", own=VIEWERS),
+    # the PDF is made on the worker: the page sends the person to the job
+    Row("registry:outcomes_pdf", own=only(Role.ANALYST, Role.PRESCRIBER, status=302)),
 ]

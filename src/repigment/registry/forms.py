@@ -50,9 +50,6 @@ class CohortForm(forms.Form):
             self.add_error("started_to", _("The end of the period is before its start."))
         return cleaned
 
-    def initial_filters(self) -> Filters:
-        return Filters()
-
     def filters(self) -> Filters:
         data = self.cleaned_data
         return Filters(

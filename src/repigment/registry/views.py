@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import base64
 import csv
 import io
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from repigment.accounts.permissions import role_required
-from repigment.clinical.references import get_reference
+from repigment.core.filejobs import start_file_job
 from repigment.patients.access import acting_user
 from repigment.registry.charts import forest_svg, km_svg
 from repigment.registry.forms import CohortForm
-from repigment.registry.services import VIEWER_ROLES, outcomes
+from repigment.registry.pdf import filters_as_params, with_sources
+from repigment.registry.services import VIEWER_ROLES, Filters, outcomes
 
 
 def _report(request: HttpRequest) -> tuple[CohortForm, dict[str, Any] | None]:
@@ -26,16 +24,8 @@ def _report(request: HttpRequest) -> tuple[CohortForm, dict[str, Any] | None]:
     form = CohortForm(request.GET or None, user=user)
     if request.GET and not form.is_valid():
         return form, None
-    filters = form.filters() if request.GET else CohortForm(user=user).initial_filters()
+    filters = form.filters() if request.GET else Filters()
     return form, outcomes(request, user, filters)
-
-
-def _with_sources(body: dict[str, Any]) -> dict[str, Any]:
-    for row in body["responses"]:
-        for trial in row["trials"]:
-            reference = get_reference(trial["reference"])
-            trial["title"], trial["url"] = reference.title, reference.url
-    return body
 
 
 @role_required(*VIEWER_ROLES)
@@ -44,7 +34,7 @@ def outcomes_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.urlencode()
     context = {
         "form": form,
-        "body": body and _with_sources(body),
+        "body": body and with_sources(body),
         "query": query,
         "km_src": f"{reverse('registry:km_chart')}?{query}",
         "forest_src": f"{reverse('registry:forest_chart')}?{query}",
@@ -162,28 +152,18 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _data_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
-
-
 @role_required(*VIEWER_ROLES)
 def outcomes_pdf(request: HttpRequest) -> HttpResponse:
-    from weasyprint import HTML  # slow to load; only the PDF needs it
-    from weasyprint.urls import URLFetcher
-
-    _form, body = _report(request)
-    if body is None:
+    """Start the PDF on the worker and send the person to the job's page."""
+    user = acting_user(request)
+    form = CohortForm(request.GET or None, user=user)
+    if request.GET and not form.is_valid():
         return HttpResponse("bad filter", status=400, content_type="text/plain")
-    html = render_to_string(
-        "registry/report_pdf.html",
-        {
-            "body": _with_sources(body),
-            "made": timezone.localdate(),
-            "km_src": _data_uri(km_svg(body, "Time to F-VASI75")),
-            "forest_src": _data_uri(forest_svg(body, "Week-24 F-VASI75 by subgroup")),
-        },
+    filters = form.filters() if request.GET else Filters()
+    job = start_file_job(
+        "registry-report",
+        {"user": user.pk, "filters": filters_as_params(filters)},
+        user=user,
+        key=f"registry-report:{user.pk}:{request.GET.urlencode()}",
     )
-    pdf = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="registry-report.pdf"'
-    return response
+    return redirect("accounts:job", job.public_id)
