@@ -220,3 +220,19 @@ def test_the_product_list_carries_its_sources(prescriber: Client) -> None:
     cream = next(p for p in products if p["subject_to_ruxolitinib_label"])
     assert cream["strength"] == "1.5 %"
     assert cream["facts"] and all(f["reference"] for f in cream["facts"])
+
+
+def test_the_api_refuses_a_second_current_course_unless_it_replaces_the_first(
+    prescriber: Client, teen: Patient
+) -> None:
+    earlier = (TODAY() - timedelta(days=14)).isoformat()
+    assert create(prescriber, teen, start_date=earlier).status_code == 201
+    refused = create(prescriber, teen)
+    assert refused.status_code == 422
+    assert "Two courses side by side" in refused.json()["error"]["fields"]["replaces_current"][0]
+    assert Prescription.objects.count() == 1
+    assert create(prescriber, teen, replaces_current=True).status_code == 201
+    assert list(Prescription.objects.order_by("pk").values_list("stop_reason", flat=True)) == [
+        "replaced",
+        "",
+    ]

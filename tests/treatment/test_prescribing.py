@@ -343,9 +343,12 @@ def test_the_first_ruxolitinib_prescription_sets_the_treatment_start(
     post(prescriber, teen, start_date=ahead.isoformat())
     teen.refresh_from_db()
     assert teen.treatment_start is None  # not started yet
+    Prescription.objects.update(stop_date=ahead, stop_reason="other")  # then never begun
     earlier = TODAY() - timedelta(days=14)
     post(prescriber, teen, start_date=earlier.isoformat())
-    post(prescriber, teen, start_date=(TODAY() - timedelta(days=3)).isoformat())
+    later = TODAY() - timedelta(days=3)
+    post(prescriber, teen, start_date=later.isoformat(), replaces_current="on")
+    assert Prescription.objects.filter(stop_date__isnull=True).get().start_date == later
     teen.refresh_from_db()
     assert teen.treatment_start == earlier
     assert services.sync_treatment_start(teen) == earlier
@@ -357,3 +360,47 @@ def test_saving_and_opening_are_audited_with_the_patient(prescriber: Client, tee
     prescriber.get(reverse("treatment:prescription_detail", args=[prescription.pk]))
     entries = AuditEntry.objects.naming(teen.pk).filter(object_type="prescription")
     assert set(entries.values_list("action", flat=True)) == {AuditAction.CREATE, AuditAction.VIEW}
+
+
+def test_a_second_current_course_of_the_cream_is_refused_until_it_replaces_the_first(
+    prescriber: Client, teen: Patient
+) -> None:
+    post(prescriber, teen, start_date=(TODAY() - timedelta(days=30)).isoformat())
+    first = Prescription.objects.get()
+
+    refused = post(prescriber, teen, area_face="1")
+    assert refused.status_code == 200
+    assert "Two courses side by side are not allowed" in refused.content.decode()
+    assert Prescription.objects.count() == 1
+    assert 'name="replaces_current"' in refused.content.decode()  # the way out is offered
+
+    post(prescriber, teen, area_face="1", replaces_current="on")
+    first.refresh_from_db()
+    second = Prescription.objects.exclude(pk=first.pk).get()
+    assert first.stop_date == TODAY() - timedelta(days=1)
+    assert (first.stop_reason, first.stop_note) == (
+        "replaced",
+        f"Replaced by prescription {second.pk}.",
+    )
+    assert second.stop_date is None and second.treated_bsa_percent == 7
+
+
+def test_a_replacing_course_cannot_start_before_the_current_one(
+    prescriber: Client, teen: Patient
+) -> None:
+    post(prescriber, teen)
+    page = post(
+        prescriber,
+        teen,
+        replaces_current="on",
+        start_date=(TODAY() - timedelta(days=3)).isoformat(),
+    )
+    assert "must start after the current one" in page.content.decode()
+    assert Prescription.objects.get().stop_date is None
+
+
+def test_a_stopped_course_needs_no_replacing(prescriber: Client, teen: Patient) -> None:
+    post(prescriber, teen, start_date=(TODAY() - timedelta(days=30)).isoformat())
+    Prescription.objects.update(stop_date=TODAY() - timedelta(days=2), stop_reason="other")
+    post(prescriber, teen)
+    assert Prescription.objects.filter(stop_date__isnull=True).count() == 1

@@ -97,6 +97,11 @@ class PrescriptionIn(Strict):
     )
     justification: str = ""
     notes: str = ""
+    replaces_current: bool = Field(
+        False,
+        description="The patient's current course of the cream stops the day before this one "
+        "starts; without it a second current course is refused (422).",
+    )
 
 
 class FindingOut(Schema):
@@ -301,6 +306,7 @@ def _input(patient: Patient, payload: PrescriptionIn) -> services.PrescriptionIn
         acknowledged=frozenset(payload.acknowledged),
         justification=payload.justification,
         notes=payload.notes,
+        replaces_current=payload.replaces_current,
     )
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from repigment.core.forms import DecimalCommaField
@@ -168,6 +169,17 @@ class PrescriptionForm(ServiceErrors, forms.Form):
                 max_digits=5,
                 decimal_places=2,
             )
+        current = services.current_courses(patient)
+        if current:
+            self.fields["replaces_current"] = forms.BooleanField(
+                label=_("This prescription replaces the current one"),
+                required=False,
+                help_text=_(
+                    "The current prescription of the cream started on %(start)s. Ticked, it "
+                    "stops the day before this one starts; never two courses side by side."
+                )
+                % {"start": date_format(current[0].start_date)},
+            )
         data = args[0] if args else kwargs.get("data")
         self.acknowledged = frozenset(data.getlist("acknowledged")) if data else frozenset()
 
@@ -210,6 +222,7 @@ class PrescriptionForm(ServiceErrors, forms.Form):
             acknowledged=self.acknowledged,
             justification=data.get("justification", ""),
             notes=data.get("notes", ""),
+            replaces_current=bool(data.get("replaces_current")),
         )
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
@@ -126,6 +127,8 @@ class PrescriptionInput:
     acknowledged: frozenset[str] = frozenset()
     justification: str = ""
     notes: str = ""
+    #: The prescriber says this course replaces the patient's current one, which then stops.
+    replaces_current: bool = False
 
     @property
     def total_bsa(self) -> Decimal:
@@ -456,15 +459,76 @@ def create_prescription(
         if missing:
             raise Invalid(missing, review)
     with transaction.atomic():
+        # One writer per patient at a time, so two prescriptions sent at once cannot both see
+        # "no current course" (PostgreSQL locks the row; SQLite's write transaction is already
+        # exclusive).
+        Patient.objects.select_for_update().filter(pk=patient.pk).exists()
+        replaced = _courses_replaced(patient, data)
         prescription = _store(patient, data, review, actor)
         if first:
             monitoring.record_warnings_review(prescription, data.risk_factors, actor)
+        for course in replaced:
+            _stop_replaced(course, prescription)
         _audit(
             request, AuditAction.CREATE, patient, "prescription", prescription.pk,
             role=role, actor=actor,
         )  # fmt: skip
         sync_treatment_start(patient)
     return prescription
+
+
+def current_courses(patient: Patient) -> list[Prescription]:
+    """The patient's ruxolitinib prescriptions that nobody has stopped, newest first."""
+    return list(
+        Prescription.objects.ruxolitinib()
+        .filter(patient=patient, stop_date__isnull=True)
+        .select_related("prescriber")
+    )
+
+
+def _courses_replaced(patient: Patient, data: PrescriptionInput) -> list[Prescription]:
+    """The current courses a new one of the cream replaces, or Invalid: never two side by side."""
+    if not data.product.subject_to_ruxolitinib_label:
+        return []
+    current = current_courses(patient)
+    if not current:
+        return []
+    newest = current[0]
+    if not data.replaces_current:
+        raise Invalid(
+            {
+                "replaces_current": [
+                    _(
+                        "This patient already has a current prescription of the cream (from "
+                        "%(start)s). Two courses side by side are not allowed: stop that one "
+                        "first, or tick that this prescription replaces it."
+                    )
+                    % {"start": date_format(newest.start_date)}
+                ]
+            }
+        )
+    too_early = [c for c in current if c.start_date >= data.start_date]
+    if too_early:
+        raise Invalid(
+            {
+                "start_date": [
+                    _(
+                        "A replacing prescription must start after the current one, which "
+                        "started on %(start)s."
+                    )
+                    % {"start": date_format(too_early[0].start_date)}
+                ]
+            }
+        )
+    return current
+
+
+def _stop_replaced(course: Prescription, replacement: Prescription) -> None:
+    """The replaced course stops the day before its replacement starts."""
+    course.stop_date = replacement.start_date - timedelta(days=1)
+    course.stop_reason = StopReason.REPLACED
+    course.stop_note = _("Replaced by prescription %(id)s.") % {"id": replacement.pk}
+    course.save(update_fields=["stop_date", "stop_reason", "stop_note", "updated"])
 
 
 def _store(
