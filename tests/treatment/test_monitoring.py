@@ -84,7 +84,10 @@ def test_the_first_prescription_needs_the_class_warnings_checklist(
     assert saved.prescription == Prescription.objects.get()
     again = client.get(new_url(patient)).content.decode()
     assert "go through the class warnings of the US label" not in again
-    client.post(new_url(patient), form(warnings_reviewed=None))
+    tomorrow = (TODAY() + timedelta(days=1)).isoformat()  # a new course replacing the first
+    client.post(
+        new_url(patient), form(warnings_reviewed=None, replaces_current="on", start_date=tomorrow)
+    )
     assert Prescription.objects.count() == 2  # asked once, at the first prescription
 
 
