@@ -179,3 +179,28 @@ def test_text_typed_for_no_account_is_not_stored(client: Client, world: World) -
     assert _log_in(client, "my secret passw0rd", PASSWORD).status_code == 429
     call_command("unlock", email="MY SECRET PASSW0RD", stdout=io.StringIO())
     assert not AccessAttempt.objects.exists()
+
+
+def test_wrong_current_passwords_on_the_change_page_count_as_failures(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.prescriber)
+    url = reverse("accounts:password_change")
+    new = "a long new password 42"
+    change = {"new_password1": new, "new_password2": new}
+    for _ in range(LIMIT):
+        client.post(url, {"old_password": "wrong", **change}, REMOTE_ADDR=HOME)
+    refused = client.post(url, {"old_password": PASSWORD, **change}, REMOTE_ADDR=HOME)
+    assert refused.status_code == 429 and "Too many failed attempts" in refused.text
+    world.prescriber.refresh_from_db()
+    assert world.prescriber.check_password(PASSWORD)
+    assert AuditEntry.objects.filter(action=AuditAction.LOCKED_OUT).exists()
+
+
+def test_the_right_current_password_changes_it(client: Client, world: World) -> None:
+    client.force_login(world.prescriber)
+    new = "a long new password 42"
+    form = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
+    assert client.post(reverse("accounts:password_change"), form).status_code == 302
+    world.prescriber.refresh_from_db()
+    assert world.prescriber.check_password(new)

@@ -1,8 +1,9 @@
 """Log-in throttling on django-axes: failures counted per account and per client address.
 
 Axes counts failed log-ins (the web and admin log-in pages through its authentication backend),
-and this module adds the other doors: password-reset requests (``PasswordResetView``) and bad
-API tokens (``token_refused``). Each failure is an axes attempt row keyed by the account typed
+and this module adds the other doors: password-reset requests (``PasswordResetView``), wrong
+current passwords on the change page (``PasswordChangeView``) and bad API tokens
+(``token_refused``). Each failure is an axes attempt row keyed by the account typed
 (``account_key``) and the client address, which is the one the audit trail records
 (``audit.client_address``).
 
@@ -176,6 +177,23 @@ class PasswordResetView(auth_views.PasswordResetView):
         # The request that reaches the limit was still served; the next one is refused.
         self.request.axes_locked_out = False  # type: ignore[attr-defined]
         return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's change page, where a wrong current password counts as a failed log-in of the
+    account: a borrowed signed-in session cannot try passwords without limit."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        account = account_key(request.user.get_username(), request)
+        if not is_allowed(request, account):
+            count_failure(request, account)  # audited as a lockout; extends it
+            return lockout_response(request, None, {ACCOUNT: account})
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if "old_password" in form.errors:
+            count_failure(self.request, account_key(self.request.user.get_username()))
+        return super().form_invalid(form)
 
 
 def lift(request: HttpRequest | None, *, email: str = "", address: str = "") -> int:

@@ -36,7 +36,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(
+        throttle.PasswordChangeView.as_view(
             template_name="accounts/form_page.html",
             success_url=reverse_lazy("accounts:password_change_done"),
             extra_context={"heading": _("Change your password")},
