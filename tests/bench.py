@@ -159,13 +159,17 @@ def bench_upload_memory() -> None:
     """Peak memory of a fresh process cleaning the largest accepted uploads (finding 8)."""
     import subprocess
 
+    import pillow_heif
     from PIL import Image
+
+    pillow_heif.register_heif_opener()
 
     print("\n# Peak RSS of a worker process cleaning the largest accepted upload (limit 300 MB)")
     with tempfile.TemporaryDirectory() as folder:
         cases = {
             "JPEG, 40 MP (7300 x 5475)": ("RGB", (7300, 5475), "JPEG"),
             "PNG with transparency, 30 MP (6320 x 4740)": ("RGBA", (6320, 4740), "PNG"),
+            "HEIC, 30 MP (6320 x 4740)": ("RGB", (6320, 4740), "HEIF"),
         }
         for label, (mode, size, kind) in cases.items():
             path = f"{folder}/upload"
