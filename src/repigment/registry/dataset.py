@@ -181,18 +181,18 @@ def _person_columns(person: Person) -> Row:
     }
 
 
-def _number(value: Decimal | None) -> float | None:
+def _number(value: Decimal | float | str | None) -> float | None:
+    """A score as the database hands it over (Decimal, float or text) as a float."""
     return None if value is None else float(value)
 
 
 def _visits(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
     rows = []
-    for patient_id, day, fvasi, tvasi in (
+    for patient_id, day, fvasi, tvasi in _raw(  # the cursor's values: no Decimal round trip
         Visit.objects.filter(patient_id__in=ids)
         .exclude(fvasi_total__isnull=True, tvasi_total__isnull=True)
         .order_by("patient_id", "visit_date", "pk")
         .values_list("patient_id", "visit_date", "fvasi_total", "tvasi_total")
-        .iterator(chunk_size=5000)
     ):
         person = people.get(patient_id)
         if person is None:  # no treatment start: not in the dataset
@@ -202,7 +202,7 @@ def _visits(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
                 patient_id,
                 {
                     **_person_columns(person),
-                    "day": person.days(day),
+                    "day": person.days(day if isinstance(day, date) else date.fromisoformat(day)),
                     "fvasi": _number(fvasi),
                     "tvasi": _number(tvasi),
                 },
