@@ -177,3 +177,30 @@ def test_repigment_import_recalls_reports_every_problem_on_one_line_each(
     good.write_text(GOOD, encoding="utf-8")
     result = CliRunner().invoke(app, ["import-recalls", str(good), "--by", world.pharmacist.email])
     assert result.exit_code == 0 and "3 recalls added" in result.output
+
+
+def test_a_large_file_costs_the_same_queries_as_a_small_one_and_goes_in_whole(
+    world: World, catalogue: Catalogue
+) -> None:
+    """Product packs are looked up once each, what is stored is read once, the rows go in by
+    bulk insert: the file's size adds only the insert batches, never a query per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def rows(first: int, count: int) -> str:
+        lines = [
+            f"{GTIN_60 if n % 2 else GTIN_100},,SN{n:05d},2026-11-20,Stolen pack,https://example.org/r,\n"
+            for n in range(first, first + count)
+        ]
+        return HEADER + "".join(lines)
+
+    with CaptureQueriesContext(connection) as few:
+        assert run(world, rows(0, 5)).ok
+    with CaptureQueriesContext(connection) as many:
+        report = run(world, rows(100, 1500) + rows(0, 5)[len(HEADER) :])
+    assert report.ok and len(report.created) == 1500
+    assert report.already_recorded == list(range(1502, 1507))
+    inserts = [q for q in many.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(many) - len(inserts) <= len(few)
+    assert len(inserts) <= 1500 // 50 + 1  # whole batches, not a row at a time
+    assert Recall.objects.filter(reason="Stolen pack").count() == 1505

@@ -30,6 +30,7 @@ from repigment.supply.models import ProductPack, Recall
 COLUMNS = ("gtin", "lot", "serial", "recalled_on", "reason", "source_url", "source_document")
 REQUIRED_COLUMNS = ("gtin", "recalled_on", "reason")
 MAX_ROWS = 5000
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 MAX_BYTES = 1024 * 1024
 
 
@@ -90,11 +91,14 @@ def import_recalls(
     if not report.ok:
         return report
     with transaction.atomic():
+        recorded = _recorded_keys({row.product_pack.pk for row in rows})
+        new = []
         for row in rows:
-            if _already_recorded(row):
+            if row.key in recorded:
                 report.already_recorded.append(row.line)
             else:
-                report.created.append(_create(row, entered_by, file_name))
+                new.append(_recall(row, entered_by, file_name))
+        report.created = Recall.objects.bulk_create(new, batch_size=500)
         audit.record(
             request,
             AuditAction.CREATE,
@@ -115,13 +119,14 @@ def _read_rows(data: bytes, today: date, report: ImportReport) -> list[RecallRow
         return []
     rows: list[RecallRow] = []
     first_line: dict[tuple[int, str, str], int] = {}
+    packs: dict[str, ProductPack | None] = {}  # by GTIN: one query per product pack
     for line, values in _numbered(lines):
         report.rows += 1
         if report.rows > MAX_ROWS:
             report.errors.append(RowError(0, "", _("More than %(n)d rows; split the file.") % {
                 "n": MAX_ROWS}))  # fmt: skip
             return []
-        row = _row(line, columns, values, today, report)
+        row = _row(line, columns, values, today, report, packs)
         if row is None:
             continue
         if row.key in first_line:
@@ -187,14 +192,19 @@ def _numbered(lines: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _row(
-    line: int, columns: list[str], values: list[str], today: date, report: ImportReport
+    line: int,
+    columns: list[str],
+    values: list[str],
+    today: date,
+    report: ImportReport,
+    packs: dict[str, ProductPack | None],
 ) -> RecallRow | None:
     errors: list[RowError] = []
     if len(values) > len(columns):
         errors.append(RowError(line, "", _("More values than the header has columns.")))
     given = dict(zip(columns, (value.strip() for value in values), strict=False))
     cell = {name: given.get(name, "") for name in COLUMNS}
-    product_pack = _product_pack(line, cell["gtin"], errors)
+    product_pack = _product_pack(line, cell["gtin"], errors, packs)
     for name, ai in (("lot", gs1.LOT), ("serial", gs1.SERIAL)):
         if cell[name]:
             try:
@@ -217,7 +227,9 @@ def _row(
     )  # fmt: skip
 
 
-def _product_pack(line: int, gtin: str, errors: list[RowError]) -> ProductPack | None:
+def _product_pack(
+    line: int, gtin: str, errors: list[RowError], packs: dict[str, ProductPack | None]
+) -> ProductPack | None:
     if not gtin:
         errors.append(RowError(line, "gtin", _("The GTIN is missing.")))
         return None
@@ -226,7 +238,9 @@ def _product_pack(line: int, gtin: str, errors: list[RowError]) -> ProductPack |
     except gs1.CodeError as error:
         errors.extend(RowError(line, "gtin", p.message) for p in error.problems)
         return None
-    product_pack = ProductPack.objects.filter(gtin=gtin).first()
+    if gtin not in packs:
+        packs[gtin] = ProductPack.objects.filter(gtin=gtin).first()
+    product_pack = packs[gtin]
     if product_pack is None:
         errors.append(RowError(line, "gtin", _(
             "GTIN %(gtin)s is not in the catalogue; add the product pack first."
@@ -260,22 +274,27 @@ def _check_source(line: int, url: str, document: str, errors: list[RowError]) ->
         return
     if url:
         try:
-            URLValidator(schemes=["http", "https"])(url)
+            WEB_ADDRESS(url)
         except ValidationError:
             errors.append(RowError(line, "source_url", _(
                 "“%(url)s” is not a web address (http:// or https://)."
             ) % {"url": url}))  # fmt: skip
 
 
-def _already_recorded(row: RecallRow) -> bool:
-    same = Recall.objects.filter(product_pack=row.product_pack, scope=row.scope)
-    if row.scope == Recall.Scope.LOT:
-        return same.filter(lot_number=row.lot).exists()
-    return same.filter(serial=row.serial).exists()
+def _recorded_keys(packs: set[int]) -> set[tuple[int, str, str]]:
+    """The keys (as ``RecallRow.key``) of the recalls already stored for these product packs:
+    one query for the whole file (a catalogue has few packs)."""
+    stored = Recall.objects.filter(product_pack_id__in=packs).values_list(
+        "product_pack_id", "scope", "serial", "lot_number"
+    )
+    return {
+        (pack, scope, serial if scope == Recall.Scope.SERIAL else lot)
+        for pack, scope, serial, lot in stored
+    }
 
 
-def _create(row: RecallRow, entered_by: User, file_name: str) -> Recall:
-    return Recall.objects.create(
+def _recall(row: RecallRow, entered_by: User, file_name: str) -> Recall:
+    return Recall(
         product_pack=row.product_pack, scope=row.scope, lot_number=row.lot, serial=row.serial,
         reason=row.reason, recalled_on=row.recalled_on, source_url=row.source_url,
         source_document=row.source_document, entered_by=entered_by,
