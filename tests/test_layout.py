@@ -45,7 +45,12 @@ RANK = {app: rank for rank, layer in enumerate(LAYERS) for app in layer}
 #: Modules that import nothing from Django or the apps (only each other and the standard
 #: library or plain libraries): the clinical core, the public pages' expectation tool and the
 #: registry's analysis (which a site runs on another site's export, without a database).
-PURE = ("repigment.clinical", "repigment.knowledge.expectation", "repigment.registry.analysis")
+PURE = (
+    "repigment.clinical",
+    "repigment.knowledge.expectation",
+    "repigment.registry.analysis",
+    "repigment.registry.bands",
+)
 
 
 @dataclass(frozen=True)

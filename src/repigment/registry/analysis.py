@@ -23,6 +23,7 @@ from repigment.clinical.label import (
     FDA_MAX_GRAMS_PER_WEEK_60G_TUBES,
 )
 from repigment.clinical.trials import RUXOLITINIB_BID, TrialResult, results_for
+from repigment.registry.bands import AGE_BANDS, DURATION_BANDS, PHOTOTYPE_NAMES
 
 Z95 = NormalDist().inv_cdf(0.975)
 #: Scores are compared as integers of a millionth, so 75 % improvement is judged exactly.
@@ -548,11 +549,6 @@ def _band(column: str, edges: Sequence[tuple[int, int | None, str]]) -> pl.Expr:
         expression = expression.when(inside).then(pl.lit(label))
     result: pl.Expr = expression.otherwise(pl.lit("unknown"))
     return result
-
-
-AGE_BANDS = ((0, 17, "under 18"), (18, 39, "18-39"), (40, 59, "40-59"), (60, None, "60 and over"))
-DURATION_BANDS = ((0, 4, "under 5 years"), (5, 14, "5-14 years"), (15, None, "15 years or more"))
-PHOTOTYPE_NAMES = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 
 
 def characteristics(tables: Tables, people: pl.DataFrame) -> pl.DataFrame:

@@ -13,7 +13,7 @@ from repigment.accounts.permissions import has_role
 from repigment.core.errors import ApiError
 from repigment.core.schemas import Strict
 from repigment.patients.access import acting_user
-from repigment.registry.analysis import AGE_BANDS
+from repigment.registry.bands import AGE_BANDS
 from repigment.registry.services import VIEWER_ROLES, Filters, outcomes, viewable_clinics
 
 router = Router(tags=["registry"])

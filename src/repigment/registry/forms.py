@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Clinic, User
-from repigment.registry.analysis import AGE_BANDS
+from repigment.registry.bands import AGE_BANDS
 from repigment.registry.services import Filters, viewable_clinics
 
 PHOTOTYPES = [(str(n), name) for n, name in enumerate(("I", "II", "III", "IV", "V", "VI"), 1)]

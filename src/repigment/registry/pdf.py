@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from repigment.accounts.models import Clinic, User
 from repigment.clinical.references import get_reference
-from repigment.registry.charts import forest_svg, km_svg
 from repigment.registry.services import Filters, outcomes
 
 KM_TITLE = "Time to F-VASI75"
@@ -61,6 +60,8 @@ def _data_uri(svg: bytes) -> str:
 def report_pdf(body: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # slow to load; only the PDF needs it
     from weasyprint.urls import URLFetcher
+
+    from repigment.registry.charts import forest_svg, km_svg  # matplotlib, only for the PDF
 
     html = render_to_string(
         "registry/report_pdf.html",

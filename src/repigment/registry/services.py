@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -17,8 +17,10 @@ from django.http import HttpRequest
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role, User
 from repigment.accounts.permissions import roles_in, user_clinics
-from repigment.registry.analysis import Cohort, as_json, report, tables_from_rows
 from repigment.registry.dataset import build
+
+if TYPE_CHECKING:
+    from repigment.registry.analysis import Cohort
 
 VIEWER_ROLES = (Role.ANALYST, Role.PRESCRIBER)
 
@@ -33,6 +35,8 @@ class Filters:
     sex: str = ""
 
     def cohort(self) -> Cohort:
+        from repigment.registry.analysis import Cohort  # Polars loads on the first report
+
         return Cohort(
             phototypes=self.phototypes or None,
             age_bands=(self.age_band,) if self.age_band else None,
@@ -50,6 +54,8 @@ def outcomes(request: HttpRequest | None, user: User, filters: Filters) -> dict[
     if filters.clinic is not None:
         clinics = [clinic for clinic in clinics if clinic.pk == filters.clinic.pk]
     dataset = build(clinics, started=(filters.started_from, filters.started_to))
+    from repigment.registry.analysis import as_json, report, tables_from_rows
+
     body = as_json(report(tables_from_rows(dataset.tables), filters.cohort()), suppress=True)
     body["clinics"] = [clinic.name for clinic in clinics]
     single = clinics[0] if len(clinics) == 1 else None

@@ -13,7 +13,6 @@ from django.urls import reverse
 from repigment.accounts.permissions import role_required
 from repigment.core.filejobs import start_file_job
 from repigment.patients.access import acting_user
-from repigment.registry.charts import forest_svg, km_svg
 from repigment.registry.forms import CohortForm
 from repigment.registry.pdf import filters_as_params, with_sources
 from repigment.registry.services import VIEWER_ROLES, Filters, outcomes
@@ -53,11 +52,15 @@ def _svg(request: HttpRequest, draw: Any, title: str) -> HttpResponse:
 
 @role_required(*VIEWER_ROLES)
 def km_chart(request: HttpRequest) -> HttpResponse:
+    from repigment.registry.charts import km_svg  # matplotlib loads only when a chart is drawn
+
     return _svg(request, km_svg, "Time to F-VASI75")
 
 
 @role_required(*VIEWER_ROLES)
 def forest_chart(request: HttpRequest) -> HttpResponse:
+    from repigment.registry.charts import forest_svg  # matplotlib loads only when drawn
+
     return _svg(request, forest_svg, "Week-24 F-VASI75 by subgroup")
 
 
