@@ -19,7 +19,7 @@ from repigment.assessments import services
 from repigment.assessments.access import visit_for
 from repigment.assessments.course import Course, build_course
 from repigment.assessments.history import history
-from repigment.assessments.models import BodySite, Lighting, Photo, Visit
+from repigment.assessments.models import BodySite, Lighting, Photo, ScoreEntry, Visit
 from repigment.assessments.photos import photo_response
 from repigment.core.errors import ApiError
 from repigment.core.pagination import PageQuery, page_of, paginate
@@ -33,6 +33,8 @@ router = Router(tags=["assessments"])
 
 
 class EntryIn(Strict):
+    source_model = ScoreEntry
+
     instrument: Literal["F-VASI", "T-VASI"]
     region: str
     hand_units: Decimal
@@ -40,6 +42,8 @@ class EntryIn(Strict):
 
 
 class VisitIn(Strict):
+    source_model = Visit
+
     visit_date: date
     assessor_id: int | None = None
     fvasi_scored: bool = True

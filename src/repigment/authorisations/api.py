@@ -16,6 +16,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from repigment.access.models import AccessRoute
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role
 from repigment.accounts.permissions import deny, has_role, user_clinics
@@ -28,6 +29,7 @@ from repigment.authorisations.access import (
     record_read,
     visible_applications,
 )
+from repigment.authorisations.forms import ApplicationForm
 from repigment.authorisations.models import (
     AuthorisationApplication,
     Importer,
@@ -119,28 +121,41 @@ class EventOut(Schema):
 
 
 class NewApplicationIn(Strict):
+    source_model = AccessRoute
+    source_names = {"route": "slug"}
+
     prescription_id: int
     route: str | None = Field(None, description="a route slug of the patient's country")
 
 
+#: The manufacturers are kept in the application's medicine data; the form holds their limit.
+_MEDICINE_TEXT = ApplicationForm.base_fields["api_manufacturer"].max_length  # type: ignore[attr-defined]
+
+
 class ChangesIn(Strict):
+    source_model = AuthorisationApplication
+
     prescription_id: int | None = None
-    dosage: str | None = Field(None, max_length=300)
+    dosage: str | None = None
     period_weeks: int | None = None
     requested_pack_grams: Literal[60, 100] | None = None
     prescriber_id: int | None = None
     importer_id: int | None = None
-    finished_product_manufacturer: str | None = Field(None, max_length=200)
-    api_manufacturer: str | None = Field(None, max_length=200)
+    finished_product_manufacturer: str | None = Field(None, max_length=_MEDICINE_TEXT)
+    api_manufacturer: str | None = Field(None, max_length=_MEDICINE_TEXT)
     consent_signed_on: date | None = None
-    consent_witness: str | None = Field(None, max_length=150)
+    consent_witness: str | None = None
 
 
 class MotivationIn(Strict):
+    source_model = AuthorisationApplication
+
     motivation: str
 
 
 class StepIn(Strict):
+    source_model = AuthorisationApplication
+
     action: Literal[
         "mark_ready", "submit", "query", "answer", "approve", "reject", "expire", "withdraw"
     ]

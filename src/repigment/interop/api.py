@@ -5,9 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -21,6 +24,7 @@ from repigment.accounts.models import ApiToken, AuditAction
 from repigment.assessments.api import router as assessments_router
 from repigment.authorisations.api import router as authorisations_router
 from repigment.core.errors import ApiError, error_body, fields_from_validation
+from repigment.core.schemas import tighten_operations
 from repigment.patients.api import router as patients_router
 from repigment.registry.api import router as registry_router
 from repigment.safety.api import router as safety_router
@@ -76,6 +80,7 @@ api.add_router("/", treatment_router)
 api.add_router("/countries", access_router)
 api.add_router("/authorisations", authorisations_router)
 api.add_router("/registry", registry_router)
+tighten_operations(api)  # after the last add_router: the input limits reach every operation
 
 
 def _json(
@@ -119,6 +124,30 @@ def _invalid_model(request: HttpRequest, exc: DjangoValidationError) -> HttpResp
 @api.exception_handler(HttpError)
 def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _json(exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return _json(413, "too_large", f"The request body is larger than {limit} bytes.")
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _json(400, "bad_request", f"The multipart body cannot be read: {exc}")
+
+
+@api.exception_handler(SuspiciousOperation)
+def _suspicious(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return _json(400, "bad_request", "The request cannot be read.")
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A last guard: the input limits should stop such values before the database sees them."""
+    logger.warning("API value out of the database's range on %s: %s", request.path, exc)
+    return _json(422, "invalid", "A value is too long or out of range; nothing was saved.")
 
 
 @api.exception_handler(Exception)

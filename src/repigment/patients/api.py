@@ -60,6 +60,8 @@ def consent_error(error: services.ConsentRequired) -> ApiError:
 
 
 class PatientIn(Strict):
+    source_model = Patient
+
     clinic_id: int
     record_number: str
     given_names: str
@@ -80,6 +82,8 @@ class PatientIn(Strict):
 
 
 class PatientPatch(Strict):
+    source_model = Patient
+
     record_number: str | None = None
     given_names: str | None = None
     family_name: str | None = None
@@ -116,6 +120,8 @@ class PatientOut(Schema):
 
 
 class ConsentIn(Strict):
+    source_model = Consent
+
     purposes: list[str] = Field(..., min_length=1)
     given_on: date
     method: str
@@ -140,6 +146,9 @@ class ConsentOut(Schema):
 
 
 class WithdrawIn(Strict):
+    source_model = Consent
+    source_names = {"note": "withdrawal_note"}
+
     withdrawn_on: date
     note: str = ""
 
@@ -152,6 +161,8 @@ class DocumentOut(Schema):
 
 
 class DiagnosisIn(Strict):
+    source_model = Diagnosis
+
     vitiligo_type: str
     onset_year: int
     activity: str

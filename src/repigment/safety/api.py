@@ -23,13 +23,15 @@ from repigment.patients.access import CLINICAL_ROLES, PATIENT_ROLE, acting_user,
 from repigment.safety import services
 from repigment.safety.access import event_for, patient_or_self
 from repigment.safety.exports import fhir_response, pdf_response
-from repigment.safety.models import ActionTaken, AdverseEvent, Outcome, ReporterKind
+from repigment.safety.models import ActionTaken, AdverseEvent, Outcome, ReporterKind, SafetyReport
 from repigment.safety.models import Status as EventStatus
 
 router = Router(tags=["safety"])
 
 
 class EventIn(Strict):
+    source_model = AdverseEvent
+
     term: str
     term_other: str = ""
     description: str = ""
@@ -47,10 +49,14 @@ class ReviewIn(EventIn):
 
 
 class DismissIn(Strict):
+    source_model = AdverseEvent
+
     review_note: str
 
 
 class ReportIn(Strict):
+    source_model = SafetyReport
+
     sent_on: date
     route: str
     reference: str = ""

@@ -12,8 +12,9 @@ from repigment.accounts.models import Role, User
 from repigment.accounts.permissions import deny, has_role, user_clinics
 from repigment.core.errors import ApiError
 from repigment.core.pagination import PageQuery, page_of, paginate
+from repigment.core.schemas import Strict
 from repigment.supply import gs1, recalls, services
-from repigment.supply.models import Pack, PackState, Product, Recall
+from repigment.supply.models import ImportOrder, Pack, PackState, Product, Recall, Scan
 
 router = Router(tags=["supply"])
 
@@ -24,8 +25,10 @@ def _pharmacist(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
 
 
-class ScanIn(Schema):
-    text: str = Field(..., min_length=1, max_length=500, description="What the scanner typed.")
+class ScanIn(Strict):
+    source_model = Scan
+
+    text: str = Field(..., min_length=1, description="What the scanner typed.")
 
 
 class VerifyIn(ScanIn):
@@ -250,12 +253,14 @@ def _own_pharmacy(user: User) -> object:
     return pharmacy
 
 
-class OrderIn(Schema):
+class OrderIn(Strict):
+    source_model = ImportOrder
+
     authorisation_id: int
     gtin: str = Field(..., min_length=14, max_length=14)
     quantity: int = Field(..., ge=1, le=1000)
     expected_lots: list[str] = Field(..., min_length=1)
-    supplier_reference: str = Field("", max_length=80)
+    supplier_reference: str = ""
 
 
 class OrderOut(Schema):
@@ -272,8 +277,6 @@ OrderPage = page_of(OrderOut, "OrderPage")
 
 @router.get("/orders", response=OrderPage)
 def order_list(request: HttpRequest, pages: Query[PageQuery]) -> object:
-    from repigment.supply.models import ImportOrder
-
     user = _pharmacist(request)
     found = ImportOrder.objects.filter(pharmacy__in=user_clinics(user, [Role.PHARMACIST]))
     return paginate(request, found.select_related("product_pack"), pages).answer(lambda o: o)
@@ -315,7 +318,6 @@ class SessionOut(Schema):
 @router.post("/orders/{order_id}/sessions", response={201: SessionOut})
 def session_open(request: HttpRequest, order_id: int) -> Status:
     from repigment.supply import orders
-    from repigment.supply.models import ImportOrder
 
     user = _pharmacist(request)
     order = ImportOrder.objects.filter(
@@ -373,7 +375,7 @@ def stock_counts(request: HttpRequest) -> dict[str, int]:
     return orders.stock_counts(user_clinics(user, [Role.PHARMACIST]))
 
 
-class DispenseIn(Schema):
+class DispenseIn(Strict):
     authorisation_id: int
     pack_id: int
 

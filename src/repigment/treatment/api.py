@@ -64,6 +64,8 @@ class AreaIn(Strict):
 
 
 class PrescriptionIn(Strict):
+    source_model = Prescription
+
     product_id: int
     treated_areas: list[AreaIn] = []
     frequency: str = "twice_daily"
@@ -180,12 +182,17 @@ class LabelRefusalOut(Schema):
 
 
 class StopIn(Strict):
+    source_model = Prescription
+    source_names = {"note": "stop_note"}
+
     stop_date: date
     stop_reason: str
     note: str = ""
 
 
 class CoMedicationIn(Strict):
+    source_model = CoMedication
+
     name: str
     start_date: date | None = None
     stop_date: date | None = None
@@ -206,6 +213,8 @@ class CoMedicationOut(Schema):
 
 
 class DiaryIn(Strict):
+    source_model = DiaryEntry
+
     day: date
     morning: bool = False
     evening: bool = False
