@@ -73,6 +73,7 @@ def test_the_treatment_walkthrough_in_the_demo_world(page: Any, demo_world: None
     # 14 %: outside the label; no justification, nothing saved.
     panel = prescribe(page, teen, "12")
     expect(panel).to_contain_text("outside the label")
+    page.get_by_label("This prescription replaces the current one").check()  # never two at once
     page.get_by_role("button", name="Save prescription").click()
     expect(page.get_by_role("alert").filter(has_text="write why")).to_be_visible()
     assert Prescription.objects.filter(patient=teen).count() == 1
@@ -82,6 +83,8 @@ def test_the_treatment_walkthrough_in_the_demo_world(page: Any, demo_world: None
     expect(page.get_by_text("The prescription was saved.")).to_be_visible()
     second = Prescription.objects.filter(patient=teen).latest("pk")
     assert second.label_overall == "outside_label" and second.justification == reason
+    first.refresh_from_db()
+    assert (first.stop_date, first.stop_reason) == (first.start_date, "replaced")
 
     # The demo patient, on the phone: a week of applications (one evening forgotten) ...
     page.context.clear_cookies()

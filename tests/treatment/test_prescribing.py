@@ -395,7 +395,7 @@ def test_a_replacing_course_cannot_start_before_the_current_one(
         replaces_current="on",
         start_date=(TODAY() - timedelta(days=3)).isoformat(),
     )
-    assert "must start after the current one" in page.content.decode()
+    assert "cannot start before the current one" in page.content.decode()
     assert Prescription.objects.get().stop_date is None
 
 

@@ -22,7 +22,7 @@ from repigment.accounts.models import Role
 from repigment.authorisations import reporting, services
 from repigment.authorisations.models import AuthorisationApplication, ReportTask, State
 from repigment.authorisations.quantity import supply_runs_out_on
-from repigment.reminders.registry import Due, Kind
+from repigment.reminders.registry import Due, Kind, Urgency
 
 #: Reminder keys keep the "access." prefix they had before this app left access: reminders
 #: already sent are stored under them, and each is sent once.
@@ -60,11 +60,13 @@ KINDS = {
         REPORT,
         _("%(report)s to the regulator due %(due)s for authorisation %(number)s"),
         ("acts-regulation-29",),
+        urgency=Urgency.REPORT,
     ),
     QUERY: Kind(
         QUERY,
         _("The regulator queried application %(reference)s on %(queried)s: answer the query"),
         ("sahpra-s21-faq",),
+        urgency=Urgency.SAFETY,
     ),
 }
 

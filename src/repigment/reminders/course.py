@@ -27,7 +27,7 @@ from repigment.accounts.models import Role
 from repigment.assessments.models import Visit
 from repigment.patients.models import Patient
 from repigment.reminders.engine import chunk_size, lead_days
-from repigment.reminders.registry import Due, Kind
+from repigment.reminders.registry import Due, Kind, Urgency
 from repigment.treatment.models import Jurisdiction, Prescription
 
 REASSESSMENT_WEEK = 24
@@ -57,6 +57,7 @@ KINDS = {
             "you around %(due)s to look at how your skin is responding. Please contact "
             "%(clinic)s to book a visit."
         ),
+        urgency=Urgency.REVIEW,
     ),
     EMA_CHECK: Kind(
         EMA_CHECK,
@@ -71,6 +72,7 @@ KINDS = {
             "around %(due)s to decide with you how to go on. Please contact %(clinic)s to "
             "book a visit."
         ),
+        urgency=Urgency.REVIEW,
     ),
     PROGRESS: Kind(
         PROGRESS,
@@ -79,6 +81,7 @@ KINDS = {
             "the start of use on %(start)s)"
         ),
         ("acts-regulation-29",),
+        urgency=Urgency.REPORT,
     ),
     FINAL: Kind(
         FINAL,
@@ -87,6 +90,7 @@ KINDS = {
             "on %(stopped)s)"
         ),
         ("acts-regulation-29",),
+        urgency=Urgency.REPORT,
     ),
 }
 

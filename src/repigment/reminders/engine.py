@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -27,7 +27,7 @@ from repigment.accounts.models import AuditAction, Clinic, User
 from repigment.patients.services import may_contact
 from repigment.reminders.channels import channel_for
 from repigment.reminders.models import DoneReason, PatientMessage, Reminder
-from repigment.reminders.registry import Due, kind_of, sources
+from repigment.reminders.registry import Due, Urgency, kind_of, kinds, sources
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -232,5 +232,20 @@ def open_for(user: User, clinics: list[Clinic], role: str, today: date) -> Query
         Reminder.objects.open()
         .filter(clinic__in=clinics, due_on__lte=today + timedelta(days=lead_days()))
         .filter(mine)
+        .alias(urgency=urgency_of_kind())
+        .order_by("urgency", "due_on", "pk")
         .select_related("patient__clinic", "clinic")
+    )
+
+
+def urgency_of_kind() -> Case:
+    """The kind's rank on a work list (``Urgency``), as SQL: safety first, then reviews, then
+    reports owed, then the rest."""
+    by_urgency: dict[Urgency, list[str]] = {}
+    for code, kind in kinds().items():
+        by_urgency.setdefault(kind.urgency, []).append(code)
+    return Case(
+        *(When(kind__in=codes, then=Value(int(u))) for u, codes in sorted(by_urgency.items())),
+        default=Value(int(Urgency.OTHER)),
+        output_field=IntegerField(),
     )

@@ -22,7 +22,7 @@ from repigment.accounts.models import Role
 from repigment.clinical import monitoring as rules
 from repigment.reminders.course import CourseOfCream, courses
 from repigment.reminders.engine import chunk_size
-from repigment.reminders.registry import Due, Kind
+from repigment.reminders.registry import Due, Kind, Urgency
 from repigment.treatment.models import SkinExam, TbScreening
 
 TB_SCREENING = "monitoring.tb_screening"
@@ -36,6 +36,7 @@ KINDS = {
             "latent and active tuberculosis before starting"
         ),
         ("epocrates-opzelura",),
+        urgency=Urgency.REVIEW,
     ),
     SKIN_EXAM: Kind(
         SKIN_EXAM,
@@ -46,6 +47,7 @@ KINDS = {
             "Your doctor would like to examine your skin around %(due)s, as is advised for "
             "everyone using the cream. Please contact %(clinic)s to book a visit."
         ),
+        urgency=Urgency.REVIEW,
     ),
 }
 

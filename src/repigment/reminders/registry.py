@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from enum import IntEnum
 from functools import cache
 from typing import Any, Protocol
 
@@ -21,6 +22,16 @@ from django.utils.module_loading import import_string
 from repigment.accounts.models import Clinic, User
 from repigment.clinical.references import Reference, get_reference
 from repigment.patients.models import Patient
+
+
+class Urgency(IntEnum):
+    """How a work list ranks a kind: safety first, then reviews of patients, then reports owed
+    to the regulator, then the rest; within a group, the soonest due first."""
+
+    SAFETY = 0
+    REVIEW = 1
+    REPORT = 2
+    OTHER = 3
 
 
 @dataclass(frozen=True)
@@ -36,6 +47,7 @@ class Kind:
     reference_ids: tuple[str, ...] = ()
     patient_subject: Promise | None = None
     patient_body: Promise | None = None
+    urgency: Urgency = Urgency.OTHER
 
     @property
     def references(self) -> list[Reference]:

@@ -11,13 +11,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
-from repigment.reminders.registry import Due, Kind
+from repigment.reminders.registry import Due, Kind, Urgency
 from repigment.safety.models import AdverseEvent
 
 REVIEW = "safety.review_patient_report"
 
 KINDS = {
-    REVIEW: Kind(REVIEW, _("Side effect reported by the patient, to review: %(term)s")),
+    REVIEW: Kind(
+        REVIEW,
+        _("Side effect reported by the patient, to review: %(term)s"),
+        urgency=Urgency.SAFETY,
+    ),
 }
 
 

@@ -507,13 +507,13 @@ def _courses_replaced(patient: Patient, data: PrescriptionInput) -> list[Prescri
                 ]
             }
         )
-    too_early = [c for c in current if c.start_date >= data.start_date]
+    too_early = [c for c in current if c.start_date > data.start_date]
     if too_early:
         raise Invalid(
             {
                 "start_date": [
                     _(
-                        "A replacing prescription must start after the current one, which "
+                        "A replacing prescription cannot start before the current one, which "
                         "started on %(start)s."
                     )
                     % {"start": date_format(too_early[0].start_date)}
@@ -524,8 +524,9 @@ def _courses_replaced(patient: Patient, data: PrescriptionInput) -> list[Prescri
 
 
 def _stop_replaced(course: Prescription, replacement: Prescription) -> None:
-    """The replaced course stops the day before its replacement starts."""
-    course.stop_date = replacement.start_date - timedelta(days=1)
+    """The replaced course stops the day before its replacement starts (or, replaced on the
+    day it started, that same day: a correction)."""
+    course.stop_date = max(course.start_date, replacement.start_date - timedelta(days=1))
     course.stop_reason = StopReason.REPLACED
     course.stop_note = _("Replaced by prescription %(id)s.") % {"id": replacement.pk}
     course.save(update_fields=["stop_date", "stop_reason", "stop_note", "updated"])
