@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
 
 from repigment.interop.api import api
 
@@ -14,7 +17,8 @@ METHODS = ("get", "post", "put", "patch", "delete")
 
 @cache
 def document() -> dict[str, Any]:
-    return dict(api.get_openapi_schema())
+    """The document as a client reads it (JSON: the status codes are text)."""
+    return dict(json.loads(json.dumps(api.get_openapi_schema(), cls=DjangoJSONEncoder)))
 
 
 def resolve(schema: dict[str, Any]) -> dict[str, Any]:

@@ -120,7 +120,7 @@ class SizeQuery(Schema):
     size: Literal["full", "thumb"] = "full"
 
 
-class ReferenceOut(Schema):
+class TrialReferenceOut(Schema):
     id: str
     citation: str
     url: str
@@ -135,7 +135,7 @@ class TrialFigureOut(Schema):
     value_percent: Decimal
     vehicle_percent: Decimal | None
     note: str
-    reference: ReferenceOut
+    reference: TrialReferenceOut
 
 
 class CoursePointOut(Schema):

@@ -47,7 +47,7 @@ from repigment.treatment.models import Prescription
 router = Router(tags=["authorisations"])
 
 
-class RouteOut(Schema):
+class ApplicationRouteOut(Schema):
     country: str
     slug: str
     name: str
@@ -60,7 +60,7 @@ class ImporterOut(Schema):
     site_master_file_number: str
 
 
-class QuantityOut(Schema):
+class RequestedQuantityOut(Schema):
     packs: int
     pack_grams: int
     grams: Decimal
@@ -87,13 +87,13 @@ class ApplicationOut(Schema):
     patient_id: int
     prescription_id: int
     product: str
-    route: RouteOut
+    route: ApplicationRouteOut
     state: str
     state_since: datetime
     renews_id: int | None
     applicant_hpcsa_number: str | None
     importer: ImporterOut | None
-    requested: QuantityOut
+    requested: RequestedQuantityOut
     period_weeks: int
     dosage: str
     submitted_on: date | None
@@ -110,7 +110,7 @@ class ApplicationOut(Schema):
     steps: list[str] = Field(description="the steps possible from the current state")
 
 
-class EventOut(Schema):
+class ApplicationEventOut(Schema):
     from_state: str
     to_state: str
     on: date
@@ -354,7 +354,7 @@ def get_application(request: HttpRequest, application_id: int) -> dict[str, Any]
     return _out(application, role)
 
 
-@router.get("/{application_id}/events", response=list[EventOut], summary="Its history")
+@router.get("/{application_id}/events", response=list[ApplicationEventOut], summary="Its history")
 def events(request: HttpRequest, application_id: int) -> list[dict[str, Any]]:
     application, role = application_for(request, application_id, VIEW_ROLES)
     record_read(request, application, role)

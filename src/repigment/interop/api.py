@@ -23,7 +23,7 @@ from repigment.accounts.api import router as accounts_router
 from repigment.accounts.models import ApiToken, AuditAction
 from repigment.assessments.api import router as assessments_router
 from repigment.authorisations.api import router as authorisations_router
-from repigment.core.errors import ApiError, error_body, fields_from_validation
+from repigment.core.errors import ApiError, document_errors, error_body, fields_from_validation
 from repigment.core.schemas import tighten_operations
 from repigment.patients.api import router as patients_router
 from repigment.registry.api import router as registry_router
@@ -80,7 +80,9 @@ api.add_router("/", treatment_router)
 api.add_router("/countries", access_router)
 api.add_router("/authorisations", authorisations_router)
 api.add_router("/registry", registry_router)
-tighten_operations(api)  # after the last add_router: the input limits reach every operation
+# After the last add_router: the input limits and error answers reach every operation.
+tighten_operations(api)
+document_errors(api)
 
 
 def _json(

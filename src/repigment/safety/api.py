@@ -70,7 +70,7 @@ class ReportOut(Schema):
     follow_up: bool
 
 
-class EventOut(Schema):
+class AdverseEventOut(Schema):
     id: int
     patient_id: int
     term: str
@@ -135,7 +135,7 @@ def _invalid(error: services.EventInvalid) -> ApiError:
     return ApiError(422, "invalid", "Some fields are not valid.", error.fields)
 
 
-EventPage = page_of(EventOut, "AdverseEventPage")
+EventPage = page_of(AdverseEventOut, "AdverseEventPage")
 
 
 @router.get("/patients/{patient_id}/adverse-events", response=EventPage)
@@ -146,7 +146,7 @@ def list_events(request: HttpRequest, patient_id: int, pages: Query[PageQuery]) 
     return page.answer(lambda event: _out(event, role))
 
 
-@router.post("/patients/{patient_id}/adverse-events", response={201: EventOut})
+@router.post("/patients/{patient_id}/adverse-events", response={201: AdverseEventOut})
 def create_event(request: HttpRequest, patient_id: int, payload: EventIn) -> Status[dict[str, Any]]:
     patient, role = patient_or_self(request, patient_id)
     reporter = ReporterKind.PATIENT if role == PATIENT_ROLE else ReporterKind.PRESCRIBER
@@ -183,7 +183,7 @@ def clinic_events(
     return page.answer(lambda event: _out(event, CLINICAL_ROLES[0]))
 
 
-@router.get("/adverse-events/{event_id}", response=EventOut)
+@router.get("/adverse-events/{event_id}", response=AdverseEventOut)
 def get_event(request: HttpRequest, event_id: int) -> dict[str, Any]:
     event, role = event_for(request, event_id, patient_may=True)
     record_read(request, event.patient, role, "adverse_event", event.pk)
@@ -211,18 +211,18 @@ def _review(
     return _out(event, role)
 
 
-@router.put("/adverse-events/{event_id}", response=EventOut)
+@router.put("/adverse-events/{event_id}", response=AdverseEventOut)
 def replace_event(request: HttpRequest, event_id: int, payload: ReviewIn) -> dict[str, Any]:
     """The prescriber's correction; it does not confirm a patient's report (see /confirm)."""
     return _review(request, event_id, payload, confirm=False)
 
 
-@router.post("/adverse-events/{event_id}/confirm", response=EventOut)
+@router.post("/adverse-events/{event_id}/confirm", response=AdverseEventOut)
 def confirm_event(request: HttpRequest, event_id: int, payload: ReviewIn) -> dict[str, Any]:
     return _review(request, event_id, payload, confirm=True)
 
 
-@router.post("/adverse-events/{event_id}/dismiss", response=EventOut)
+@router.post("/adverse-events/{event_id}/dismiss", response=AdverseEventOut)
 def dismiss_event(request: HttpRequest, event_id: int, payload: DismissIn) -> dict[str, Any]:
     event, role = event_for(request, event_id)
     if event.status != EventStatus.UNCONFIRMED:

@@ -58,7 +58,7 @@ class CodeOut(Schema):
     others: list[OtherElementOut]
 
 
-class CheckOut(Schema):
+class CodeCheckOut(Schema):
     key: str
     title: str
     verdict: str
@@ -68,7 +68,7 @@ class CheckOut(Schema):
 class VerificationOut(Schema):
     code: CodeOut
     decision: str
-    checks: list[CheckOut]
+    checks: list[CodeCheckOut]
 
 
 def _parse(text: str) -> gs1.PackCode:
@@ -118,7 +118,7 @@ class ProductPackOut(Schema):
         return list(obj.lots.all())  # type: ignore[attr-defined]
 
 
-class ProductOut(Schema):
+class SupplyProductOut(Schema):
     id: int
     name: str
     active_ingredient: str
@@ -134,7 +134,7 @@ class ProductOut(Schema):
         return list(obj.packs.all())  # type: ignore[attr-defined]
 
 
-@router.get("/products", response=list[ProductOut])
+@router.get("/products", response=list[SupplyProductOut])
 def products(request: HttpRequest) -> list[Product]:
     _pharmacist(request)
     return list(Product.objects.prefetch_related("packs__lots", "packs__product"))
@@ -334,7 +334,7 @@ def session_open(request: HttpRequest, order_id: int) -> Status:
 class ScanOut(Schema):
     outcome: str
     decision: str
-    checks: list[CheckOut]
+    checks: list[CodeCheckOut]
     problems: dict[str, list[str]]
     pack_id: int | None
     incident_id: int | None

@@ -49,7 +49,7 @@ class ProductFactOut(Schema):
     reference: ReferenceOut | None
 
 
-class ProductOut(Schema):
+class TreatmentProductOut(Schema):
     id: int
     name: str
     form: str
@@ -121,7 +121,7 @@ class LabelOut(Schema):
     co_medications: list[str]
 
 
-class QuantityOut(Schema):
+class QuantityEstimateOut(Schema):
     grams_per_application: Decimal
     grams_per_week: Decimal
     grams_total: Decimal
@@ -129,9 +129,9 @@ class QuantityOut(Schema):
     tube_grams: int
 
 
-class CheckOut(Schema):
+class PrescriptionCheckOut(Schema):
     label: LabelOut | None
-    quantity: QuantityOut | None
+    quantity: QuantityEstimateOut | None
     missing: dict[str, list[str]]
 
 
@@ -339,7 +339,7 @@ def _quantity(data: services.PrescriptionInput) -> dict[str, Any] | None:
 # --- products and prescriptions ----------------------------------------------------------------
 
 
-@router.get("/products", response=list[ProductOut])
+@router.get("/products", response=list[TreatmentProductOut])
 def list_products(request: HttpRequest) -> list[dict[str, Any]]:
     return [
         {
@@ -369,7 +369,7 @@ def list_prescriptions(
     return paginate(request, found, pages).answer(_prescription_out)
 
 
-@router.post("/patients/{patient_id}/prescriptions/check", response=CheckOut)
+@router.post("/patients/{patient_id}/prescriptions/check", response=PrescriptionCheckOut)
 def check_prescription(
     request: HttpRequest, patient_id: int, payload: PrescriptionIn
 ) -> dict[str, Any]:
