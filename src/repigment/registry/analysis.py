@@ -57,6 +57,15 @@ _PERSON = (
     Column("patient", pl.String, False),
     Column("site", pl.String, False),
 )
+#: The results a screening row may carry: a TB test's, or what a skin examination found.
+SCREENING_RESULTS = (
+    "negative",
+    "positive",
+    "indeterminate",
+    "nothing_suspicious",
+    "suspicious",
+    "skin_cancer",
+)
 SCHEMAS: dict[str, tuple[Column, ...]] = {
     "visits": (
         *_PERSON,
@@ -90,6 +99,12 @@ SCHEMAS: dict[str, tuple[Column, ...]] = {
         *_PERSON,
         Column("route", pl.String, False),
         Column("days_to_approval", pl.Int64, False, low=0),
+    ),
+    "screenings": (
+        *_PERSON,
+        Column("day", pl.Int64, False),
+        Column("check", pl.String, False, frozenset({"tb", "skin"})),
+        Column("result", pl.String, False, frozenset(SCREENING_RESULTS)),
     ),
 }
 
@@ -743,6 +758,39 @@ def safety(tables: Tables, people: pl.DataFrame) -> Safety | None:
     )
 
 
+@dataclass(frozen=True)
+class Monitoring:
+    """The monitoring the labels ask for, done in the cohort: TB screening (US label) and
+    periodic skin examinations (EU label)."""
+
+    patients: int
+    tb_patients: int
+    tb_screenings: int
+    tb_positive: int
+    skin_patients: int
+    skin_exams: int
+    skin_cancers: int
+
+
+def monitoring(tables: Tables, people: pl.DataFrame) -> Monitoring | None:
+    """How many of the cohort were screened and examined, and what was found."""
+    rows = tables.get("screenings")
+    if rows is None:
+        return None
+    rows = rows.join(people.select(KEY), on=KEY, how="semi")
+    tb = rows.filter(pl.col("check") == "tb")
+    skin = rows.filter(pl.col("check") == "skin")
+    return Monitoring(
+        patients=people.height,
+        tb_patients=tb.select(KEY).unique().height,
+        tb_screenings=tb.height,
+        tb_positive=tb.filter(pl.col("result") == "positive").height,
+        skin_patients=skin.select(KEY).unique().height,
+        skin_exams=skin.height,
+        skin_cancers=skin.filter(pl.col("result") == "skin_cancer").height,
+    )
+
+
 #: The label's weekly amounts: FDA 60 g a week; EU 200 g a month read over the longest month.
 EU_GRAMS_PER_WEEK = float(EMA_MAX_GRAMS_PER_MONTH) * 7 / EMA_LONGEST_MONTH_DAYS
 FDA_GRAMS_PER_WEEK = float(FDA_MAX_GRAMS_PER_WEEK_60G_TUBES)
@@ -837,6 +885,7 @@ class Report:
     table_one: tuple[Count, ...]
     safety: Safety | None
     use: Use | None
+    monitoring: Monitoring | None = None
 
 
 def report(tables: Tables, cohort: Cohort | None = None) -> Report:
@@ -862,6 +911,7 @@ def report(tables: Tables, cohort: Cohort | None = None) -> Report:
         table_one=tuple(table_one(people)),
         safety=safety(tables, people),
         use=use(tables, people),
+        monitoring=monitoring(tables, people),
     )
 
 
@@ -952,6 +1002,24 @@ def as_json(result: Report, *, suppress: bool = False) -> dict[str, Any]:
         "table_one": [_count_json(row, suppress) for row in result.table_one],
         "safety": None if result.safety is None else _safety_json(result.safety, suppress),
         "use": None if result.use is None else _use_json(result.use, suppress),
+        "monitoring": None
+        if result.monitoring is None
+        else _monitoring_json(result.monitoring, suppress),
+    }
+
+
+def _monitoring_json(result: Monitoring, suppress: bool) -> dict[str, Any]:
+    def counted(n: int) -> int | None:
+        return None if suppress and small(n) else n
+
+    return {
+        "patients": counted(result.patients),
+        "tb_screened_patients": counted(result.tb_patients),
+        "tb_screenings": counted(result.tb_screenings),
+        "tb_positive": counted(result.tb_positive),
+        "skin_examined_patients": counted(result.skin_patients),
+        "skin_examinations": counted(result.skin_exams),
+        "skin_cancers_found": counted(result.skin_cancers),
     }
 
 

@@ -28,7 +28,7 @@ from repigment.patients.services import registry_patients
 from repigment.registry.models import PseudonymKey
 from repigment.safety.models import AdverseEvent
 from repigment.supply.models import Dispense
-from repigment.treatment.models import DiaryEntry, Prescription
+from repigment.treatment.models import DiaryEntry, Prescription, SkinExam, TbScreening
 
 DICTIONARY_PATH = Path(__file__).parent / "data" / "registry-dataset.json"
 FORMATS = ("csv", "parquet")
@@ -108,8 +108,39 @@ def build(
         "adherence": [row for _, row in adherence],
         "dispensed": [row for _, row in dispensed],
         "authorisations": _authorisations(people, ids),
+        "screenings": _screenings(people, ids),
     }
     return dataset
+
+
+def _screenings(people: dict[int, Person], ids: Ids) -> list[Row]:
+    """TB screenings and skin examinations of the monitoring plan, each a day and a result."""
+    found: list[tuple[int, date, str, str]] = [
+        (patient_id, day, "tb", result)
+        for patient_id, day, result in TbScreening.objects.filter(patient_id__in=ids).values_list(
+            "patient_id", "tested_on", "result"
+        )
+    ]
+    found += [
+        (patient_id, day, "skin", finding)
+        for patient_id, day, finding in SkinExam.objects.filter(patient_id__in=ids).values_list(
+            "patient_id", "examined_on", "finding"
+        )
+    ]
+    rows = []
+    for patient_id, day, check, result in sorted(found):
+        person = people.get(patient_id)
+        if person is not None:
+            rows.append(
+                {
+                    "patient": person.pseudonym,
+                    "site": person.site,
+                    "day": person.days(day),
+                    "check": check,
+                    "result": result,
+                }
+            )
+    return rows
 
 
 def _people(

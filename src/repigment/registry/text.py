@@ -84,6 +84,7 @@ def as_text(result: Report, *, suppress: bool = False) -> str:
             )
         lines.append(f"  {row['characteristic'] + ': ' + row['level']:<40}{value}")
     lines += _safety_lines(body["safety"]) + _use_lines(body["use"])
+    lines += _monitoring_lines(body.get("monitoring"))
     if suppress:
         lines += ["", f"{MARK}: {SUPPRESSED_NOTE}"]
     return "\n".join(lines)
@@ -140,3 +141,18 @@ def _use_lines(use: dict[str, Any] | None) -> list[str]:
         )
         lines.append(f"  {route['route']}: {_cell(route['applications'], True)} approvals, {days}")
     return lines
+
+
+def _monitoring_lines(monitoring: dict[str, Any] | None) -> list[str]:
+    if monitoring is None:
+        return []
+    return [
+        "",
+        "Monitoring (patients / records / found)",
+        f"  TB screening: {_cell(monitoring['tb_screened_patients'], True)}"
+        f" / {_cell(monitoring['tb_screenings'], True)}"
+        f" / positive {_cell(monitoring['tb_positive'], True)}",
+        f"  skin examination: {_cell(monitoring['skin_examined_patients'], True)}"
+        f" / {_cell(monitoring['skin_examinations'], True)}"
+        f" / skin cancer {_cell(monitoring['skin_cancers_found'], True)}",
+    ]
