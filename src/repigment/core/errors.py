@@ -54,19 +54,23 @@ class ErrorOut(Schema):
 
 
 def _error_codes(operation: Operation) -> set[int]:
-    """The error statuses an operation can answer, from what it takes and who may call it."""
+    """The error statuses an operation can answer, from what it takes and who may call it.
+
+    An authenticated operation can answer 404 whatever its path: the object it looks up (by
+    path, body or the caller's own record) may not exist or not be the caller's to see.
+    """
     codes: set[int] = set()
     sources = {getattr(m, "__ninja_param_source__", None) for m in operation.models}
     if operation.auth_param is not None:  # auth=None: public
-        codes |= {401, 403}
+        codes |= {401, 403, 404}
     if operation.models:
         codes.add(422)
     if sources & {"body", "form", "file"}:
-        codes |= {400, 413}
+        codes |= {400, 409, 413}
     source = inspect.getsource(operation.view_func)
-    if "path" in sources or any(word in source for word in ("404", "not_found", "_for(")):
+    if "path" in sources or "404" in source or "not_found" in source:
         codes.add(404)
-    if sources & {"body", "form", "file"} or "409" in source:
+    if "409" in source:
         codes.add(409)
     return codes
 

@@ -178,7 +178,9 @@ class ErrorBody(Schema):
 
 class LabelRefusalOut(Schema):
     error: ErrorBody
-    label: LabelOut
+    label: LabelOut | None = Field(
+        None, description="the label check's findings, when it is what refused the prescription"
+    )
 
 
 class StopIn(Strict):
