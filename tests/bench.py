@@ -168,8 +168,8 @@ def bench_upload_memory() -> None:
     with tempfile.TemporaryDirectory() as folder:
         cases = {
             "JPEG, 40 MP (7300 x 5475)": ("RGB", (7300, 5475), "JPEG"),
-            "PNG with transparency, 30 MP (6320 x 4740)": ("RGBA", (6320, 4740), "PNG"),
-            "HEIC, 30 MP (6320 x 4740)": ("RGB", (6320, 4740), "HEIF"),
+            "PNG with transparency, 26 MP (5880 x 4420)": ("RGBA", (5880, 4420), "PNG"),
+            "HEIC, 26 MP (5880 x 4420)": ("RGB", (5880, 4420), "HEIF"),
         }
         for label, (mode, size, kind) in cases.items():
             path = f"{folder}/upload"

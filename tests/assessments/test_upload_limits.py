@@ -81,9 +81,9 @@ def test_a_59_megapixel_png_of_a_few_hundred_kb_is_refused_before_decoding(
     assert not any(p.is_file() for p in media.rglob("*"))
 
 
-def test_png_webp_and_heic_are_limited_to_30_megapixels_and_a_jpeg_to_40() -> None:
-    with pytest.raises(uploads.UploadRejected, match="has more than 30 megapixels"):
-        uploads.clean_image(huge_png(6400, 4800, alpha=True), "big.png")  # 30.7 MP
+def test_png_webp_and_heic_are_limited_to_26_megapixels_and_a_jpeg_to_40() -> None:
+    with pytest.raises(uploads.UploadRejected, match="has more than 26 megapixels"):
+        uploads.clean_image(huge_png(5900, 4420, alpha=True), "big.png")  # 26.08 MP
     with pytest.raises(uploads.UploadRejected, match="has more than 40 megapixels"):
         uploads.clean_image(huge_png(7400, 5500), "bigger.png")  # 40.7 MP, over Pillow's too
     assert Image.MAX_IMAGE_PIXELS == uploads.MAX_PIXELS

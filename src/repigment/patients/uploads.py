@@ -31,10 +31,12 @@ ACCEPTED_IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 MAX_PIXELS = 40_000_000
 #: The most an upload may take once decoded (Pillow holds RGB and RGBA alike in 4 bytes a pixel).
 #: A JPEG is decoded at a reduced scale when it is far larger than what is stored, so a 40 MP one
-#: stays well inside; a PNG, WEBP or HEIC image is decoded whole, so it may have 30 MP. With the
-#: reduction done strip by strip (``_shrink``), a worker stays under 300 MB for the largest
-#: accepted upload (``make bench-micro`` measures it).
-MAX_DECODED_PIXELS = 30_000_000
+#: stays well inside; a PNG, WEBP or HEIC image is decoded whole, so it may have 26 MP (the
+#: 24 MP photos phones save by default fit). With the reduction done strip by strip
+#: (``_shrink``), a worker stays under 300 MB for the largest accepted upload: HEIC needs about
+#: 7 bytes a pixel on top of a worker's ~105 MB, so 30 MP peaked at 314 MB and 26 MP stays near
+#: 290 MB (``make bench-micro`` measures it).
+MAX_DECODED_PIXELS = 26_000_000
 # Pillow's own decompression-bomb limit, for every image this process opens.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 MAX_EDGE = 4096  # stored photos are scaled down to this longest side
