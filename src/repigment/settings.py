@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -94,6 +97,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed its second factor (django-otp)?
+    "django_otp.middleware.OTPMiddleware",
+    # Sends whoever owes a second factor to it before any other page (accounts.twofactor).
+    "repigment.accounts.twofactor.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -170,6 +177,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
+# Two-factor log-in (TOTP with django-otp, one-time recovery codes): everyone with a clinic
+# role, and staff of the site administration, must pass it when this is on, which is the
+# default in production only. Anyone who turned it on (patients may) always passes it.
+REQUIRE_2FA = env_bool("REPIGMENT_REQUIRE_2FA", PRODUCTION)
+# The demo accounts (development only: production refuses them) may skip it, so that a
+# developer trying REPIGMENT_REQUIRE_2FA=1 can still walk the demo.
+TWO_FACTOR_DEMO_EXEMPT = not PRODUCTION
+OTP_TOTP_ISSUER = "Repigment"
 # The portal sends a patient to their own course and anyone else on to their dashboard.
 LOGIN_REDIRECT_URL = "portal:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

@@ -70,6 +70,12 @@ ROWS = [
     ),
     Row("accounts:login", own={ANONYMOUS: 200}, default=302),
     Row("accounts:logout", own=everyone(302, anonymous=302), method="POST"),
+    # Two-factor log-in (no one enrolled here): anyone signed in may turn it on; without an
+    # authenticator the other pages send them there (tests/accounts/test_two_factor.py).
+    Row("accounts:two_factor", own=everyone(200)),
+    Row("accounts:two_factor_verify", own=everyone(302)),
+    Row("accounts:two_factor_codes", own=everyone(302), method="POST"),
+    Row("accounts:two_factor_off", own=everyone(302), method="POST"),
     Row("accounts:password_change", own=everyone(200)),
     Row("accounts:password_change_done", own=everyone(200)),
     Row("accounts:password_reset", own=PUBLIC),

@@ -51,6 +51,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff (site administration)"), default=False)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+    #: When the person turned on a second factor (repigment.accounts.twofactor); None: off.
+    #: Kept on the user so that a signed-in request learns it without another query.
+    two_factor_since = models.DateTimeField(_("two-factor log-in since"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -249,6 +252,12 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("Exported")
     TOKEN = "token", _("API token issued or revoked")
     MEMBERSHIP = "membership", _("Membership changed")
+    TWO_FACTOR_ENROLLED = "2fa_enrolled", _("Two-factor log-in turned on")
+    TWO_FACTOR_VERIFIED = "2fa_verified", _("Second factor accepted")
+    TWO_FACTOR_FAILED = "2fa_failed", _("Second factor refused")
+    RECOVERY_CODE_USED = "2fa_recovery_used", _("Recovery code used")
+    RECOVERY_CODES_NEW = "2fa_recovery_new", _("New recovery codes made")
+    TWO_FACTOR_REMOVED = "2fa_removed", _("Two-factor log-in turned off")
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts import job_views, throttle, views
+from repigment.accounts.twofactor import views as two_factor_views
 
 app_name = "accounts"
 
@@ -34,6 +35,14 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor_views.two_factor, name="two_factor"),
+    path("accounts/two-factor/verify/", two_factor_views.verify, name="two_factor_verify"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor_views.new_recovery_codes,
+        name="two_factor_codes",
+    ),
+    path("accounts/two-factor/off/", two_factor_views.turn_off, name="two_factor_off"),
     path(
         "accounts/password/change/",
         throttle.PasswordChangeView.as_view(
