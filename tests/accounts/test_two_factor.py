@@ -255,3 +255,14 @@ def test_production_requires_it_by_default_and_development_does_not(tmp_path: Pa
     assert production.stdout.split() == ["True", "False"], production.stderr
     development = run_django("shell", "--no-imports", "-c", show, REPIGMENT_VAR_DIR=str(tmp_path))
     assert development.stdout.split() == ["False", "True"], development.stderr
+
+
+def test_check_deploy_warns_when_staff_may_skip_it(settings: Any, db: None) -> None:
+    from django.core import checks
+
+    settings.REQUIRE_2FA = False
+    found = checks.run_checks(include_deployment_checks=True)
+    assert "repigment.W003" in {m.id for m in found}
+    settings.REQUIRE_2FA = True
+    found = checks.run_checks(include_deployment_checks=True)
+    assert "repigment.W003" not in {m.id for m in found}

@@ -3,6 +3,8 @@
 - ``repigment.E001``: e-mail that is never delivered (password-reset links would go to the
   console, or nowhere).
 - ``repigment.E002``: demo accounts, whose password is published, in the database.
+- ``repigment.W003``: two-factor log-in not required of the staff (``REPIGMENT_REQUIRE_2FA``
+  switched off); a warning, which ``repigment check --deploy`` fails on.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, register
+from django.core.checks import CheckMessage, Error, Warning, register
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
@@ -55,6 +57,19 @@ def no_demo_accounts(**kwargs: Any) -> list[CheckMessage]:
             f"Demo accounts with the published demo password exist: {', '.join(present)}.",
             hint="Use a database without the demo world (the demo is for development only).",
             id="repigment.E002",
+        )
+    ]
+
+
+@register(deploy=True)
+def two_factor_required(**kwargs: Any) -> list[CheckMessage]:
+    if settings.REQUIRE_2FA:
+        return []
+    return [
+        Warning(
+            "Staff log in with a password alone: two-factor log-in is not required.",
+            hint="Unset REPIGMENT_REQUIRE_2FA (production requires it by default).",
+            id="repigment.W003",
         )
     ]
 
