@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Refuses a body declared larger than REQUEST_MAX_BYTES before anything reads it.
+    "repigment.core.limits.BodySizeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files pass untouched; both see every other answer last.
     "csp.middleware.CSPMiddleware",
@@ -300,6 +302,9 @@ CONTENT_SECURITY_POLICY = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Largest photo or signed form accepted (checked by the upload code, not by the web server).
 UPLOAD_MAX_BYTES = env_int("REPIGMENT_UPLOAD_MAX_MB", 15) * 1024 * 1024
+# The largest request body read at all (413 above it): ten photos of the largest size at once
+# (the most one upload takes) and the form's fields.
+REQUEST_MAX_BYTES = env_int("REPIGMENT_REQUEST_MAX_MB", 160) * 1024 * 1024
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("REPIGMENT_SSL_REDIRECT", True)
