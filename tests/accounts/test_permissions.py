@@ -29,6 +29,17 @@ def test_the_dashboard_shows_one_panel_per_role_held(client: Client, world: Worl
     ]
 
 
+def test_the_prescribers_panel_leads_to_finding_and_registering_patients_of_their_clinics(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.prescriber)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert f'href="{reverse("patients:list")}"' in page
+    assert f'href="{reverse("patients:register", args=[world.clinic.pk])}"' in page
+    assert reverse("patients:register", args=[world.other_clinic.pk]) not in page
+    assert "will be listed here" not in page
+
+
 def test_the_switcher_only_selects_the_users_own_clinics(client: Client, world: World) -> None:
     client.force_login(world.prescriber)
     client.post(reverse("accounts:switch_clinic"), {"clinic": world.clinic.pk})
