@@ -377,7 +377,11 @@ def _check_areas(data: PrescriptionInput, add: Any) -> None:
         elif -int(area.bsa_percent.as_tuple().exponent) > 2:
             add(f"area_{area.region}", _("Use at most two decimals."))
     if data.total_bsa > 100:
-        add("areas", _("The treated areas add up to more than 100 % of the body surface."))
+        add(
+            "areas",
+            _("The treated areas add up to more than %(limit)s %% of the body surface.")
+            % {"limit": 100},
+        )
 
 
 def _check_label_product(data: PrescriptionInput, add: Any) -> None:
