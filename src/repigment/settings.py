@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +130,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "repigment.accounts.context_processors.clinic_context",
                 "repigment.patients.context_processors.navigation",
+                "repigment.core.context_processors.language_status",
             ],
         },
     },
@@ -197,7 +199,12 @@ LANGUAGES = [
     ("fr", _("French")),
     ("pt", _("Portuguese")),
     ("ar", _("Arabic")),  # right to left: base.html sets dir from the language
+    # For South African patients: the public pages and the portal (repigment.core.languages).
+    ("af", _("Afrikaans")),
+    ("zu", _("isiZulu")),
 ]
+# Django knows Afrikaans but not isiZulu; the switcher names each language in itself.
+LANG_INFO.setdefault("zu", {"bidi": False, "code": "zu", "name": "Zulu", "name_local": "isiZulu"})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = env_str("REPIGMENT_TIME_ZONE", "Africa/Johannesburg")

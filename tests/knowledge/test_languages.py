@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gettext
+import html
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
+from repigment.core.languages import STATUSES, Scope, covers, review_note
 from tests.knowledge.helpers import LANGUAGES, page_url
 
 LOCALE = Path(settings.LOCALE_PATHS[0])
@@ -25,6 +28,24 @@ MUST_BE_COMPLETE = (
     "patients/",
     "assessments/",
 )
+# A language that covers only the patient-facing scopes (repigment.core.languages) must be
+# complete on the public pages and the patient's own pages.
+PATIENT_FACING = (
+    "knowledge/",
+    "templates/",
+    "accounts/templates/accounts/login.html",
+    "access/templates/",
+    "assessments/portal",
+    "assessments/templates/assessments/portal/",
+    "safety/portal",
+    "safety/templates/safety/portal/",
+    "treatment/portal",
+    "treatment/templates/treatment/portal/",
+)
+
+
+def must_be_complete(lang: str) -> tuple[str, ...]:
+    return MUST_BE_COMPLETE if covers(lang, Scope.STAFF) else PATIENT_FACING
 
 
 BROWSERS = [
@@ -104,7 +125,7 @@ def test_the_public_entries_of_each_catalogue_are_translated(lang: str) -> None:
     missing = [
         e["msgid"]
         for e in _entries(po)
-        if any(str(r).startswith(MUST_BE_COMPLETE) for r in e["refs"])  # type: ignore[union-attr]
+        if any(str(r).startswith(must_be_complete(lang)) for r in e["refs"])  # type: ignore[union-attr]
         and (e["fuzzy"] or not any(e["msgstr"]))  # type: ignore[arg-type]
     ]
     assert not missing, f"{lang}: untranslated or fuzzy: {missing[:10]}"
@@ -123,3 +144,32 @@ def test_the_compiled_catalogue_is_committed_and_matches_its_source(lang: str) -
         assert compiled.gettext(str(entry["msgid"])) == msgstr, (
             f"{lang}: django.mo is older than django.po for {entry['msgid']!r}; run compilemessages"
         )
+
+
+def test_every_language_of_the_site_has_a_coverage_and_review_status() -> None:
+    assert set(LANGUAGES) == set(STATUSES)
+    # Nothing is presented as reviewed until a clinician's review is recorded in the code.
+    for code in ("zu", "af", "fr"):
+        assert "not yet been reviewed" in review_note(code)
+
+
+@pytest.mark.parametrize("lang", ["zu", "af"])
+def test_a_south_african_language_says_what_it_covers_and_that_it_is_not_reviewed(
+    client: Client, lang: str
+) -> None:
+    with translation.override(lang):
+        expected = [review_note(lang)]
+    body = client.get(page_url("home", lang)).content.decode()
+    assert f'<html lang="{lang}"' in body
+    assert all(html.escape(text) in body for text in expected)
+    assert 'class="disclaimer lang-status"' in body
+
+
+def test_patient_documents_and_messages_fall_back_to_english_where_not_translated() -> None:
+    from repigment.authorisations.pack import consent_language
+    from repigment.reminders.engine import patient_language
+
+    assert consent_language("zu") == ("en", False)
+    assert consent_language("fr") == ("fr", True)
+    assert patient_language("af") == "en"
+    assert patient_language("pt") == "pt"

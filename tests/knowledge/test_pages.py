@@ -40,11 +40,17 @@ def test_each_page_links_to_itself_in_every_language(client: Client, page: str) 
         assert f'href="{page_url(page, lang)}" hreflang="{lang}"' in html
 
 
+# Words a language writes exactly as English does.
+SAME_AS_ENGLISH = {"af": {"Week %(week)s"}}
+
+
 @pytest.mark.parametrize("lang", [lang for lang in LANGUAGES if lang != "en"])
 def test_every_fact_is_translated(lang: str) -> None:
     for item in all_facts().values():
         with translation.override("en"):
             english = str(item.words)
+        if english in SAME_AS_ENGLISH.get(lang, ()):
+            continue
         with translation.override(lang):
             assert str(item.words) != english, f"{item.key} is not translated into {lang}"
 

@@ -19,6 +19,7 @@ from repigment.authorisations.fees import fee_text
 from repigment.authorisations.models import AuthorisationApplication, ReportTask
 from repigment.authorisations.quantity import packs_dispensed
 from repigment.clinical.references import get_reference
+from repigment.core.languages import Scope, covers
 from repigment.treatment.adherence import overall_percent, weekly_adherence
 
 #: The sources of the consent form's statements about the cream (CLINICAL.md, confirmed).
@@ -102,8 +103,7 @@ def filename(application: AuthorisationApplication, code: str) -> str:
 
 def consent_language(preferred: str) -> tuple[str, bool]:
     """The language of the form, and whether it is the patient's own (else the default)."""
-    spoken = {code for code, _name in settings.LANGUAGES}
-    if preferred in spoken:
+    if covers(preferred, Scope.DOCUMENTS):
         return preferred, True
     return settings.LANGUAGE_CODE, False
 

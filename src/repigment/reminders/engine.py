@@ -24,6 +24,7 @@ from django.utils.formats import date_format
 
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, User
+from repigment.core.languages import Scope, covers
 from repigment.patients.services import may_contact
 from repigment.reminders.channels import channel_for
 from repigment.reminders.models import DoneReason, PatientMessage, Reminder
@@ -142,9 +143,8 @@ def collect(today: date, result: RunResult) -> None:
 
 
 def patient_language(code: str) -> str:
-    """The patient's preferred language if the site speaks it, else the site's default."""
-    spoken = {language for language, _name in settings.LANGUAGES}
-    return code if code in spoken else settings.LANGUAGE_CODE
+    """The patient's preferred language if its messages are translated, else the default."""
+    return code if covers(code, Scope.MESSAGES) else settings.LANGUAGE_CODE
 
 
 def message_text(reminder: Reminder, language: str) -> tuple[str, str]:
