@@ -21,7 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Clinic
 from repigment.clinical.references import REFERENCES, Reference
-from repigment.core.appendonly import AppendOnly, AppendOnlyError, AppendOnlyQuerySet, Break
+from repigment.core.appendonly import (
+    AppendOnly,
+    AppendOnlyError,
+    AppendOnlyQuerySet,
+    Break,
+    WriteOnce,
+)
 from repigment.supply import gs1
 
 #: GS1 prefix 952 is reserved "for demonstrations and examples of the GS1 system": GTINs that
@@ -63,8 +69,18 @@ _gs1_text = RegexValidator(
 )
 
 
+class Approval(models.TextChoices):
+    """Whether a product is the medicine a regulator approved, or a copy made without approval."""
+
+    APPROVED = "approved", _("Approved medicine")
+    COMPOUNDED = "compounded", _("Unapproved: compounded")
+    GENERIC = "generic", _("Unapproved: generic (not approved)")
+
+
 class Product(models.Model):
-    """A medicine as authorised in one market (e.g. Opzelura cream as approved in the US)."""
+    """A medicine as authorised in one market (e.g. Opzelura cream as approved in the US), or an
+    unapproved compounded or generic product, which is received batch by batch with its
+    certificate of analysis and stays in quarantine until a pharmacist releases the batch."""
 
     name = models.CharField(_("name"), max_length=120)
     active_ingredient = models.CharField(_("active ingredient"), max_length=120)
@@ -82,17 +98,34 @@ class Product(models.Model):
         validators=[validate_source],
         help_text=_("Reference id or web address backing the product facts."),
     )
+    approval = models.CharField(
+        _("approval"),
+        max_length=20,
+        choices=Approval.choices,
+        default=Approval.APPROVED,
+        help_text=_(
+            "Compounded and generic products are not the approved medicine: their packs carry no "
+            "GS1 code and each batch is released only after its certificate of analysis is checked."
+        ),
+    )
 
     class Meta:
         ordering = ["name", "market"]
         verbose_name = _("product")
         verbose_name_plural = _("products")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["name", "strength", "market"], name="one_product")
+            models.UniqueConstraint(fields=["name", "strength", "market"], name="one_product"),
+            models.CheckConstraint(
+                condition=Q(approval__in=Approval.values), name="known_approval"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.strength} {self.form} ({self.market})"
+
+    @property
+    def is_unapproved(self) -> bool:
+        return self.approval != Approval.APPROVED
 
     @property
     def source_link(self) -> tuple[str, str]:
@@ -117,9 +150,12 @@ class ProductPack(models.Model):
     gtin = models.CharField(
         _("GTIN-14"),
         max_length=14,
-        unique=True,
+        blank=True,
         validators=[validate_gtin],
-        help_text=_("14 digits with its check digit, as in the pack's DataMatrix (AI 01)."),
+        help_text=_(
+            "14 digits with its check digit, as in the pack's DataMatrix (AI 01). Empty for an "
+            "unapproved (compounded or generic) product, whose packs carry no GS1 code."
+        ),
     )
     size_grams = models.PositiveSmallIntegerField(_("pack size"), choices=PackSize.choices)
     market = models.CharField(
@@ -143,10 +179,22 @@ class ProductPack(models.Model):
             models.CheckConstraint(
                 condition=Q(size_grams__in=PackSize.values), name="known_pack_size"
             ),
+            models.UniqueConstraint(
+                fields=["gtin"], condition=~Q(gtin=""), name="one_pack_per_gtin"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product.name} {self.get_size_grams_display()} ({self.market_of_origin})"
+
+    def clean(self) -> None:
+        product = self.product if self.product_id else None
+        if product is not None and not product.is_unapproved and not self.gtin:
+            raise ValidationError({"gtin": _("An approved product's pack has a GTIN.")})
+        if product is not None and product.is_unapproved and self.gtin:
+            raise ValidationError(
+                {"gtin": _("An unapproved product's packs carry no GS1 code: leave it empty.")}
+            )
 
     @property
     def market_of_origin(self) -> str:
@@ -327,6 +375,13 @@ class Pack(AppendOnly):
         ]
 
     def __str__(self) -> str:
+        if not self.product_pack.gtin:  # an unapproved product: no GS1 code, a pharmacy number
+            product = self.product_pack.product
+            text = _("%(product)s, batch %(lot)s / %(serial)s (%(state)s) — UNAPPROVED (%(kind)s)")
+            return text % {
+                "product": product.name, "lot": self.lot.number, "serial": self.serial,
+                "state": self.get_state_display(), "kind": product.get_approval_display(),
+            }  # fmt: skip
         return f"{self.product_pack.gtin} / {self.serial} ({self.get_state_display()})"
 
     @property
@@ -617,3 +672,119 @@ def _add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+# --- unapproved (compounded or generic) batches -----------------------------------------------
+
+
+class UnapprovedBatch(WriteOnce):
+    """One batch of an unapproved product received by a pharmacy (its packs carry no GS1 code):
+    the maker and its licence as seen on receipt. Its packs are received into quarantine and
+    leave it only through a ``BatchRelease``."""
+
+    pharmacy = models.ForeignKey(
+        Clinic, on_delete=models.PROTECT, related_name="unapproved_batches"
+    )
+    order = models.ForeignKey(
+        ImportOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="batches"
+    )
+    lot = models.ForeignKey(Lot, on_delete=models.PROTECT, related_name="unapproved_batches")
+    maker = models.CharField(_("maker"), max_length=200)
+    maker_licence = models.CharField(_("maker's licence number"), max_length=100)
+    packs = models.PositiveSmallIntegerField(_("packs received"))
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    received_at = models.DateTimeField(_("received"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("unapproved batch")
+        verbose_name_plural = _("unapproved batches")
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["pharmacy", "order", "lot"], name="one_batch_receipt"),
+            models.CheckConstraint(condition=Q(packs__gte=1), name="batch_at_least_one_pack"),
+            models.CheckConstraint(
+                condition=~Q(maker="") & ~Q(maker_licence=""), name="batch_names_maker_licence"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lot.product_pack.product.name} batch {self.lot.number}"
+
+    @property
+    def product(self) -> Product:
+        return self.lot.product_pack.product
+
+    def stock(self) -> models.QuerySet[Pack]:
+        """The packs received with this batch."""
+        return Pack.objects.filter(pharmacy=self.pharmacy, order=self.order, lot=self.lot)
+
+    def certificate(self) -> CertificateOfAnalysis | None:
+        """The latest certificate recorded for the batch (an earlier one may be superseded)."""
+        return self.certificates.order_by("-checked_at", "-id").first()
+
+    def release(self) -> BatchRelease | None:
+        return BatchRelease.objects.filter(batch=self).first()
+
+
+#: What a certificate must state for ruxolitinib cream as approved (FDA NDC 50881-007).
+CERTIFIED_STRENGTH = "1.5 %"
+
+
+class CertificateOfAnalysis(WriteOnce):
+    """The maker's certificate of analysis for a batch (a PDF or an image, judged by its bytes)
+    and what the pharmacist read on it: product, batch, strength, expiry, and whether the results
+    for identity, assay and impurities are within the stated specification."""
+
+    batch = models.ForeignKey(
+        UnapprovedBatch, on_delete=models.PROTECT, related_name="certificates"
+    )
+    file = models.FileField(upload_to="supply/certificates/%Y/%m/")
+    content_type = models.CharField(max_length=60)
+    original_name = models.CharField(max_length=200, blank=True)
+    product_name = models.CharField(_("product named on the certificate"), max_length=200)
+    batch_number = models.CharField(_("batch on the certificate"), max_length=20)
+    strength = models.CharField(_("strength on the certificate"), max_length=20)
+    expiry = models.DateField(_("expiry on the certificate"))
+    results_conform = models.BooleanField(
+        _("identity, assay and impurities within specification"), default=False
+    )
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("certificate of analysis")
+        verbose_name_plural = _("certificates of analysis")
+        constraints: ClassVar = [
+            models.CheckConstraint(condition=Q(results_conform=True), name="certificate_conforms"),
+        ]
+
+    def __str__(self) -> str:
+        return f"CoA {self.batch_number} ({self.checked_at:%Y-%m-%d})"
+
+
+class BatchRelease(WriteOnce):
+    """A pharmacist's release of an unapproved batch from quarantine, with the checklist ticked."""
+
+    batch = models.OneToOneField(UnapprovedBatch, on_delete=models.PROTECT, related_name="+")
+    certificate = models.ForeignKey(
+        CertificateOfAnalysis, on_delete=models.PROTECT, related_name="+"
+    )
+    checklist = models.JSONField(_("checklist"), default=list)
+    note = models.TextField(_("note"), blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(_("released"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-released_at", "-id"]
+        verbose_name = _("batch release")
+        verbose_name_plural = _("batch releases")
+
+    def __str__(self) -> str:
+        return f"{self.batch} released {self.released_at:%Y-%m-%d}"

@@ -138,6 +138,11 @@ def _check_order(
 def open_session(order: ImportOrder, by: User) -> ReceivingSession:
     if not order.is_open:
         raise OrderRefused(_("This order's receipt is closed."))
+    if order.product_pack.product.is_unapproved:
+        raise OrderRefused(_(
+            "This product is unapproved and its packs carry no GS1 code: receive it batch by "
+            "batch, with its certificate of analysis."
+        ))  # fmt: skip
     return ReceivingSession.objects.create(order=order, opened_by=by)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -42,17 +44,8 @@ def receive(
     if product_pack is None:
         raise MoveRefused(_("GTIN %(gtin)s is not in the catalogue.") % {"gtin": code.gtin})
     try:
-        with transaction.atomic():
-            lot, _created = Lot.objects.get_or_create(
-                product_pack=product_pack, number=code.lot, defaults={"expiry": code.expiry}
-            )
-            pack = Pack.objects.create(
-                pharmacy=pharmacy, product_pack=product_pack, lot=lot, serial=code.serial,
-                expiry=code.expiry, code=code.hri, received_by=by, order=order,
-            )  # fmt: skip
-            PackMovement.objects.create(
-                pack=pack, from_state="", to_state=PackState.RECEIVED, by=by, reason=reason
-            )
+        return _write(pharmacy, product_pack, code.lot, code.expiry, code.serial, code.hri, by,
+                      reason, order)  # fmt: skip
     except IntegrityError:
         if Pack.objects.filter(product_pack=product_pack, serial=code.serial).exists():
             raise SerialTaken(_(
@@ -60,6 +53,55 @@ def receive(
                 "serial is a suspected falsified (cloned) pack and is not stocked."
             ) % {"serial": code.serial, "gtin": code.gtin}) from None  # fmt: skip
         raise
+
+
+def receive_unlabelled(
+    *,
+    pharmacy: Clinic,
+    product_pack: ProductPack,
+    lot: str,
+    expiry: date,
+    serial: str,
+    by: User,
+    reason: str,
+    order: ImportOrder | None = None,
+) -> Pack:
+    """Write one pack of an unapproved product, which carries no GS1 code: the pharmacy numbers
+    it (``serial``, written on the pack) and the batch and expiry come from its label."""
+    if pharmacy.kind != Clinic.Kind.PHARMACY:
+        raise MoveRefused(_("Only an import pharmacy receives packs."))
+    _require_reason(reason)
+    what = _("no GS1 code; batch %(lot)s, pack %(serial)s") % {"lot": lot, "serial": serial}
+    try:
+        return _write(pharmacy, product_pack, lot, expiry, serial, what, by, reason, order)
+    except IntegrityError:
+        raise SerialTaken(
+            _("Pack number %(serial)s was used before.") % {"serial": serial}
+        ) from None
+
+
+def _write(
+    pharmacy: Clinic,
+    product_pack: ProductPack,
+    lot_number: str,
+    expiry: date,
+    serial: str,
+    code_text: str,
+    by: User,
+    reason: str,
+    order: ImportOrder | None,
+) -> Pack:
+    with transaction.atomic():
+        lot, _created = Lot.objects.get_or_create(
+            product_pack=product_pack, number=lot_number, defaults={"expiry": expiry}
+        )
+        pack = Pack.objects.create(
+            pharmacy=pharmacy, product_pack=product_pack, lot=lot, serial=serial,
+            expiry=expiry, code=code_text, received_by=by, order=order,
+        )  # fmt: skip
+        PackMovement.objects.create(
+            pack=pack, from_state="", to_state=PackState.RECEIVED, by=by, reason=reason
+        )
     return pack
 
 
