@@ -1090,6 +1090,19 @@ def _use_json(result: Use, suppress: bool) -> dict[str, Any]:
     }
 
 
+def tables_from_frames(found: dict[str, pl.DataFrame]) -> Tables:
+    """Tables from frames already typed (the live database's dataset), checked like a file."""
+    frames = {}
+    for table, columns in SCHEMAS.items():
+        schema = {column.name: column.kind for column in columns}
+        frame = found.get(table)
+        if frame is None:
+            frame = pl.DataFrame(schema=schema)
+        frames[table] = frames_checked(frame.select(list(schema)).cast(schema), table, table)  # type: ignore[arg-type]
+    visits = frames.pop("visits")
+    return Tables(visits=visits, others=frames)
+
+
 def tables_from_rows(rows: dict[str, list[dict[str, Any]]]) -> Tables:
     """Tables from rows already typed (the live database's dataset), checked like a file."""
     frames = {}

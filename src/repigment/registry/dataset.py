@@ -1,6 +1,7 @@
 """The de-identified registry dataset: tables of days from treatment start, keyed by pseudonym.
 
-Only patients whose registry consent is current are read. The columns and their meaning are the
+Only patients whose registry consent is current are read. Importing this module loads Polars:
+import it where a dataset is made, not at start-up. The columns and their meaning are the
 data dictionary (``data/registry-dataset.json``, documented in docs/registry-dataset.md); every
 export carries a copy of it.
 """
@@ -8,17 +9,19 @@ export carries a copy of it.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
-from django.db.models import Min, QuerySet
+import polars as pl
+from django.db import DatabaseError, connection
+from django.db.models import Case, CharField, F, FloatField, Min, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast
 
 from repigment.accounts.models import Clinic
 from repigment.assessments.models import Visit
@@ -34,7 +37,8 @@ DICTIONARY_PATH = Path(__file__).parent / "data" / "registry-dataset.json"
 FORMATS = ("csv", "parquet")
 
 Row = dict[str, Any]
-Ids = QuerySet[Patient, dict[str, Any]]  # the chosen patients' ids, as a subquery
+Ids = RawSQL  # the chosen patients' ids, as a subquery of a temporary table
+CHOSEN = "registry_chosen_patients"
 
 
 @cache
@@ -50,26 +54,19 @@ def columns(table: str) -> list[str]:
 
 @dataclass
 class Dataset:
-    """The tables (rows as dicts in dictionary order) and the patients they came from."""
+    """The tables as Polars frames (columns in dictionary order) and the patients they came from.
 
-    tables: dict[str, list[Row]] = field(default_factory=dict)
+    Built column-wise: a year of visits for every patient of a national registry is a few hundred
+    thousand rows, which as one dict each cost seconds and hundreds of megabytes per request.
+    """
+
+    frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     patient_ids: list[int] = field(default_factory=list)
 
-
-@dataclass(frozen=True)
-class Person:
-    """What every table repeats about a patient."""
-
-    pseudonym: str
-    site: str
-    start: date
-    sex: str
-    age_at_start: int
-    phototype: int | None
-    disease_years: int | None
-
-    def days(self, day: date) -> int:
-        return (day - self.start).days
+    @property
+    def tables(self) -> dict[str, list[Row]]:
+        """The same tables as rows (dicts): for a reader that wants them one at a time."""
+        return {table: frame.to_dicts() for table, frame in self.frames.items()}
 
 
 def site_code(clinic_id: int, code: str) -> str:
@@ -90,106 +87,161 @@ def build(
     """Read the dataset of the consenting patients of ``clinics`` (all clinics when None) whose
     treatment started within ``started`` (either end open when None)."""
     chosen = chosen_patients(clinics)
-    people = _people(chosen, started)
-    ids = chosen.values("pk")  # a subquery: no list of ids however many patients
-    dataset = Dataset(patient_ids=list(people))
-    visits = _visits(people, ids)
-    events = _adverse_events(people, ids)
-    adherence = _adherence(people, ids)
-    dispensed = _dispensed(people, ids)
-    last_day = _last_days(visits, events, adherence, dispensed)
-    dataset.tables = {
-        "patients": [
-            {**_person_columns(person), "followup_days": max(0, last_day.get(pk, 0))}
-            for pk, person in people.items()
-        ],
-        "visits": [row for _, row in visits],
-        "adverse_events": [row for _, row in events],
-        "adherence": [row for _, row in adherence],
-        "dispensed": [row for _, row in dispensed],
-        "authorisations": _authorisations(people, ids),
-        "screenings": _screenings(people, ids),
+    with _chosen_ids(chosen) as ids:
+        people = _people(chosen, ids, started)
+        visits = _visits(people, ids)
+        events = _adverse_events(people, ids)
+        adherence = _adherence(people, ids)
+        dispensed = _dispensed(people, ids)
+        frames = {
+            "patients": _patients(people, visits, events, adherence, dispensed),
+            "visits": visits,
+            "adverse_events": events,
+            "adherence": adherence,
+            "dispensed": dispensed,
+            "authorisations": _authorisations(people, ids),
+            "screenings": _screenings(people, ids),
+        }
+    return Dataset(
+        frames={table: frames[table].select(columns(table)) for table in frames},
+        patient_ids=people.get_column("patient_id").to_list(),
+    )
+
+
+@contextmanager
+def _chosen_ids(chosen: QuerySet[Patient]) -> Iterator[RawSQL]:
+    """The chosen patients' ids in a temporary table of this connection, for the duration.
+
+    Each table is read with ``patient_id IN (that table)``: the consent check runs once, not
+    once per table, and no parameter list grows with the registry.
+    """
+    sql, params = chosen.order_by().values("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {CHOSEN}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {CHOSEN} (id bigint PRIMARY KEY)")
+        cursor.execute(f"INSERT INTO {CHOSEN} (id) {sql}", params)
+    try:
+        yield RawSQL(f"SELECT id FROM {CHOSEN}", ())
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {CHOSEN}")
+        except DatabaseError:  # a failed transaction: its rollback drops the table anyway
+            pass
+
+
+def _read(query: QuerySet[Any, Any], **columns: tuple[Any, type[pl.DataType]]) -> pl.DataFrame:
+    """A query's columns (name=(field path or expression, Polars type)) as a typed frame, read
+    from the cursor.
+
+    Dates travel as ISO text and numbers as floats, cast by the database: Polars parses a column
+    of them faster than the driver converts them one value at a time.
+    """
+    casts: dict[Any, Any] = {pl.Date: CharField(), pl.Float64: FloatField()}
+    selected = {
+        f"_{name}": Cast(path, output_field=casts[kind])
+        if kind in casts
+        else F(path)
+        if isinstance(path, str)
+        else path
+        for name, (path, kind) in columns.items()
     }
-    return dataset
+    rows = _raw(query.annotate(**selected).values_list(*selected))
+    frame = pl.DataFrame(
+        rows,
+        schema={
+            name: pl.String if kind is pl.Date else kind for name, (_, kind) in columns.items()
+        },
+        orient="row",
+    )
+    return frame.with_columns(
+        pl.col(name).str.to_date("%Y-%m-%d")
+        for name, (_, kind) in columns.items()
+        if kind is pl.Date
+    )
 
 
-def _screenings(people: dict[int, Person], ids: Ids) -> list[Row]:
-    """TB screenings and skin examinations of the monitoring plan, each a day and a result."""
-    found: list[tuple[int, date, str, str]] = [
-        (patient_id, day, "tb", result)
-        for patient_id, day, result in TbScreening.objects.filter(patient_id__in=ids).values_list(
-            "patient_id", "tested_on", "result"
-        )
-    ]
-    found += [
-        (patient_id, day, "skin", finding)
-        for patient_id, day, finding in SkinExam.objects.filter(patient_id__in=ids).values_list(
-            "patient_id", "examined_on", "finding"
-        )
-    ]
-    rows = []
-    for patient_id, day, check, result in sorted(found):
-        person = people.get(patient_id)
-        if person is not None:
-            rows.append(
-                {
-                    "patient": person.pseudonym,
-                    "site": person.site,
-                    "day": person.days(day),
-                    "check": check,
-                    "result": result,
-                }
-            )
-    return rows
+def _raw(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
+    """The rows of a values_list query straight from the cursor: no per-value converters, which
+    cost more than everything else for a registry's visits and diary days."""
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _days_from_start(people: pl.DataFrame, frame: pl.DataFrame, day: str) -> pl.DataFrame:
+    """Only the rows of dataset patients, with their pseudonym, site and days from start."""
+    return frame.join(people, on="patient_id", how="inner", maintain_order="left").with_columns(
+        (pl.col(day) - pl.col("start")).dt.total_days().alias("day")
+    )
 
 
 def _people(
-    patients: QuerySet[Patient], started: tuple[date | None, date | None] = (None, None)
-) -> dict[int, Person]:
-    key = PseudonymKey.current()
-    rows = list(
-        patients.order_by("pk").values(
-            "pk",
-            "clinic_id",
-            "clinic__code",
-            "sex",
-            "date_of_birth",
-            "phototype",
-            "treatment_start",
+    patients: QuerySet[Patient], ids: Ids, started: tuple[date | None, date | None] = (None, None)
+) -> pl.DataFrame:
+    """One row per dataset patient: id, pseudonym, site, start and the person columns."""
+    sign = PseudonymKey.current().signer()
+    first_prescribed = dict(
+        _raw(
+            Prescription.objects.filter(patient_id__in=ids)
+            .values("patient_id")
+            .annotate(first=Min("start_date"))
+            .values_list("patient_id", "first")
         )
     )
-    first_prescribed = dict(
-        Prescription.objects.filter(patient__in=patients.values("pk"))
-        .values("patient_id")
-        .annotate(first=Min("start_date"))
-        .values_list("patient_id", "first")
-    )
     onset: dict[int, int] = {}
-    for patient_id, year in (
-        Diagnosis.objects.filter(patient__in=patients.values("pk"))
+    for patient_id, year in _raw(
+        Diagnosis.objects.filter(patient_id__in=ids)
         .order_by("recorded_on", "pk")
         .values_list("patient_id", "onset_year")
     ):
         onset[patient_id] = year  # the latest diagnosis wins
-    people: dict[int, Person] = {}
-    for row in rows:
-        start = row["treatment_start"] or first_prescribed.get(row["pk"])
+    rows = []
+    for pk, clinic_id, code, sex, born, phototype, start in _raw(
+        Patient.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list(
+            "pk", "clinic_id", "clinic__code", "sex", "date_of_birth", "phototype",
+            "treatment_start",
+        )
+    ):  # fmt: skip
+        start = _day(start or first_prescribed.get(pk))
         if start is None or not _within(start, started):
             continue
-        born: date = row["date_of_birth"]
-        year = onset.get(row["pk"])
-        people[row["pk"]] = Person(
-            pseudonym=key.pseudonym(row["pk"]),
-            site=site_code(row["clinic_id"], row["clinic__code"]),
-            start=start,
-            sex=row["sex"],
-            age_at_start=start.year
-            - born.year
-            - ((start.month, start.day) < (born.month, born.day)),
-            phototype=row["phototype"],
-            disease_years=None if year is None else max(0, start.year - year),
+        born = _day(born)
+        year = onset.get(pk)
+        rows.append(
+            (
+                pk,
+                sign(pk),
+                site_code(clinic_id, code),
+                start,
+                sex,
+                _whole_years(born, start),
+                phototype,
+                None if year is None else max(0, start.year - year),
+            )
         )
-    return people
+    return pl.DataFrame(
+        rows,
+        schema={
+            "patient_id": pl.Int64,
+            "patient": pl.String,
+            "site": pl.String,
+            "start": pl.Date,
+            "sex": pl.String,
+            "age_at_start": pl.Int64,
+            "phototype": pl.Int64,
+            "disease_years": pl.Int64,
+        },
+        orient="row",
+    )
+
+
+def _day(value: date | str | None) -> date | None:
+    """A date as the cursor hands it over (SQLite: text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _within(day: date, period: tuple[date | None, date | None]) -> bool:
@@ -201,185 +253,128 @@ def _whole_years(born: date, on: date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
-def _person_columns(person: Person) -> Row:
-    return {
-        "patient": person.pseudonym,
-        "site": person.site,
-        "sex": person.sex,
-        "age_at_start": person.age_at_start,
-        "phototype": person.phototype,
-        "disease_years": person.disease_years,
-    }
+PERSON_COLUMNS = ["patient", "site", "sex", "age_at_start", "phototype", "disease_years"]
 
 
-def _number(value: Decimal | float | str | None) -> float | None:
-    """A score as the database hands it over (Decimal, float or text) as a float."""
-    return None if value is None else float(value)
-
-
-def _visits(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
-    rows = []
-    for patient_id, day, fvasi, tvasi in _raw(  # the cursor's values: no Decimal round trip
+def _visits(people: pl.DataFrame, ids: Ids) -> pl.DataFrame:
+    visits = _read(
         Visit.objects.filter(patient_id__in=ids)
         .exclude(fvasi_total__isnull=True, tvasi_total__isnull=True)
-        .order_by("patient_id", "visit_date", "pk")
-        .values_list("patient_id", "visit_date", "fvasi_total", "tvasi_total")
-    ):
-        person = people.get(patient_id)
-        if person is None:  # no treatment start: not in the dataset
-            continue
-        rows.append(
-            (
-                patient_id,
-                {
-                    **_person_columns(person),
-                    "day": person.days(day if isinstance(day, date) else date.fromisoformat(day)),
-                    "fvasi": _number(fvasi),
-                    "tvasi": _number(tvasi),
-                },
-            )
-        )
-    return rows
-
-
-def _adverse_events(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
-    rows = []
-    for patient_id, onset, term, seriousness in (
-        AdverseEvent.objects.filter(patient_id__in=ids)
-        .order_by("patient_id", "onset_date", "pk")
-        .values_list("patient_id", "onset_date", "term", "seriousness")
-    ):
-        person = people.get(patient_id)
-        if person is None:  # no treatment start: not in the dataset
-            continue
-        rows.append(
-            (
-                patient_id,
-                {
-                    "patient": person.pseudonym,
-                    "site": person.site,
-                    "day": person.days(onset),
-                    "term": term,
-                    "serious": bool(seriousness),
-                },
-            )
-        )
-    return rows
-
-
-def _raw(query: QuerySet[Any, Any]) -> list[tuple[Any, ...]]:
-    """The rows of a values_list query straight from the cursor: no per-value converters, which
-    cost more than everything else for a year of daily diary entries per patient."""
-    sql, params = query.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
-
-
-def _adherence(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
-    import polars as pl
-
-    rows = _raw(
-        DiaryEntry.objects.filter(patient_id__in=ids).values_list(
-            "patient_id", "day", "morning", "evening"
-        )
+        .order_by("patient_id", "visit_date", "pk"),
+        patient_id=("patient_id", pl.Int64),
+        visit_date=("visit_date", pl.Date),
+        fvasi=("fvasi_total", pl.Float64),
+        tvasi=("tvasi_total", pl.Float64),
     )
-    if not rows:
-        return []
-    diary = pl.DataFrame(
-        rows,
-        schema=["patient_id", "day", "morning", "evening"],
-        orient="row",
-        infer_schema_length=None,
+    return _days_from_start(people, visits, "visit_date")
+
+
+#: An event is serious when it meets any seriousness criterion (the list is not empty).
+SERIOUS = Case(When(seriousness=[], then=Value(False)), default=Value(True))
+
+
+def _adverse_events(people: pl.DataFrame, ids: Ids) -> pl.DataFrame:
+    events = _read(
+        AdverseEvent.objects.filter(patient_id__in=ids).order_by("patient_id", "onset_date", "pk"),
+        patient_id=("patient_id", pl.Int64),
+        onset=("onset_date", pl.Date),
+        term=("term", pl.String),
+        serious=(SERIOUS, pl.Boolean),
     )
-    if diary.schema["day"] == pl.String:  # SQLite hands dates over as text
-        diary = diary.with_columns(pl.col("day").str.to_date("%Y-%m-%d"))
-    starts = pl.DataFrame(
-        {"patient_id": list(people), "start": [person.start for person in people.values()]},
-        schema={"patient_id": diary.schema["patient_id"], "start": pl.Date},
+    return _days_from_start(people, events, "onset")
+
+
+def _adherence(people: pl.DataFrame, ids: Ids) -> pl.DataFrame:
+    diary = _read(
+        DiaryEntry.objects.filter(patient_id__in=ids),
+        patient_id=("patient_id", pl.Int64),
+        diary_day=("day", pl.Date),
+        morning=("morning", pl.Int64),
+        evening=("evening", pl.Int64),
     )
-    weeks = (
-        diary.join(starts, on="patient_id", how="inner")
-        .with_columns((pl.col("day") - pl.col("start")).dt.total_days().alias("days"))
-        .filter(pl.col("days") >= 0)
-        .group_by("patient_id", (pl.col("days") // 7).alias("week"))
+    return (
+        _days_from_start(people, diary, "diary_day")
+        .filter(pl.col("day") >= 0)
+        .group_by("patient_id", (pl.col("day") // 7).alias("week"))
         .agg(
-            pl.len().alias("recorded"),
-            (pl.col("morning").cast(pl.Int64) + pl.col("evening").cast(pl.Int64))
-            .sum()
-            .alias("applied"),
+            pl.first("patient", "site"),
+            pl.len().cast(pl.Int64).alias("days_recorded"),
+            (pl.col("morning") + pl.col("evening")).sum().alias("applications"),
         )
         .sort("patient_id", "week")
     )
-    return [
-        (
-            patient_id,
-            {
-                "patient": people[patient_id].pseudonym,
-                "site": people[patient_id].site,
-                "week": week,
-                "days_recorded": recorded,
-                "applications": applied,
-            },
-        )
-        for patient_id, week, recorded, applied in weeks.iter_rows()
-    ]
 
 
-def _dispensed(people: dict[int, Person], ids: Ids) -> list[tuple[int, Row]]:
-    grams: dict[tuple[int, int], int] = defaultdict(int)
-    for patient_id, day, amount in Dispense.objects.filter(patient_id__in=ids).values_list(
-        "patient_id", "dispensed_on", "grams"
-    ):
-        if patient_id not in people:
-            continue
-        grams[(patient_id, people[patient_id].days(day) // 7)] += amount
-    return [
-        (
-            patient_id,
-            {
-                "patient": people[patient_id].pseudonym,
-                "site": people[patient_id].site,
-                "week": week,
-                "grams": amount,
-            },
-        )
-        for (patient_id, week), amount in sorted(grams.items())
-    ]
+def _dispensed(people: pl.DataFrame, ids: Ids) -> pl.DataFrame:
+    dispensed = _read(
+        Dispense.objects.filter(patient_id__in=ids),
+        patient_id=("patient_id", pl.Int64),
+        dispensed_on=("dispensed_on", pl.Date),
+        grams=("grams", pl.Int64),
+    )
+    return (
+        _days_from_start(people, dispensed, "dispensed_on")
+        .group_by("patient_id", (pl.col("day") // 7).alias("week"))
+        .agg(pl.first("patient", "site"), pl.col("grams").sum())
+        .sort("patient_id", "week")
+    )
 
 
-def _authorisations(people: dict[int, Person], ids: Ids) -> list[Row]:
-    rows = []
-    for patient_id, country, route, submitted, approved in (
+def _authorisations(people: pl.DataFrame, ids: Ids) -> pl.DataFrame:
+    applications = _read(
         AuthorisationApplication.objects.filter(
             patient_id__in=ids, submitted_on__isnull=False, approved_on__isnull=False
-        )
-        .order_by("patient_id", "submitted_on", "pk")
-        .values_list(
-            "patient_id", "route__country__code", "route__slug", "submitted_on", "approved_on"
-        )
-    ):
-        if patient_id not in people:
-            continue
-        rows.append(
-            {
-                "patient": people[patient_id].pseudonym,
-                "site": people[patient_id].site,
-                "route": f"{country}/{route}",
-                "days_to_approval": (approved - submitted).days,
-            }
-        )
-    return rows
+        ).order_by("patient_id", "submitted_on", "pk"),
+        patient_id=("patient_id", pl.Int64),
+        country=("route__country__code", pl.String),
+        slug=("route__slug", pl.String),
+        submitted=("submitted_on", pl.Date),
+        approved=("approved_on", pl.Date),
+    )
+    return applications.join(
+        people, on="patient_id", how="inner", maintain_order="left"
+    ).with_columns(
+        pl.concat_str("country", "slug", separator="/").alias("route"),
+        (pl.col("approved") - pl.col("submitted")).dt.total_days().alias("days_to_approval"),
+    )
 
 
-def _last_days(*tables: list[tuple[int, Row]]) -> dict[int, int]:
-    """The last day (from start) each patient was seen in any table: the follow-up."""
-    last: dict[int, int] = {}
-    for table in tables:
-        for patient_id, row in table:
-            day = row["day"] if "day" in row else row["week"] * 7 + 6
-            last[patient_id] = max(last.get(patient_id, 0), day)
-    return last
+def _screenings(people: pl.DataFrame, ids: Ids) -> pl.DataFrame:
+    """TB screenings and skin examinations of the monitoring plan, each a day and a result."""
+    tb = _read(
+        TbScreening.objects.filter(patient_id__in=ids),
+        patient_id=("patient_id", pl.Int64),
+        checked_on=("tested_on", pl.Date),
+        result=("result", pl.String),
+    ).with_columns(pl.lit("tb").alias("check"))
+    skin = _read(
+        SkinExam.objects.filter(patient_id__in=ids),
+        patient_id=("patient_id", pl.Int64),
+        checked_on=("examined_on", pl.Date),
+        result=("finding", pl.String),
+    ).with_columns(pl.lit("skin").alias("check"))
+    found = pl.concat([tb, skin]).sort("patient_id", "checked_on", "check", "result")
+    return _days_from_start(people, found, "checked_on")
+
+
+def _patients(people: pl.DataFrame, *tables: pl.DataFrame) -> pl.DataFrame:
+    """The patients table: the person columns and the follow-up, the last day (from start) the
+    patient was seen in any table (a week counts to its last day), 0 when never."""
+    last = pl.concat(
+        [
+            table.select(
+                "patient_id",
+                (pl.col("day") if "day" in table.columns else pl.col("week") * 7 + 6)
+                .cast(pl.Int64)
+                .alias("last"),
+            )
+            for table in tables
+        ]
+    )
+    followup = last.group_by("patient_id").agg(pl.col("last").max())
+    return people.join(followup, on="patient_id", how="left", maintain_order="left").with_columns(
+        pl.col("last").fill_null(0).clip(lower_bound=0).alias("followup_days")
+    )
 
 
 def write(dataset: Dataset, out: Path, fmt: str) -> list[Path]:
@@ -393,8 +388,12 @@ def write(dataset: Dataset, out: Path, fmt: str) -> list[Path]:
     written = []
     for table, spec in dictionary()["tables"].items():
         schema = {column["name"]: types[column["type"]] for column in spec["columns"]}
-        rows = dataset.tables.get(table, [])
-        frame = pl.DataFrame({name: [row[name] for row in rows] for name in schema}, schema=schema)
+        found = dataset.frames.get(table)
+        frame = (
+            pl.DataFrame(schema=schema)
+            if found is None
+            else found.select(pl.col(name).cast(kind) for name, kind in schema.items())
+        )
         path = out / f"{spec['file']}.{fmt}"
         if fmt == "csv":
             frame.write_csv(path)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -39,5 +39,13 @@ class PseudonymKey(models.Model):
 
     def pseudonym(self, patient_id: int) -> str:
         """16 hex digits of HMAC-SHA256(key, patient id): stable here, meaningless elsewhere."""
-        digest = hmac.new(bytes.fromhex(self.key), str(patient_id).encode(), hashlib.sha256)
-        return digest.hexdigest()[:16]
+        return self.signer()(patient_id)
+
+    def signer(self) -> Callable[[int], str]:
+        """``pseudonym`` for many patients: the key decoded once, one-shot HMAC per patient."""
+        key = bytes.fromhex(self.key)
+
+        def pseudonym(patient_id: int) -> str:
+            return hmac.digest(key, str(patient_id).encode(), "sha256").hex()[:16]
+
+        return pseudonym

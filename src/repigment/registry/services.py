@@ -17,7 +17,6 @@ from django.http import HttpRequest
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role, User
 from repigment.accounts.permissions import roles_in, user_clinics
-from repigment.registry.dataset import build
 
 if TYPE_CHECKING:
     from repigment.registry.analysis import Cohort
@@ -53,10 +52,11 @@ def outcomes(request: HttpRequest | None, user: User, filters: Filters) -> dict[
     clinics = list(viewable_clinics(user))
     if filters.clinic is not None:
         clinics = [clinic for clinic in clinics if clinic.pk == filters.clinic.pk]
-    dataset = build(clinics, started=(filters.started_from, filters.started_to))
-    from repigment.registry.analysis import as_json, report, tables_from_rows
+    from repigment.registry.analysis import as_json, report, tables_from_frames
+    from repigment.registry.dataset import build  # Polars loads on the first report
 
-    body = as_json(report(tables_from_rows(dataset.tables), filters.cohort()), suppress=True)
+    dataset = build(clinics, started=(filters.started_from, filters.started_to))
+    body = as_json(report(tables_from_frames(dataset.frames), filters.cohort()), suppress=True)
     body["clinics"] = [clinic.name for clinic in clinics]
     single = clinics[0] if len(clinics) == 1 else None
     audit.record(
