@@ -54,6 +54,43 @@ def incident_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
     return {"incident_id": result.incident.pk}
 
 
+def _batch(world: World) -> Any:
+    from repigment.supply import batches
+    from repigment.supply.models import UnapprovedBatch
+    from tests.supply.orders_world import approved
+    from tests.supply.unapproved_world import BATCH, EXPIRY, compounded_order
+
+    found = UnapprovedBatch.objects.filter(pharmacy=world.pharmacy).first()
+    if found is not None:
+        return found
+    order = compounded_order(world, approved(world, authorisation_number="S21-BATCH-1"))
+    return batches.receive_batch(order, lot_number=BATCH, expiry=EXPIRY, maker="Maker",
+                                 maker_licence="L-1", packs=1, by=world.pharmacist)  # fmt: skip
+
+
+def batch_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
+    return {"batch_id": _batch(world).pk}
+
+
+def batch_order_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
+    return {"order_id": _batch(world).order_id}
+
+
+def certificate_kwargs(world: World, clinic: Clinic) -> dict[str, Any]:
+    import io
+
+    from repigment.supply import batches
+    from tests.supply.unapproved_world import BATCH, EXPIRY, PDF
+
+    batch = _batch(world)
+    certificate = batch.certificate() or batches.record_certificate(
+        batch, upload=io.BytesIO(PDF), name="coa.pdf", size=len(PDF), product_name="Ruxolitinib",
+        batch_number=BATCH, strength="1.5 %", expiry=EXPIRY, results_conform=True,
+        by=world.pharmacist,
+    )  # fmt: skip
+    return {"batch_id": batch.pk, "certificate_id": certificate.pk}
+
+
 # Every pharmacy serving the patient's clinic dispenses against the clinic's authorisation (from
 # its own stock) and sees the authorisation's register; orders, sessions, scans and incidents
 # are one pharmacy's own, so a second pharmacy's pharmacist finds nothing (404).
@@ -85,6 +122,27 @@ ROWS = [
         method="POST",
         kwargs=scan_kwargs,
         data={"reason": "Kept for the investigation."},
+    ),
+    # An unapproved batch is one pharmacy's own; the posts here are refused as incomplete (422).
+    Row(
+        "supply:batch_receive",
+        own=only(Role.PHARMACIST, status=422),
+        method="POST",
+        kwargs=batch_order_kwargs,
+    ),
+    Row("supply:batch_detail", own=PHARMACIST_ONLY, kwargs=batch_kwargs),
+    Row(
+        "supply:batch_certificate",
+        own=only(Role.PHARMACIST, status=422),
+        method="POST",
+        kwargs=batch_kwargs,
+    ),
+    Row("supply:certificate_file", own=PHARMACIST_ONLY, kwargs=certificate_kwargs),
+    Row(
+        "supply:batch_release",
+        own=only(Role.PHARMACIST, status=422),
+        method="POST",
+        kwargs=batch_kwargs,
     ),
     Row("supply:stock", own=PHARMACIST_ONLY),
     Row("supply:dispensing_list", own=PHARMACIST_ONLY),

@@ -4,13 +4,22 @@ refused without it, after which the packs are dispensable."""
 
 from __future__ import annotations
 
+import csv
 import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
 
 from repigment.core.appendonly import AppendOnlyError
+from repigment.interop.fhir.resources import medication_dispense_resources
+from repigment.safety import fhir
+from repigment.safety.case import build_case
+from repigment.safety.report import report_pdf
 from repigment.supply import batches, dispensing, orders
 from repigment.supply.models import (
     BatchRelease,
@@ -21,6 +30,7 @@ from repigment.supply.models import (
     UnapprovedBatch,
 )
 from tests.conftest import World
+from tests.safety.helpers import event
 from tests.supply.orders_world import approved
 from tests.supply.unapproved_world import BATCH, EXPIRY, PDF, compounded_order, png
 
@@ -56,7 +66,7 @@ def test_a_batch_is_received_into_quarantine_with_maker_and_licence(world: World
     assert [p.serial for p in packs] == [f"U{batch.pk}-001", f"U{batch.pk}-002"]
     assert (batch.maker_licence, packs[0].lot.number, packs[0].expiry) == ("P-12345", BATCH, EXPIRY)
     assert "Unapproved product" in PackMovement.objects.filter(pack=packs[0]).last().reason
-    assert "UNAPPROVED" in str(packs[0])
+    assert "Unapproved: compounded" in str(packs[0])
     with pytest.raises(AppendOnlyError):
         batch.save()
 
@@ -136,3 +146,44 @@ def test_release_needs_every_checklist_item_then_packs_are_dispensable(world: Wo
     done = dispensing.dispense(pack=pack, authorisation=batch.order.authorisation,
                                pharmacist=world.pharmacist, pharmacy=world.pharmacy)  # fmt: skip
     assert done.pack.product_pack.product.is_unapproved
+
+
+def _dispensed(world: World) -> Any:
+    batch = receive(world, packs=1)
+    certify(world, batch)
+    batches.release_batch(batch, ticked=TICKED, by=world.pharmacist)
+    assert batch.order is not None
+    return dispensing.dispense(pack=batch.stock().get(), authorisation=batch.order.authorisation,
+                               pharmacist=world.pharmacist, pharmacy=world.pharmacy)  # fmt: skip
+
+
+def test_the_register_marks_the_product_unapproved(world: World, client: Client) -> None:
+    done = _dispensed(world)
+    client.force_login(world.pharmacist)
+    csv_text = client.get(reverse("supply:register_csv", args=[done.authorisation_id])).content
+    header, row = csv_text.decode().splitlines()[:2]
+    approval = header.split(",").index("approval")
+    assert next(csv.reader([row]))[approval] == "compounded"
+    page = client.get(reverse("supply:register", args=[done.authorisation_id])).content.decode()
+    assert 'data-unapproved="compounded"' in page
+    pdf = client.get(reverse("supply:register_pdf", args=[done.authorisation_id])).content
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "UNAPPROVED" in text and "maker Test Compounding Pharmacy" in text
+    [dispensed] = medication_dispense_resources([done])
+    assert "coding" not in dispensed["contained"][0]["code"]
+    assert "UNAPPROVED" in dispensed["contained"][0]["code"]["text"]
+
+
+def test_adverse_event_reports_name_the_unapproved_product(world: World) -> None:
+    _dispensed(world)
+    case = build_case(event(world.patient, onset_date=timezone.localdate()))
+    assert case.suspects[0].unapproved == {
+        BATCH: "UNAPPROVED product (compounded, not the approved medicine): Ruxolitinib cream "
+        "(compounded) 1.5 %, maker Test Compounding Pharmacy, batch CX2401"
+    }
+    resource = fhir.validated_resource(case)
+    assert "UNAPPROVED" in resource["contained"][0]["code"]["text"]
+    assert "Unapproved product" in resource["text"]["div"]
+    pdf = report_pdf(case)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Unapproved product" in text and "CX2401" in text

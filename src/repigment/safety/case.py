@@ -8,7 +8,7 @@ the name), an identifiable reporter, an adverse event and a suspect medicine.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
@@ -18,7 +18,7 @@ from repigment.accounts.models import Clinic
 from repigment.patients.models import Diagnosis
 from repigment.safety.models import AdverseEvent, ReporterKind
 from repigment.safety.route import ReportingRoute, route_for
-from repigment.safety.services import suspect_lots
+from repigment.safety.services import suspect_lots, unapproved_lots
 from repigment.treatment.models import CoMedication, Prescription
 
 PHYSICIAN = "physician"
@@ -42,6 +42,8 @@ class SuspectProduct:
     stop_date: date | None
     jurisdiction: str
     lots: list[str]
+    #: Lots of an unapproved (compounded or generic) product, each with its description.
+    unapproved: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -97,6 +99,7 @@ def suspects(event: AdverseEvent) -> list[SuspectProduct]:
         .order_by("start_date")
     )
     lots = suspect_lots(event)
+    unapproved = unapproved_lots(event)
     return [
         SuspectProduct(
             name=str(p.product),
@@ -106,6 +109,7 @@ def suspects(event: AdverseEvent) -> list[SuspectProduct]:
             stop_date=p.stop_date,
             jurisdiction=p.get_jurisdiction_display() if p.jurisdiction else "",
             lots=lots,
+            unapproved=unapproved,
         )
         for p in prescriptions
     ]

@@ -81,10 +81,11 @@ def _medications(case: Case) -> list[dict[str, Any]]:
         name = product.name if product else "Ruxolitinib 1.5 % cream"
         lots: list[str | None] = list(product.lots) if product and product.lots else [None]
         for lot in lots:
+            unapproved = product.unapproved.get(lot) if product and lot else None
             medication: dict[str, Any] = {
                 "resourceType": "Medication",
                 "id": f"suspect-{len(contained) + 1}",
-                "code": {"text": name},
+                "code": {"text": f"{name} — {unapproved}" if unapproved else name},
             }
             if lot:
                 medication["batch"] = {"lotNumber": lot}
@@ -126,11 +127,16 @@ def _narrative(case: Case) -> dict[str, Any]:
         ("Causality (WHO-UMC)", event.get_causality_display() or "not yet assessed"),
         ("Status", event.get_status_display()),
         ("Suspect lots", ", ".join(_all_lots(case.suspects)) or "not recorded"),
+        *(("Unapproved product", text) for text in _all_unapproved(case.suspects)),
         ("Description", event.description or "-"),
     ]
     items = "".join(f"<li>{escape(label)}: {escape(str(value))}</li>" for label, value in rows)
     div = f'<div xmlns="http://www.w3.org/1999/xhtml"><ul>{items}</ul></div>'
     return {"status": "generated", "div": div}
+
+
+def _all_unapproved(products: list[SuspectProduct]) -> list[str]:
+    return sorted({text for product in products for text in product.unapproved.values()})
 
 
 def _all_lots(products: list[SuspectProduct]) -> list[str]:

@@ -256,3 +256,22 @@ def suspect_lots(event: AdverseEvent) -> list[str]:
     dispense = apps.get_model("supply", "Dispense")
     lots = dispense.objects.filter(patient=event.patient, dispensed_on__lte=event.onset_date)
     return sorted(set(lots.values_list("pack__lot__number", flat=True)))
+
+
+def unapproved_lots(event: AdverseEvent) -> dict[str, str]:
+    """Lots among ``suspect_lots`` that belong to an unapproved (compounded or generic) product,
+    each with a plain description for the regulator (read through the app registry too)."""
+    dispense = apps.get_model("supply", "Dispense")
+    found = (
+        dispense.objects.filter(patient=event.patient, dispensed_on__lte=event.onset_date)
+        .exclude(pack__product_pack__product__approval="approved")
+        .select_related("pack__lot", "pack__product_pack__product")
+    )
+    described: dict[str, str] = {}
+    for row in found:
+        product = row.pack.product_pack.product
+        described[row.pack.lot.number] = (
+            f"UNAPPROVED product ({product.approval}, not the approved medicine): {product.name} "
+            f"{product.strength}, maker {product.maker}, batch {row.pack.lot.number}"
+        )
+    return described

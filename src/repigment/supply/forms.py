@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from repigment.supply import gs1, recalls
+from repigment.supply.batches import RELEASE_CHECKLIST
 
 
 def read_limited(upload: UploadedFile, limit: int, too_large: str) -> bytes:
@@ -141,3 +142,59 @@ class DispenseForm(forms.Form):
         if not data.get("pack") and not (data.get("code") or "").strip() and not self.errors:
             raise forms.ValidationError(_("Choose a pack or scan one."))
         return data
+
+
+class _Date(forms.DateInput):
+    input_type = "date"
+
+
+class BatchReceiveForm(forms.Form):
+    """One batch of an unapproved product, as its labels and documents state it."""
+
+    lot_number = forms.CharField(label=_("Batch number"), max_length=20)
+    expiry = forms.DateField(label=_("Expiry date"), widget=_Date)
+    maker = forms.CharField(
+        label=_("Maker"),
+        max_length=200,
+        help_text=_("The manufacturer or compounding pharmacy, as named on its licence."),
+    )
+    maker_licence = forms.CharField(
+        label=_("Maker's licence number"),
+        max_length=100,
+        help_text=_("As seen on the maker's manufacturing or pharmacy licence."),
+    )
+    packs = forms.IntegerField(label=_("Packs received"), min_value=1, max_value=1000)
+
+
+class CertificateForm(forms.Form):
+    """The certificate of analysis and what the pharmacist read on it."""
+
+    file = forms.FileField(
+        label=_("Certificate of analysis"),
+        help_text=_("A PDF or a photo (JPEG, PNG, HEIC or WEBP), judged by its content."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "application/pdf,image/png,image/jpeg,image/webp,image/heic"}
+        ),
+    )
+    product_name = forms.CharField(label=_("Product named on the certificate"), max_length=200)
+    batch_number = forms.CharField(label=_("Batch on the certificate"), max_length=20)
+    strength = forms.CharField(label=_("Strength on the certificate"), max_length=20)
+    expiry = forms.DateField(label=_("Expiry on the certificate"), widget=_Date)
+    results_conform = forms.BooleanField(
+        label=_("Identity, assay and impurity results are within the stated specification"),
+        required=False,
+    )
+
+
+class ReleaseForm(forms.Form):
+    """The release checklist; the service refuses the release unless every item is ticked."""
+
+    ticked = forms.MultipleChoiceField(
+        label=_("Checklist"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    note = forms.CharField(label=_("Note (optional)"), required=False, max_length=1000,
+                           widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["ticked"].choices = [(i.key, i.label) for i in RELEASE_CHECKLIST]  # type: ignore[attr-defined]

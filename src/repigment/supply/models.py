@@ -377,7 +377,7 @@ class Pack(AppendOnly):
     def __str__(self) -> str:
         if not self.product_pack.gtin:  # an unapproved product: no GS1 code, a pharmacy number
             product = self.product_pack.product
-            text = _("%(product)s, batch %(lot)s / %(serial)s (%(state)s) — UNAPPROVED (%(kind)s)")
+            text = _("%(product)s, batch %(lot)s / %(serial)s (%(state)s) — %(kind)s")
             return text % {
                 "product": product.name, "lot": self.lot.number, "serial": self.serial,
                 "state": self.get_state_display(), "kind": product.get_approval_display(),

@@ -18,10 +18,20 @@ from repigment.accounts.models import AuditAction, Clinic, Role, User
 from repigment.accounts.permissions import role_required, user_clinics
 from repigment.authorisations.models import AuthorisationApplication
 from repigment.authorisations.quantity import remaining
-from repigment.supply import demo, dispensing, orders, reports
-from repigment.supply.forms import DispenseForm, OrderForm, QuarantineForm, ReceiveScanForm
+from repigment.patients.uploads import stored_file_response
+from repigment.supply import batches, demo, dispensing, orders, reports
+from repigment.supply.forms import (
+    BatchReceiveForm,
+    CertificateForm,
+    DispenseForm,
+    OrderForm,
+    QuarantineForm,
+    ReceiveScanForm,
+    ReleaseForm,
+)
 from repigment.supply.gs1 import CodeError, parse_code
 from repigment.supply.models import (
+    CERTIFIED_STRENGTH,
     ImportOrder,
     Incident,
     Pack,
@@ -29,6 +39,7 @@ from repigment.supply.models import (
     ProductPack,
     ReceivingSession,
     Scan,
+    UnapprovedBatch,
 )
 
 PHARMACIST = Role.PHARMACIST
@@ -94,8 +105,138 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
         "scans": [s for session in order.sessions.all() for s in session.scans.all()],
         "discrepancies": order.discrepancies.all(),
         "incidents": order.incidents.all(),
+        "batches": order.batches.select_related("lot"),
+        "batch_form": BatchReceiveForm() if order.product_pack.product.is_unapproved else None,
     }
     return render(request, "supply/order_detail.html", context)
+
+
+# --- unapproved (compounded or generic) batches -----------------------------------------------
+
+
+def _batch(request: HttpRequest, batch_id: int) -> UnapprovedBatch:
+    found = UnapprovedBatch.objects.select_related(
+        "lot__product_pack__product", "order", "pharmacy", "received_by"
+    )
+    return get_object_or_404(found, pk=batch_id, pharmacy__in=_pharmacies(request))
+
+
+def _add_errors(form: Any, refused: batches.BatchRefused) -> None:
+    for name, problems in refused.errors.items():
+        for problem in problems:
+            form.add_error(name if name in form.fields else None, problem)
+
+
+@role_required(PHARMACIST)
+@require_POST
+def batch_receive(request: HttpRequest, order_id: int) -> HttpResponse:
+    """Receive one batch of an unapproved product (no GS1 code) into quarantine."""
+    order = _order(request, order_id)
+    form = BatchReceiveForm(request.POST)
+    if form.is_valid():
+        try:
+            batch = batches.receive_batch(order, by=_user(request), **form.cleaned_data)
+        except batches.BatchRefused as refused:
+            _add_errors(form, refused)
+        else:
+            audit.record(request, AuditAction.CREATE, object_type="unapproved_batch",
+                         object_id=batch.pk, clinic=order.pharmacy, role=PHARMACIST)  # fmt: skip
+            messages.success(request, _(
+                "Batch %(lot)s received: %(packs)s packs in quarantine until the batch is released."
+            ) % {"lot": batch.lot.number, "packs": batch.packs})  # fmt: skip
+            return redirect("supply:batch_detail", batch_id=batch.pk)
+    context = {"order": order, "counted": orders.counted(order), "sessions": [], "scans": [],
+               "discrepancies": order.discrepancies.all(), "incidents": order.incidents.all(),
+               "batches": order.batches.select_related("lot"), "batch_form": form}  # fmt: skip
+    return render(request, "supply/order_detail.html", context, status=422)
+
+
+def _batch_page(
+    request: HttpRequest,
+    batch: UnapprovedBatch,
+    certificate_form: CertificateForm | None = None,
+    release_form: ReleaseForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "batch": batch,
+        "product": batch.product,
+        "packs": batch.stock().order_by("serial"),
+        "certificates": batch.certificates.select_related("checked_by"),
+        "release": batch.release(),
+        "certificate_form": certificate_form or CertificateForm(),
+        "release_form": release_form or ReleaseForm(),
+        "strength": CERTIFIED_STRENGTH,
+    }
+    return render(request, "supply/batch_detail.html", context, status=status)
+
+
+@role_required(PHARMACIST)
+def batch_detail(request: HttpRequest, batch_id: int) -> HttpResponse:
+    return _batch_page(request, _batch(request, batch_id))
+
+
+@role_required(PHARMACIST)
+@require_POST
+def batch_certificate(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Record the batch's certificate of analysis with the pharmacist's check of it."""
+    batch = _batch(request, batch_id)
+    form = CertificateForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        upload = data.pop("file")
+        try:
+            certificate = batches.record_certificate(
+                batch, upload=upload, name=upload.name or "certificate", size=upload.size,
+                by=_user(request), **data,
+            )  # fmt: skip
+        except batches.BatchRefused as refused:
+            _add_errors(form, refused)
+        else:
+            audit.record(request, AuditAction.CREATE, object_type="certificate_of_analysis",
+                         object_id=certificate.pk, clinic=batch.pharmacy,
+                         role=PHARMACIST)  # fmt: skip
+            messages.success(request, _(
+                "Certificate of analysis recorded: it matches batch %(lot)s."
+            ) % {"lot": batch.lot.number})  # fmt: skip
+            return redirect("supply:batch_detail", batch_id=batch.pk)
+    return _batch_page(request, batch, certificate_form=form, status=422)
+
+
+@role_required(PHARMACIST)
+def certificate_file(request: HttpRequest, batch_id: int, certificate_id: int) -> HttpResponse:
+    batch = _batch(request, batch_id)
+    certificate = get_object_or_404(batch.certificates, pk=certificate_id)
+    audit.record(request, AuditAction.VIEW, object_type="certificate_of_analysis",
+                 object_id=certificate.pk, clinic=batch.pharmacy, role=PHARMACIST)  # fmt: skip
+    extension = certificate.file.name.rsplit(".", 1)[-1]
+    return stored_file_response(
+        certificate.file, certificate.content_type, f"coa-{batch.lot.number}.{extension}"
+    )
+
+
+@role_required(PHARMACIST)
+@require_POST
+def batch_release(request: HttpRequest, batch_id: int) -> HttpResponse:
+    """Release the batch from quarantine through the checklist (refused without a certificate)."""
+    batch = _batch(request, batch_id)
+    form = ReleaseForm(request.POST)
+    if form.is_valid():
+        try:
+            release = batches.release_batch(
+                batch, ticked=form.cleaned_data["ticked"], by=_user(request),
+                note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except batches.BatchRefused as refused:
+            _add_errors(form, refused)
+        else:
+            audit.record(request, AuditAction.UPDATE, object_type="unapproved_batch_release",
+                         object_id=release.pk, clinic=batch.pharmacy, role=PHARMACIST)  # fmt: skip
+            messages.success(request, _(
+                "Batch %(lot)s released: its packs are available to dispense."
+            ) % {"lot": batch.lot.number})  # fmt: skip
+            return redirect("supply:batch_detail", batch_id=batch.pk)
+    return _batch_page(request, batch, release_form=form, status=422)
 
 
 @role_required(PHARMACIST)
@@ -181,10 +322,17 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     packs = Pack.objects.filter(pharmacy__in=pharmacies).select_related(
         "product_pack__product", "lot", "order"
     )
+    batch_ids = {
+        (b.order_id, b.lot_id): b.pk
+        for b in UnapprovedBatch.objects.filter(pharmacy__in=pharmacies)
+    }
     state = request.GET.get("state")
     if state in PackState.values:
         packs = packs.filter(state=state)
-    context = {"packs": packs[:500], "counts": orders.stock_counts(pharmacies),
+    shown = list(packs[:500])
+    for pack in shown:
+        pack.batch_id = batch_ids.get((pack.order_id, pack.lot_id))  # type: ignore[attr-defined]
+    context = {"packs": shown, "counts": orders.stock_counts(pharmacies),
                "states": PackState.choices, "state": state}  # fmt: skip
     return render(request, "supply/stock.html", context)
 
@@ -226,7 +374,7 @@ def dispense(request: HttpRequest, authorisation_id: int) -> HttpResponse:
     available = Pack.objects.filter(
         pharmacy__in=pharmacies, state=PackState.AVAILABLE,
         product_pack__size_grams=authorisation.pack_grams or 0,
-    ).select_related("lot", "product_pack").order_by("expiry", "serial")  # fmt: skip
+    ).select_related("lot", "product_pack__product").order_by("expiry", "serial")  # fmt: skip
     form = DispenseForm(request.POST or None, packs=available)
     status = 200
     _audit_patient(request, authorisation, "dispensing")

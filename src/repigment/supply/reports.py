@@ -26,7 +26,7 @@ from repigment.supply.services import describe
 
 REGISTER_COLUMNS = (
     "dispensed_on", "time_utc", "pharmacist", "pharmacy", "patient_record", "patient_name",
-    "product", "gtin", "lot", "expiry", "serial", "grams", "label_override",
+    "product", "approval", "gtin", "lot", "expiry", "serial", "grams", "label_override",
 )  # fmt: skip
 
 
@@ -50,7 +50,8 @@ def _row(d: Dispense) -> list[str]:
         d.dispensed_on.isoformat(), d.at.astimezone(UTC).isoformat(timespec="seconds"),
         f"{d.pharmacist.full_name} <{d.pharmacist.email}>", d.pharmacy.name,
         d.patient.record_number, f"{d.patient.given_names} {d.patient.family_name}",
-        describe(d.pack.product_pack), d.pack.product_pack.gtin, d.pack.lot.number,
+        describe(d.pack.product_pack), d.pack.product_pack.product.approval,
+        d.pack.product_pack.gtin, d.pack.lot.number,
         d.pack.expiry.isoformat(), d.pack.serial, str(d.grams), d.label_override,
     ]  # fmt: skip
 

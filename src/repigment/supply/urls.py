@@ -22,6 +22,17 @@ urlpatterns = [
         pharmacy.quarantine_scan,
         name="quarantine_scan",
     ),
+    path("orders/<int:order_id>/batches/", pharmacy.batch_receive, name="batch_receive"),
+    path("batches/<int:batch_id>/", pharmacy.batch_detail, name="batch_detail"),
+    path(
+        "batches/<int:batch_id>/certificate/", pharmacy.batch_certificate, name="batch_certificate"
+    ),
+    path(
+        "batches/<int:batch_id>/certificate/<int:certificate_id>/",
+        pharmacy.certificate_file,
+        name="certificate_file",
+    ),
+    path("batches/<int:batch_id>/release/", pharmacy.batch_release, name="batch_release"),
     path("stock/", pharmacy.stock_list, name="stock"),
     path("dispensing/", pharmacy.dispensing_list, name="dispensing_list"),
     path("dispensing/<int:authorisation_id>/", pharmacy.dispense, name="dispense"),

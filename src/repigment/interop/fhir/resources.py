@@ -378,10 +378,10 @@ def _medication_request(prescription: Prescription) -> Resource:
 
 def _medication_code(pack: ProductPack) -> dict[str, Any]:
     product = pack.product
-    return {
-        "coding": [{"system": codes.GTIN, "code": pack.gtin}],
-        "text": f"{product.name} {product.strength} {product.form}, {pack.size_grams} g",
-    }
+    text = f"{product.name} {product.strength} {product.form}, {pack.size_grams} g"
+    if product.is_unapproved:  # no GS1 code; say plainly it is not the approved medicine
+        return {"text": f"{text} (UNAPPROVED: {product.approval}, maker {product.maker})"}
+    return {"coding": [{"system": codes.GTIN, "code": pack.gtin}], "text": text}
 
 
 def medication_resources(rows: Sequence[ProductPack]) -> list[Resource]:
@@ -428,7 +428,14 @@ def _medication_dispense(dispense: Dispense) -> Resource:
         "id": str(dispense.pk),
         **_meta(dispense.at),
         "contained": [_dispensed_medication(dispense, "pack")],
-        "identifier": [{"system": codes.PACK_SYSTEM, "value": f"(01){gtin}(21){pack.serial}"}],
+        "identifier": [
+            {
+                "system": codes.PACK_SYSTEM,
+                "value": f"(01){gtin}(21){pack.serial}"
+                if gtin
+                else f"(10){pack.lot.number}(21){pack.serial}",
+            }
+        ],
         "status": "completed",
         "medicationReference": {"reference": "#pack"},
         "subject": ref("Patient", dispense.patient_id),
