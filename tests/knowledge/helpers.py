@@ -20,6 +20,7 @@ ALL_PAGES = (
     "expect",
     "safety",
     "access",
+    "unapproved",
     "clinicians",
     "references",
 )

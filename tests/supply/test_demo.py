@@ -37,7 +37,7 @@ def demo_world() -> None:
 
 
 def test_demo_gtins_are_valid_test_numbers_not_a_makers(demo_world: None) -> None:
-    gtins = list(ProductPack.objects.values_list("gtin", flat=True))
+    gtins = list(ProductPack.objects.exclude(gtin="").values_list("gtin", flat=True))
     assert sorted(gtins) == sorted(demo.GTINS.values())
     for gtin in gtins:
         assert check_gtin(gtin) == gtin
@@ -113,3 +113,14 @@ def test_building_the_demo_twice_changes_nothing(demo_world: None) -> None:
     counts = [model.objects.count() for model in (ProductPack, Recall, Pack)]
     call_command("demo", "--no-progress", stdout=io.StringIO())
     assert [model.objects.count() for model in (ProductPack, Recall, Pack)] == counts
+
+
+def test_the_demo_has_an_unapproved_batch_in_quarantine(demo_world: None) -> None:
+    from repigment.supply.models import UnapprovedBatch
+
+    batch = UnapprovedBatch.objects.get()
+    assert batch.product.is_unapproved and batch.lot.product_pack.gtin == ""
+    assert set(batch.stock().values_list("state", flat=True)) == {PackState.QUARANTINED}
+    assert batch.stock().count() == 2 and batch.certificate() is None
+    call_command("demo", "--no-progress", stdout=io.StringIO())  # idempotent
+    assert UnapprovedBatch.objects.count() == 1 and batch.stock().count() == 2

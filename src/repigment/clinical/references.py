@@ -55,6 +55,12 @@ _STORED_2026_12_04 = Read(
 _LABEL_RULES_2026_12_04 = Read(
     date(2026, 12, 4), "label-rules engineer (Repigment), stored copy read through the search tool"
 )
+# Sources read for the page on compounded and generic products (issue 17): the search tool's
+# stored copy of the page.
+_UNAPPROVED_2026_12_04 = Read(
+    date(2026, 12, 4),
+    "unapproved-products engineer (Repigment), stored copy read through the search tool",
+)
 # The primary TRuE-V publication: cited where its trials' figures are used, but its full text was
 # not retrieved (the figures come from reports quoting it), so its reading stays not recorded.
 _NEJM_NOT_READ = Read(
@@ -598,6 +604,87 @@ _ALL = (
         "https://pdsaonline.org/dscsa-information/serialization/",
         _S,
         _NOTES,
+    ),
+    # --- compounded and generic products, and how a batch's quality is judged ---------------
+    _ref(
+        "who-sf-definitions",
+        "WHO, SF definitions",
+        "WHO: definitions of substandard and falsified (SF) medical products, and of unregistered "
+        "or unlicensed ones (adopted by the World Health Assembly, May 2017)",
+        "http://www.who.int/medicines/regulation/ssffc/definitions/en/",
+        _P,
+        _UNAPPROVED_2026_12_04,
+    ),
+    _ref(
+        "fda-compounding-risks",
+        "FDA, risks of compounded drugs",
+        "FDA: Understanding the risks of compounded drugs",
+        "https://fda.gov/drugs/human-drug-compounding/understanding-risks-compounded-drugs",
+        _P,
+        _UNAPPROVED_2026_12_04,
+    ),
+    _ref(
+        "fda-compounding-consumers",
+        "FDA, compounding information",
+        "FDA: Human drug compounding, consumer and health care professional information",
+        "https://www.fda.gov/drugs/human-drug-compounding/consumer-and-health-care-professional-"
+        "information",
+        _P,
+        _UNAPPROVED_2026_12_04,
+    ),
+    _ref(
+        "ema-generic-medicines",
+        "EMA, generic and hybrid medicines",
+        "EMA: Generic and hybrid medicines (marketing authorisation)",
+        "https://www.ema.europa.eu/en/human-regulatory/marketing-authorisation/generic-hybrid-"
+        "medicines",
+        _P,
+        _UNAPPROVED_2026_12_04,
+    ),
+    _ref(
+        "who-coa-model-2002",
+        "WHO TRS 902, Annex 10",
+        "WHO: Model certificate of analysis, WHO Technical Report Series No. 902 (2002), Annex 10",
+        "http://apps.who.int/medicinedocs/es/m/abstract/Js19949en/",
+        _P,
+        _UNAPPROVED_2026_12_04,
+    ),
+    _ref(
+        "who-coa-model-copy",
+        "WHO TRS 902, Annex 10 (copy)",
+        "A copy of WHO's model certificate of analysis (TRS 902, Annex 10) with its list of what "
+        "a certificate should state: batch number, expiry date, test procedures with their "
+        "limits, results and conclusion",
+        "https://www.slideshare.net/MDSELIMREZA3/who-guidance-on-model-certificate-of-analysis-coa",
+        _W,
+        _UNAPPROVED_2026_12_04,
+    ),
+    _ref(
+        "who-stability-2009",
+        "WHO TRS 953, Annex 2",
+        "WHO: Stability testing of active pharmaceutical ingredients and finished pharmaceutical "
+        "products, WHO Technical Report Series No. 953 (2009), Annex 2",
+        "http://apps.who.int/medicinedocs/fr/m/abstract/Js19133en/",
+        _P,
+        _UNAPPROVED_2026_12_04,
+    ),
+    _ref(
+        "za-compounding-regulation",
+        "General Regulations, reg. 3",
+        "South Africa, General Regulations under the Medicines and Related Substances Act: "
+        "regulation 3, conditions for compounding a medicine (as amended 8 December 2022)",
+        "https://www.acts.co.za/medicines-and-related-substances-control-act-1965/"
+        "n859_3__conditions_for_compoun.php",
+        _S,
+        _UNAPPROVED_2026_12_04,
+    ),
+    _ref(
+        "eu-manufacturing-authorisation",
+        "EuroGCT, manufacturing authorisation",
+        "EuroGCT: Manufacturing authorisation in the European Union (GMP and the qualified person)",
+        "https://www.eurogct.org/it/node/444",
+        _S,
+        _UNAPPROVED_2026_12_04,
     ),
 )
 

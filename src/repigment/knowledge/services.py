@@ -68,6 +68,14 @@ PAGES: dict[str, tuple[Promise, Promise, Promise]] = {
             "trustworthy supplier, and where to report a suspect one."
         ),
     ),
+    "unapproved": (
+        _("Copies and compounding"),
+        _("Compounded and generic products"),
+        _(
+            "Why a compounded or copied ruxolitinib cream is not the approved medicine, and how "
+            "the quality of a batch is judged."
+        ),
+    ),
     "clinicians": (
         _("For clinicians"),
         _("For clinicians"),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("what-to-expect/", views.expect_page, name="expect"),
     path("safety/", views.safety_page, name="safety"),
     path("getting-the-cream/", views.access_page, name="access"),
+    path("unapproved-products/", views.unapproved_page, name="unapproved"),
     path("clinicians/", views.clinicians_page, name="clinicians"),
     path("references/", views.references_page, name="references"),
 ]

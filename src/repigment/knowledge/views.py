@@ -14,7 +14,16 @@ from repigment.knowledge import provenance, services
 from repigment.knowledge.content import Citations, render_fact, render_sections
 from repigment.knowledge.expectation import expectation_for
 from repigment.knowledge.forms import ExpectationForm
-from repigment.knowledge.pages import access, clinicians, evidence, expect, home, medicine, safety
+from repigment.knowledge.pages import (
+    access,
+    clinicians,
+    evidence,
+    expect,
+    home,
+    medicine,
+    safety,
+    unapproved,
+)
 from repigment.knowledge.tables import result_table, tool_answer, weeks_asked
 
 
@@ -74,6 +83,13 @@ def access_page(request: HttpRequest) -> HttpResponse:
     sections = render_sections(access.SECTIONS, citations)
     countries = services.country_links(services.researched_countries())
     return _page(request, "access", citations, sections=sections, countries=countries)
+
+
+@require_safe
+def unapproved_page(request: HttpRequest) -> HttpResponse:
+    citations = Citations()
+    sections = render_sections(unapproved.SECTIONS, citations)
+    return _page(request, "unapproved", citations, sections=sections)
 
 
 @require_safe

@@ -24,7 +24,8 @@ class ProductPackInline(admin.TabularInline):  # type: ignore[type-arg]
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ["name", "strength", "form", "maker", "market"]
+    list_display = ["name", "strength", "form", "maker", "market", "approval"]
+    list_filter = ["approval"]
     inlines = [ProductPackInline]
 
 

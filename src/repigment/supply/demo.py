@@ -10,6 +10,10 @@ Codes to try on the "check a code" page (Ctrl+] or <GS> stands for the group sep
 * recalled lot: ``(01)09520000000608(17)271231(10)DEMO23R(21)DEMO0200``
 * clone:        ``(01)09520000000608(17)280331(10)DEMO24A(21)DEMO0001`` (already in stock)
 
+An unapproved product is in the catalogue too: an invented compounded ruxolitinib cream with no
+GS1 code, whose one batch (``DEMO-CX1``, invented maker and licence) waits in quarantine at the
+demo pharmacy for its certificate of analysis and release.
+
 The demo import order takes its pack size (60 g or 100 g) from the authorisation it is placed
 against; the authorisation valid longest is left untouched for the walk-through, and the
 receiving page shows three codes to try there (``walkthrough_codes``; README "Supply
@@ -29,6 +33,7 @@ from repigment.supply import stock
 from repigment.supply.gs1 import parse_code
 from repigment.supply.models import (
     PACK_SIZES_SOURCE,
+    Approval,
     ImportOrder,
     Lot,
     Pack,
@@ -37,6 +42,7 @@ from repigment.supply.models import (
     Product,
     ProductPack,
     Recall,
+    UnapprovedBatch,
 )
 
 PHARMACY = "Gauteng Import Pharmacy"  # from repigment.accounts.demo
@@ -103,6 +109,7 @@ def build(step: Callable[[str], None]) -> None:
     pharmacy = Clinic.objects.get(name=PHARMACY)
     _stock(pharmacy, pharmacist)
     step("stock")
+    step(_unapproved_batch(pharmacy, pharmacist))
     step(_order_and_dispense(pharmacy, pharmacist, packs))
 
 
@@ -113,6 +120,48 @@ def _stock(pharmacy: Clinic, pharmacist: User) -> None:
         code = parse_code(f"(01){GTINS[PackSize.TUBE_60]}(17)280331(10)DEMO24A(21){serial}")
         pack = stock.receive(pharmacy=pharmacy, code=code, by=pharmacist, reason="Demo stock.")
         stock.move(pack, PackState.AVAILABLE, by=pharmacist, reason="Every check passed (demo).")
+
+
+COMPOUNDED_BATCH = "DEMO-CX1"
+COMPOUNDED_MAKER = "Demo Compounding Pharmacy (invented)"
+
+
+def _unapproved_batch(pharmacy: Clinic, pharmacist: User) -> str:
+    """An invented compounded cream and one batch of it, in quarantine awaiting its certificate."""
+    product, _ = Product.objects.get_or_create(
+        name="Ruxolitinib cream (compounded, demo)",
+        strength="1.5 %",
+        market="South Africa (compounded; invented for the demo)",
+        defaults={
+            "active_ingredient": "ruxolitinib",
+            "form": "cream",
+            "maker": COMPOUNDED_MAKER,
+            "source": PACK_SIZES_SOURCE,
+            "approval": Approval.COMPOUNDED,
+        },
+    )
+    pack, _ = ProductPack.objects.get_or_create(
+        product=product, gtin="", size_grams=PackSize.TUBE_60,
+        defaults={"source": PACK_SIZES_SOURCE},
+    )  # fmt: skip
+    if UnapprovedBatch.objects.filter(lot__product_pack=pack, pharmacy=pharmacy).exists():
+        return "unapproved batch (already there)"
+    expiry = date(2027, 6, 30)
+    lot, _ = Lot.objects.get_or_create(
+        product_pack=pack, number=COMPOUNDED_BATCH, defaults={"expiry": expiry}
+    )
+    batch = UnapprovedBatch.objects.create(
+        pharmacy=pharmacy, lot=lot, maker=COMPOUNDED_MAKER, maker_licence="DEMO-LIC-0001",
+        packs=2, received_by=pharmacist,
+    )  # fmt: skip
+    reason = "Unapproved product (demo): in quarantine until the batch is released."
+    for n in (1, 2):
+        received = stock.receive_unlabelled(
+            pharmacy=pharmacy, product_pack=pack, lot=lot.number, expiry=lot.expiry,
+            serial=f"U{batch.pk}-{n:03d}", by=pharmacist, reason=reason,
+        )  # fmt: skip
+        stock.move(received, PackState.QUARANTINED, by=pharmacist, reason=reason)
+    return "unapproved batch in quarantine"
 
 
 DEMO_ORDER = "DEMO-ORDER-1"
