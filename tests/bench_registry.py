@@ -89,5 +89,41 @@ def bench_registry() -> None:
         print(f"{label:<48} median {statistics.median(spent) * 1000:9.3f} ms")
 
 
+def bench_registry_live() -> None:
+    """The analyst's report over the live database (a world built by ``repigment demo --scale``):
+    the dataset read column-wise from the database, then every figure, as the page does."""
+    import resource
+
+    from repigment.registry.analysis import as_json, report, tables_from_frames
+    from repigment.registry.dataset import build
+    from tests.bench import timed
+
+    dataset = build()
+    visits = len(dataset.frames["visits"])
+    patients = len(dataset.patient_ids)
+    print(f"\n# Registry report on the live database: {patients} patients, {visits} visits")
+    timed("read the dataset from the database", build, rounds=5)
+    timed(
+        "read and report (what the analyst's page does)",
+        lambda: as_json(report(tables_from_frames(build().frames)), suppress=True),
+        rounds=5,
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    print(f"{'process peak so far':<48} {peak} MB")
+
+
 if __name__ == "__main__":
-    bench_registry()
+    # python -m tests.bench_registry [--world DIR]: the Parquet benchmark, or with --world a
+    # folder of a scale world (REPIGMENT_VAR_DIR of `repigment demo --scale N`) the live one.
+    import os
+    import sys
+
+    if "--world" in sys.argv:
+        os.environ["REPIGMENT_VAR_DIR"] = sys.argv[sys.argv.index("--world") + 1]
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
+        import django
+
+        django.setup()
+        bench_registry_live()
+    else:
+        bench_registry()
