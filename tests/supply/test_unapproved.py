@@ -187,3 +187,25 @@ def test_adverse_event_reports_name_the_unapproved_product(world: World) -> None
     pdf = report_pdf(case)
     text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "Unapproved product" in text and "CX2401" in text
+
+
+def test_the_api_names_the_product_unapproved(world: World, client: Client) -> None:
+    from tests.supply.test_api import token
+
+    batch = receive(world, packs=1)
+    found = client.get("/api/v1/supply/packs", **token(world.pharmacist)).json()
+    [pack] = found["items"]
+    assert (pack["approval"], pack["gtin"], pack["lot"]) == ("compounded", "", BATCH)
+    products = client.get("/api/v1/supply/products", **token(world.pharmacist)).json()
+    assert [p["approval"] for p in products if p["id"] == batch.product.pk] == ["compounded"]
+
+
+def test_the_dashboard_lists_batches_awaiting_release(world: World, client: Client) -> None:
+    batch = receive(world, packs=1)
+    client.force_login(world.pharmacist)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("supply:batch_detail", args=[batch.pk]) in page
+    certify(world, batch)
+    batches.release_batch(batch, ticked=TICKED, by=world.pharmacist)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert reverse("supply:batch_detail", args=[batch.pk]) not in page

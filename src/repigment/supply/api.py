@@ -127,6 +127,8 @@ class SupplyProductOut(Schema):
     maker: str
     market: str
     source: str
+    #: "approved", or "compounded" / "generic": not the approved medicine, no GS1 code.
+    approval: str
     packs: list[ProductPackOut]
 
     @staticmethod
@@ -153,6 +155,7 @@ class PackOut(Schema):
     id: int
     pharmacy_id: int
     gtin: str = Field(alias="product_pack.gtin")
+    approval: str = Field(alias="product_pack.product.approval")
     lot: str = Field(alias="lot.number")
     serial: str
     expiry: date
@@ -185,7 +188,7 @@ def packs(request: HttpRequest, filters: Query[PackFilter], pages: Query[PageQue
         found = found.filter(product_pack__gtin=filters.gtin)
     if filters.serial:
         found = found.filter(serial=filters.serial)
-    related = found.select_related("product_pack", "lot").prefetch_related("movements__by")
+    related = found.select_related("product_pack__product", "lot").prefetch_related("movements__by")
     return paginate(request, related, pages).answer(lambda pack: pack)
 
 

@@ -10,7 +10,7 @@ from django import template
 
 from repigment.accounts.models import Clinic
 from repigment.supply import orders
-from repigment.supply.models import Incident
+from repigment.supply.models import BatchRelease, Incident, UnapprovedBatch
 
 register = template.Library()
 
@@ -26,6 +26,11 @@ def supply_panel(clinics: Iterable[Clinic]) -> dict[str, Any]:
         "quarantined": counts.get("quarantined", 0),
         "alerts": list(alerts.select_related("pharmacy")[:5]),
         "alert_count": alerts.count(),
+        "awaiting_release": list(
+            UnapprovedBatch.objects.filter(pharmacy__in=pharmacies)
+            .exclude(pk__in=BatchRelease.objects.values("batch_id"))
+            .select_related("lot")[:5]
+        ),
     }
 
 
