@@ -110,3 +110,20 @@ def test_the_profile_page_shows_an_expired_token_as_expired(client: Client, worl
     client.force_login(world.prescriber)
     listing = client.get(reverse("accounts:profile")).text
     assert "expired" in listing and "Revoke" not in listing
+
+
+def test_a_patients_profile_offers_no_api_tokens(client: Client, world: World) -> None:
+    client.force_login(world.patient_user)
+    page = client.get(reverse("accounts:profile")).text
+    assert "API tokens" not in page and "Create token" not in page and "Bearer" not in page
+    refused = client.post(reverse("accounts:profile"), {"name": "mine", "days": "30"})
+    assert refused.status_code == 403 and not ApiToken.objects.exists()
+
+
+def test_staff_see_how_to_send_a_token_with_its_placeholder_escaped(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.pharmacist)
+    page = client.get(reverse("accounts:profile")).text
+    assert "<code>Authorization: Bearer &lt;token&gt;</code>" in page
+    assert "Bearer ." not in page and "<token>" not in page

@@ -11,7 +11,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from repigment.accounts import audit, services, trail
+from repigment.accounts import audit, permissions, services, trail
 from repigment.accounts.forms import (
     AddMemberForm,
     ApiTokenForm,
@@ -150,6 +150,10 @@ def audit_export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
+    # Tokens are for staff who script the API; a patient (no clinic role) is offered none.
+    may_use_api = bool(permissions.user_roles(request.user))  # type: ignore[arg-type]
+    if request.method == "POST" and not may_use_api:
+        raise permissions.deny(request, "api_token")
     form = ApiTokenForm(request.POST or None)
     new_token = None
     if request.method == "POST" and form.is_valid():
@@ -164,7 +168,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         audit.record(request, AuditAction.TOKEN, object_type="api_token", object_id=token.pk)
         form = ApiTokenForm()
     tokens = request.user.api_tokens.all()  # type: ignore[union-attr]
-    context = {"form": form, "tokens": tokens, "new_token": new_token}
+    context = {"form": form, "tokens": tokens, "new_token": new_token, "may_use_api": may_use_api}
     return render(request, "accounts/profile.html", context)
 
 
