@@ -76,11 +76,15 @@ def test_order_receive_three_packs_and_dispense_the_good_one(
     # One from the recalled lot: received, but into quarantine.
     scan(page, f"01{GTIN_60}1744123110L23R", "21WALK2")
     assert verdict(page, "WALK2") == "Recalled: received into quarantine, never dispensable."
+    assert page.locator('#scan-result .banner[data-banner="recalled"]').inner_text() == "Recalled"
     assert "was recalled on 2026-10-01" in page.locator('[data-check="not_recalled"]').inner_text()
 
     # One whose serial was dispensed before: a suspected clone, held, with a report to file.
     scan(page, f"01{GTIN_60}1745033110L24A", "21GONE1")
     assert verdict(page, "GONE1").startswith("Suspected falsified (cloned) pack")
+    falsified = page.locator('#scan-result .banner[data-banner="falsified"]')
+    assert falsified.inner_text() == "Suspected falsified – report it"
+    assert "banner-bad" in str(falsified.get_attribute("class"))
     assert "suspected falsified" in page.locator('[data-check="serial_new"]').inner_text()
     assert page.get_by_role("link", name="Report for the regulator (PDF)").is_visible()
     outcomes = page.locator(".scans li").evaluate_all("els => els.map(e => e.dataset.outcome)")

@@ -168,6 +168,37 @@ class ScanResult:
     def headline(self) -> str:
         return str(ScanOutcome(self.scan.outcome).label)
 
+    @property
+    def banner(self) -> Banner:
+        """The counter's large verdict: a key, a tone (ok, warn, bad) and a few words, so the
+        verdict never rests on colour alone."""
+        kind = self.incident.kind if self.incident else ""
+        if kind == Incident.Kind.SUSPECTED_FALSIFIED or self.scan.outcome == ScanOutcome.HELD:
+            return Banner("falsified", "bad", _("Suspected falsified – report it"))
+        if kind == Incident.Kind.RECALLED:
+            return Banner("recalled", "bad", _("Recalled"))
+        if kind == Incident.Kind.EXPIRED_AT_RECEIPT:
+            return Banner("expired", "bad", _("Expired"))
+        return _banners()[ScanOutcome(self.scan.outcome)]
+
+
+@dataclass(frozen=True)
+class Banner:
+    key: str
+    tone: str
+    words: str
+
+
+def _banners() -> dict[ScanOutcome, Banner]:
+    return {
+        ScanOutcome.STOCKED: Banner("accepted", "ok", _("Accepted")),
+        ScanOutcome.QUARANTINED: Banner("quarantine", "warn", _("Quarantine")),
+        ScanOutcome.HELD: Banner("falsified", "bad", _("Suspected falsified – report it")),
+        ScanOutcome.NOT_STOCKED: Banner("refused", "bad", _("Refused – not stocked")),
+        ScanOutcome.DOUBLE_SCAN: Banner("seen", "warn", _("Already seen – counted once")),
+        ScanOutcome.UNREADABLE: Banner("unreadable", "warn", _("Not read – scan again")),
+    }
+
 
 def scan(
     session: ReceivingSession, *, by: User, text: str = "", photo: bytes | None = None
