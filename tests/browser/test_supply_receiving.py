@@ -98,6 +98,8 @@ def test_order_receive_three_packs_and_dispense_the_good_one(
     page.goto(page.base_url + "/supply/dispensing/")
     page.locator("tr", has_text="S21-WALK-1").get_by_role("link", name="Dispense").click()
     assert page.locator("#packs-left").inner_text().startswith("4 / 4")
+    # The scanner can type at once: the scan field has the focus on load, as in receiving.
+    assert page.evaluate("document.activeElement.name") == "code"
     scanned = page.get_by_label("Or scan the pack")
     scanned.focus()
     page.keyboard.type(f"01{GTIN_60}1745033110L24A")

@@ -130,7 +130,10 @@ class DispenseForm(forms.Form):
         required=False,
         strip=False,
         max_length=500,
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        # The counter's scanner types into this field: focused on load, like receiving.
+        widget=forms.TextInput(
+            attrs={"autofocus": True, "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
 
     def __init__(self, *args: Any, packs: Any, **kwargs: Any) -> None:

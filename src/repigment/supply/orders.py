@@ -494,7 +494,9 @@ def orders_to_receive(pharmacies: Sequence[Clinic] | object) -> int:
 
 def stock_counts(pharmacies: object) -> dict[str, int]:
     rows = Pack.objects.filter(pharmacy__in=pharmacies).values("state").annotate(n=Count("id"))
-    return {row["state"]: row["n"] for row in rows}
+    found = {row["state"]: row["n"] for row in rows}
+    # Every state, 0 included: a missing state reads as unknown, not as none.
+    return {state: found.get(state, 0) for state in PackState.values}
 
 
 def open_alerts(pharmacies: object) -> object:

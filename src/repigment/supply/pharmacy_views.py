@@ -332,8 +332,9 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     shown = list(packs[:500])
     for pack in shown:
         pack.batch_id = batch_ids.get((pack.order_id, pack.lot_id))  # type: ignore[attr-defined]
-    context = {"packs": shown, "counts": orders.stock_counts(pharmacies),
-               "states": PackState.choices, "state": state}  # fmt: skip
+    counts = orders.stock_counts(pharmacies)
+    states = [(value, label, counts[value]) for value, label in PackState.choices]
+    context = {"packs": shown, "states": states, "state": state}
     return render(request, "supply/stock.html", context)
 
 
