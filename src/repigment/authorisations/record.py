@@ -50,15 +50,41 @@ def _scores(visits: list[Visit], pick_last: bool) -> list[Score]:
     return found
 
 
+def _is_the_cream(name: str, prescription: Prescription) -> bool:
+    """A co-medication that is the applied-for product written in by hand ("Opzelura")."""
+    words = name.casefold()
+    product = prescription.product.name.casefold()
+    return (
+        words == product
+        or (
+            prescription.product.subject_to_ruxolitinib_label
+            and "ruxolitinib" in words
+            and "cream" in words
+        )
+        or ("opzelura" in words and "opzelura" in product)
+    )
+
+
 def previous_treatments(patient: Patient, prescription: Prescription) -> list[str]:
-    """Other prescriptions (e.g. tacrolimus, phototherapy) and topical co-medications."""
+    """Other treatments: prescriptions of other products (e.g. tacrolimus, phototherapy) and
+    co-medications. The product applied for is never among them, whether as an earlier course
+    of the same product or another ruxolitinib-cream product, or typed in as a co-medication:
+    the application is for it, so it is not a "previous treatment" that failed."""
     lines = []
-    others = patient.prescriptions.exclude(pk=prescription.pk).select_related("product")
+    others = (
+        patient.prescriptions.exclude(pk=prescription.pk)
+        .exclude(product=prescription.product)
+        .select_related("product")
+    )
+    if prescription.product.subject_to_ruxolitinib_label:
+        others = others.exclude(product__subject_to_ruxolitinib_label=True)
     for other in others.order_by("start_date"):
         until = f" to {other.stop_date.isoformat()}" if other.stop_date else ""
         why = f" (stopped: {other.get_stop_reason_display()})" if other.stop_reason else ""
         lines.append(f"{other.product} from {other.start_date.isoformat()}{until}{why}")
     for medicine in CoMedication.objects.filter(patient=patient).order_by("start_date", "pk"):
+        if _is_the_cream(medicine.name, prescription):
+            continue
         since = f" from {medicine.start_date.isoformat()}" if medicine.start_date else ""
         until = f" to {medicine.stop_date.isoformat()}" if medicine.stop_date else ""
         notes = f" ({medicine.notes})" if medicine.notes else ""
