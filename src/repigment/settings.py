@@ -326,11 +326,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refused_access": {"()": "repigment.core.logs.RefusedAccess"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("REPIGMENT_LOG_LEVEL", "INFO")},
     # Request logs carry URLs only; patient data never goes to logs.
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A refused access is one warning line (user id, path, reason), not a traceback.
+        "django.request": {"filters": ["refused_access"]},
         # WeasyPrint (safety report PDFs) logs every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
