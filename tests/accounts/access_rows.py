@@ -51,12 +51,25 @@ ROWS = [
         kwargs=clinic_kwargs,
         other=403,
     ),
+    # Removing a role asks first: the GET is the confirmation page.
     Row(
         "accounts:remove_member",
-        own=only(Role.CLINIC_ADMIN, status=302),
-        method="POST",
+        own=only(Role.CLINIC_ADMIN),
         kwargs=_membership,
         other=403,
+    ),
+    Row(
+        "accounts:invite_member",
+        own=only(Role.CLINIC_ADMIN),
+        kwargs=clinic_kwargs,
+        other=403,
+    ),
+    Row(
+        "accounts:invite_accept",
+        own=PUBLIC,
+        kwargs=_reset,
+        other_pharmacy=200,
+        other_patient=200,
     ),
     Row("accounts:audit_list", own=only(Role.AUDITOR)),
     Row("accounts:audit_export", own=only(Role.AUDITOR)),

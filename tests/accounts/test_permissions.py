@@ -68,14 +68,24 @@ def test_a_clinic_admin_adds_and_removes_a_role(client: Client, world: World) ->
     assert "already holds that role" in repeat.content.decode()
     unknown = client.post(url, {"email": "nobody@x.test", "role": Role.PRESCRIBER})
     assert "No active user has this e-mail address." in unknown.content.decode()
-    client.post(reverse("accounts:remove_member", args=[world.clinic.pk, added.pk]))
+    remove = reverse("accounts:remove_member", args=[world.clinic.pk, added.pk])
+    # The first step only asks; a POST without the confirmation changes nothing either.
+    asked = client.get(remove)
+    assert "Yes, remove this role" in asked.content.decode()
+    client.post(remove)
+    assert Membership.objects.filter(pk=added.pk).exists()
+    done = client.post(remove, {"confirm": "yes"})
+    assert done.status_code == 302
     assert not Membership.objects.filter(pk=added.pk).exists()
 
 
 def test_a_clinic_admin_cannot_remove_their_own_admin_role(client: Client, world: World) -> None:
     own = Membership.objects.get(user=world.clinic_admin, role=Role.CLINIC_ADMIN)
     client.force_login(world.clinic_admin)
-    client.post(reverse("accounts:remove_member", args=[world.clinic.pk, own.pk]))
+    url = reverse("accounts:remove_member", args=[world.clinic.pk, own.pk])
+    refused = client.post(url, {"confirm": "yes"})
+    assert refused.status_code == 409
+    assert "cannot remove your own administrator role" in refused.content.decode()
     assert Membership.objects.filter(pk=own.pk).exists()
 
 
@@ -83,7 +93,7 @@ def test_a_clinic_admin_cannot_manage_another_clinics_members(client: Client, wo
     target = Membership.objects.get(user=world.other_prescriber)
     client.force_login(world.clinic_admin)
     url = reverse("accounts:remove_member", args=[world.other_clinic.pk, target.pk])
-    assert client.post(url).status_code == 403
+    assert client.post(url, {"confirm": "yes"}).status_code == 403
     assert Membership.objects.filter(pk=target.pk).exists()
 
 

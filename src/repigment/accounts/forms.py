@@ -68,6 +68,22 @@ class ApiTokenForm(forms.Form):
         }
 
 
+class InviteForm(forms.Form):
+    """A new member of staff, invited by e-mail to set their own password."""
+
+    email = forms.EmailField(label=_("E-mail"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_email(self) -> str:
+        email = str(self.cleaned_data["email"]).lower()
+        if User.objects.filter(email=email).exists():
+            raise forms.ValidationError(
+                _("This person already has an account: add the role to it below instead.")
+            )
+        return email
+
+
 class AddMemberForm(forms.Form):
     email = forms.EmailField(label=_("E-mail of an existing user"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -21,6 +21,12 @@ urlpatterns = [
         views.remove_member,
         name="remove_member",
     ),
+    path("clinics/<int:clinic_id>/members/invite/", views.invite_member, name="invite_member"),
+    path(
+        "accounts/invitation/<uidb64>/<token>/",
+        views.InviteAcceptView.as_view(),
+        name="invite_accept",
+    ),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("profile/", views.profile, name="profile"),

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
-from repigment.accounts import audit, permissions, services, trail
+from repigment.accounts import audit, invitations, permissions, services, trail
 from repigment.accounts.forms import (
     AddMemberForm,
     ApiTokenForm,
     AuditFilterForm,
     ClinicSettingsForm,
+    InviteForm,
 )
 from repigment.accounts.middleware import ACTIVE_CLINIC_KEY, active_clinic
 from repigment.accounts.models import ApiToken, AuditAction, AuditEntry, Clinic, Membership, Role
@@ -76,7 +82,28 @@ def clinic_members(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     return render(
         request,
         "accounts/clinic_members.html",
-        {"clinic": clinic, "members": members, "form": form},
+        {"clinic": clinic, "members": members, "form": form, "invite_form": InviteForm()},
+    )
+
+
+@clinic_member_required(Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def invite_member(request: HttpRequest, clinic: Clinic) -> HttpResponse:
+    """Invite a new member of staff by e-mail: an inactive account, a one-time link."""
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        member = invitations.invite(
+            clinic=clinic, email=form.cleaned_data["email"],
+            full_name=form.cleaned_data["full_name"], role=form.cleaned_data["role"],
+            base_url=request.build_absolute_uri("/").rstrip("/"),
+        )  # fmt: skip
+        audit.record(request, AuditAction.MEMBERSHIP, object_type="invitation",
+                     object_id=member.pk, clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
+        messages.success(request, _("Invitation sent to %(email)s.") % {"email": member.user.email})
+        return redirect("accounts:clinic_members", clinic_id=clinic.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "accounts/clinic_invite.html", {"clinic": clinic, "form": form}, status=status
     )
 
 
@@ -94,17 +121,44 @@ def clinic_settings(request: HttpRequest, clinic: Clinic) -> HttpResponse:
 
 
 @clinic_member_required(Role.CLINIC_ADMIN)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def remove_member(request: HttpRequest, clinic: Clinic, membership_id: int) -> HttpResponse:
-    membership = get_object_or_404(Membership, pk=membership_id, clinic=clinic)
-    if membership.user_id == request.user.pk and membership.role == Role.CLINIC_ADMIN:
-        messages.error(request, _("You cannot remove your own administrator role."))
-    else:
+    """Ask first, then remove; an administrator never removes their own administrator role."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("user"), pk=membership_id, clinic=clinic
+    )
+    own_admin = membership.user_id == request.user.pk and membership.role == Role.CLINIC_ADMIN
+    if request.method == "POST" and not own_admin and request.POST.get("confirm") == "yes":
         audit.record(request, AuditAction.MEMBERSHIP, object_type="membership",
                      object_id=membership.pk, clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
         membership.delete()
         messages.success(request, _("Membership removed."))
-    return redirect("accounts:clinic_members", clinic_id=clinic.pk)
+        return redirect("accounts:clinic_members", clinic_id=clinic.pk)
+    status = 409 if own_admin and request.method == "POST" else 200
+    context = {"clinic": clinic, "membership": membership, "own_admin": own_admin}
+    return render(request, "accounts/clinic_member_remove.html", context, status=status)
+
+
+class InviteAcceptView(auth_views.PasswordResetConfirmView):
+    """The invited person chooses a password: the account opens and the link is spent."""
+
+    template_name = "accounts/form_page.html"
+    success_url = reverse_lazy("accounts:login")
+    extra_context = {
+        "heading": _lazy("Choose your password"),
+        "invalid_link": _lazy(
+            "This invitation link has expired or was already used. Ask your clinic "
+            "administrator to invite you again."
+        ),
+    }
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        form.user.is_active = True  # saved with the new password by SetPasswordForm.save
+        response = super().form_valid(form)
+        audit.record(self.request, AuditAction.UPDATE, object_type="invitation_accepted",
+                     object_id=form.user.pk)  # fmt: skip
+        messages.success(self.request, _("Your password is set. You can log in now."))
+        return response
 
 
 @role_required(Role.AUDITOR)
