@@ -7,7 +7,7 @@ from typing import Any
 
 from repigment.accounts.models import Clinic, Role
 from repigment.supply import orders
-from repigment.supply.models import ImportOrder
+from repigment.supply.models import Approval, ImportOrder
 from tests.access_rules import Row, only
 from tests.conftest import World
 
@@ -18,7 +18,10 @@ def _order(world: World) -> ImportOrder:
     from tests.supply.conftest import build_catalogue
     from tests.supply.orders_world import approved, order
 
-    found = ImportOrder.objects.filter(pharmacy=world.pharmacy).first()
+    # An order for the approved cream: one for an unapproved product (``_batch``) takes no scans.
+    found = ImportOrder.objects.filter(
+        pharmacy=world.pharmacy, product_pack__product__approval=Approval.APPROVED
+    ).first()
     if found is not None:
         return found
     return order(world, build_catalogue(world.pharmacist), approved(world), quantity=2)

@@ -174,9 +174,13 @@ def test_the_register_marks_the_product_unapproved(world: World, client: Client)
     assert "UNAPPROVED" in dispensed["contained"][0]["code"]["text"]
 
 
-def test_adverse_event_reports_name_the_unapproved_product(world: World) -> None:
+def test_adverse_event_reports_name_the_unapproved_product(world: World, client: Client) -> None:
     _dispensed(world)
-    case = build_case(event(world.patient, onset_date=timezone.localdate()))
+    recorded = event(world.patient, onset_date=timezone.localdate())
+    client.force_login(world.prescriber)
+    page = client.get(reverse("safety:event_detail", args=[recorded.pk])).content.decode()
+    assert f'data-unapproved="{BATCH}"' in page and "not the approved medicine" in page
+    case = build_case(recorded)
     assert case.suspects[0].unapproved == {
         BATCH: "UNAPPROVED product (compounded, not the approved medicine): Ruxolitinib cream "
         "(compounded) 1.5 %, maker Test Compounding Pharmacy, batch CX2401"

@@ -54,6 +54,7 @@ def event_detail(request: HttpRequest, event: AdverseEvent, role: str) -> HttpRe
         "patient": event.patient,
         "reports": event.reports.all(),
         "dismiss": DismissForm(),
+        "unapproved": services.unapproved_lots(event),
     }
     return render(request, "safety/event_detail.html", context)
 
