@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from repigment.accounts.models import Clinic, Role
-from repigment.accounts.permissions import clinic_member_required, role_required
+from repigment.accounts.permissions import clinic_member_required, role_required, user_clinics
 from repigment.patients import services
 from repigment.patients.access import (
     CLINICAL_ROLES,
@@ -46,15 +45,31 @@ def patient_list(request: HttpRequest) -> HttpResponse:
     form = PatientSearchForm(request.GET or None)
     if form.is_valid() and form.cleaned_data["q"]:
         patients = patients.search(form.cleaned_data["q"])
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    else:  # the whole list: walk an index in list order (a search's few rows are sorted)
+        shown = user_clinics(request.user, RECORD_ROLES).values_list("pk", flat=True)  # type: ignore[arg-type]
+        ids = [pk for pk in shown if active is None or pk == active.pk]
+        patients = Patient.objects.in_clinics(ids).select_related("clinic")
+    page = patients.keyset(
+        after=_cursor(request.GET.get("after")), before=_cursor(request.GET.get("before")),
+        size=PAGE_SIZE,
+    )  # fmt: skip
     record_listed(request, page)
     clinics = Clinic.objects.filter(
         memberships__user=request.user, memberships__role__in=RECORD_ROLES
     ).distinct()
     query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "clinics": clinics, "query": query.urlencode()}
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    context = {
+        "form": form, "page": page, "count": patients.count(), "clinics": clinics,
+        "query": query.urlencode(),
+    }  # fmt: skip
     return render(request, "patients/list.html", context)
+
+
+def _cursor(value: str | None) -> int | None:
+    """A page cursor (a patient id) from the query string; anything else is the first page."""
+    return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
 @clinic_member_required(*RECORD_ROLES)
