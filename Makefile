@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ARGS ?=
 
-.PHONY: run test lint bench bench-micro install install-test clean
+.PHONY: run test lint bench bench-micro install install-test clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
@@ -52,3 +52,8 @@ bench-micro: install-test
 
 clean:
 	rm -rf $(VENV) var
+
+## make screenshots: the README's 390 px pictures (docs/screenshots/), taken by the role walks
+screenshots: install-test
+	mkdir -p docs/screenshots
+	REPIGMENT_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/browser/test_walks.py -q -k "public_visitor and 390 or each_role"
