@@ -19,5 +19,6 @@ def _kenya(world: World, clinic: Clinic) -> dict[str, Any]:
 
 ROWS = [
     Row("access:country_list", own=PUBLIC),
+    Row("access:trial_list", own=PUBLIC),
     Row("access:country_detail", own=PUBLIC, kwargs=_kenya, other_pharmacy=200, other_patient=200),
 ]

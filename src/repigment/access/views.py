@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
 
 from repigment.access import map as tile_map
-from repigment.access import services
+from repigment.access import services, trials
 from repigment.access.forms import CountryFilterForm
 from repigment.access.models import Topic
 
@@ -41,4 +41,28 @@ def country_detail(request: HttpRequest, code: str) -> HttpResponse:
     if country is None:
         raise Http404("no such country")
     page = services.country_page(country)
-    return render(request, "access/country_detail.html", {"page": page, "country": country})
+    context = {
+        "page": page,
+        "country": country,
+        "trials_here": trials.read_trials().in_country(country.code),
+    }
+    return render(request, "access/country_detail.html", context)
+
+
+@require_safe
+def trial_list(request: HttpRequest) -> HttpResponse:
+    """Public list of ruxolitinib-cream trials; ?country=XX marks those with a site there."""
+    data = trials.read_trials()
+    code = request.GET.get("country", "").strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        code = ""
+    country = services.find_country(code) if code else None
+    context = {
+        "trials": data.trials,
+        "not_verified": data.not_verified,
+        "code": code,
+        "country": country,
+        "place": country.name if country else code,
+        "here": {t.identifier for t in data.in_country(code)} if code else set(),
+    }
+    return render(request, "access/trial_list.html", context)
