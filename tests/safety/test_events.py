@@ -171,7 +171,7 @@ def test_a_patient_sees_only_their_own_reports(client: Client, world: World) -> 
     event(world.patient, by_patient=True)
     client.force_login(world.patient_user)
     page = client.get("/en/my/side-effects/").content.decode()
-    assert "Application-site pruritus" in page
+    assert "Itching or an itchy rash where I put the cream" in page
     assert "Someone else" not in page
 
 
@@ -242,3 +242,19 @@ def test_the_clinic_event_lists_name_every_patient_they_show(client: Client, wor
     assert client.get("/api/v1/adverse-events").status_code == 200
     api = AuditEntry.objects.filter(object_type="adverse_event_list").latest("pk")
     assert api.pk != page.pk and api.patient_ids == [world.patient.pk]
+
+
+def test_the_patient_reads_their_report_in_their_own_words_and_staff_the_coded_term(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.patient_user)
+    client.post(PORTAL_NEW, _portal_form(description="It itches most at night."))
+    client.post(PORTAL_NEW, _portal_form(term="other", term_other="My eyelids swell"))
+    page = client.get("/en/my/side-effects/").content.decode()
+    assert "Itching or an itchy rash where I put the cream" in page
+    assert "It itches most at night." in page and "My eyelids swell" in page
+    assert "Application-site pruritus" not in page
+    itch = AdverseEvent.objects.get(term="application_site_pruritus")
+    client.force_login(world.prescriber)
+    staff = client.get(reverse("safety:event_detail", args=[itch.pk])).content.decode()
+    assert "Application-site pruritus" in staff

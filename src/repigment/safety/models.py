@@ -166,6 +166,15 @@ class AdverseEvent(models.Model):
         return self.term_other if self.term == OTHER else str(self.term_entry.label)
 
     @property
+    def patient_words(self) -> str:
+        """The event as the patient sees it: what they typed, else the everyday wording they
+        chose; the coded term (``term_text``) is for staff and reports."""
+        if self.term_other:
+            return self.term_other
+        plain = self.term_entry.plain
+        return str(plain if plain is not None else self.term_entry.label)
+
+    @property
     def is_serious(self) -> bool:
         return bool(self.seriousness)
 
