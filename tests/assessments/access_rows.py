@@ -53,4 +53,5 @@ ROWS = [
     Row("assessments:photo_file", own=PHOTO, kwargs=_photo, other=404),
     Row("portal:home", own={**PORTAL, ANONYMOUS: 302}),
     Row("portal:photos", own={**PORTAL, ANONYMOUS: 302}),
+    Row("portal:trials", own={**PORTAL, ANONYMOUS: 302}),
 ]

@@ -31,7 +31,13 @@ def test_a_patient_sees_their_course_and_visit_dates_but_no_notes_or_diagnosis(
     page = client.get(reverse("portal:home"))
     text = page.content.decode()
     assert page.status_code == 200 and "<svg" in text
-    assert "+75 %" in text and "F-VASI75" in text
+    assert "Your treated skin is getting better." in text
+    assert "shrunk by at least 75 in 100" in text
+    # No scores, signed percentages or trial jargon on the home page: those are for staff.
+    words = text[: text.index("<svg")] + text[text.index("</svg>") :]
+    assert "+75" not in words and "F-VASI" not in words and "TRuE-V" not in words
+    assert text.index("Fill in my diary") < text.index("<svg")
+    assert text.index("Report a side effect") < text.index("<svg")
     assert "SECRET NOTE" not in text and "DX NOTE" not in text and "JHB-T-1" not in text
     entry = AuditEntry.objects.get(object_type="portal_course")
     assert (entry.role, entry.patient_ids, entry.action) == (
@@ -98,3 +104,38 @@ def test_logging_in_sends_a_patient_to_the_portal_and_staff_to_the_dashboard(
         follow=True,
     )
     assert staff.redirect_chain[-1][0] == reverse("accounts:dashboard")
+
+
+def test_a_worse_score_is_said_in_words_not_as_a_signed_percentage(
+    client: Client, world: World
+) -> None:
+    consent(world.patient)
+    visit(world.patient, TODAY() - timedelta(weeks=8), face=[("1", 50)])
+    visit(world.patient, TODAY(), face=[("1", 75)])
+    client.force_login(world.patient_user)
+    text = client.get(reverse("portal:home")).content.decode()
+    assert "Your treated skin is worse than at your first visit." in text
+    assert "getting better" not in text and "%" not in text.split('id="skin-h"')[1].split("</p>")[0]
+
+
+def test_the_first_visit_is_the_starting_point(client: Client, world: World) -> None:
+    consent(world.patient)
+    visit(world.patient, TODAY(), face=[("1", 50)])
+    client.force_login(world.patient_user)
+    text = client.get(reverse("portal:home")).content.decode()
+    assert "Your first visit is your starting point." in text
+    assert "getting better" not in text and "the same as" not in text
+
+
+def test_the_trial_comparison_is_on_its_own_page_in_plain_words(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.patient_user)
+    home = client.get(reverse("portal:home")).content.decode()
+    assert reverse("portal:trials") in home
+    page = client.get(reverse("portal:trials"))
+    text = page.content.decode()
+    assert page.status_code == 200 and "comparison cream" in text and "in 100 people" in text
+    assert "<table" not in text and "Vehicle" not in text
+    entry = AuditEntry.objects.get(object_type="portal_trials")
+    assert entry.patient_ids == [world.patient.pk]

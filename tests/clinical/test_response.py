@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.response import (
     classify_response,
+    direction,
     improvement_fraction,
     percent_improvement,
     round_half_up,
@@ -142,3 +143,15 @@ def test_a_score_with_more_than_four_decimal_places_is_rejected() -> None:
     with pytest.raises(ClinicalInputError, match="four decimal places") as caught:
         percent_improvement(D("1e-999999"), D("0"))
     assert caught.value.field == "baseline"
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "expected"),
+    [("1.2", "0.6", "better"), ("1.2", "1.2", "same"), ("0.5", "0.75", "worse"),
+     ("2", "1.99", "better")],
+)  # fmt: skip
+def test_the_direction_a_patient_reads_follows_the_sign_of_the_improvement(
+    baseline: str, current: str, expected: str
+) -> None:
+    result = classify_response("F-VASI", Decimal(baseline), Decimal(current))
+    assert direction(result) == expected

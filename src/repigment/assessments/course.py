@@ -15,7 +15,7 @@ from repigment.assessments.models import Instrument, Visit
 from repigment.assessments.services import course_start
 from repigment.clinical.course import score_at_threshold, study_week
 from repigment.clinical.references import Reference, get_reference
-from repigment.clinical.response import ResponseResult, classify_response
+from repigment.clinical.response import Direction, ResponseResult, classify_response, direction
 from repigment.clinical.trials import (
     RUXOLITINIB_BID,
     TRIAL_RESULTS,
@@ -72,6 +72,17 @@ class TrialFigure:
 
 
 @dataclass(frozen=True)
+class Progress:
+    instrument: str  # "F-VASI" (face) or "T-VASI" (whole body)
+    direction: Direction  # "better", "same" or "worse" since the first scored visit
+    reached: int | None  # the highest of 50/75/90 % improvement reached, if any
+
+    @property
+    def face(self) -> bool:
+        return self.instrument == Instrument.FVASI
+
+
+@dataclass(frozen=True)
 class Course:
     patient: Patient
     points: list[CoursePoint]
@@ -109,6 +120,21 @@ class Course:
             return None
         latest = self.latest.week
         return min(weeks, key=lambda week: (abs(week - latest), week))
+
+    @property
+    def progress(self) -> Progress | None:
+        """How the treated skin has moved since the first scored visit, for the patient: the
+        face score when there is one (the cream's main use), else the whole-body score."""
+        latest = self.latest
+        if latest is None:
+            return None
+        for instrument in (Instrument.FVASI, Instrument.TVASI):
+            result = latest.response(instrument)
+            if result is not None and self.baselines.get(instrument) is not latest:
+                reached = [level for level in SHOWN_THRESHOLDS[instrument] if result.responses[
+                    f"{instrument}{level}"]]  # fmt: skip
+                return Progress(instrument, direction(result), max(reached, default=None))
+        return None
 
     @property
     def population_reference(self) -> Reference:

@@ -47,6 +47,14 @@ def home(request: HttpRequest, patient: Patient) -> HttpResponse:
 
 
 @patient_only
+def trials(request: HttpRequest, patient: Patient) -> HttpResponse:
+    """What the TRuE-V trials saw, in plain words, away from the patient's own progress."""
+    record_read(request, patient, PATIENT_ROLE, "portal_trials")
+    context = {"patient": patient, "course": build_course(patient)}
+    return render(request, "assessments/portal/trials.html", context)
+
+
+@patient_only
 def photos(request: HttpRequest, patient: Patient) -> HttpResponse:
     record_read(request, patient, PATIENT_ROLE, "portal_photos")
     shown = list(visible_photos(patient))

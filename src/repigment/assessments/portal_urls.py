@@ -9,4 +9,5 @@ app_name = "portal"
 urlpatterns = [
     path("", portal.home, name="home"),
     path("photos/", portal.photos, name="photos"),
+    path("trials/", portal.trials, name="trials"),
 ]

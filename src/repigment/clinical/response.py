@@ -84,6 +84,20 @@ def classify_response(instrument: str, baseline: Decimal, current: Decimal) -> R
     return ResponseResult(instrument, _to_decimal(exact), round_half_up(exact), responses)
 
 
+Direction = Literal["better", "same", "worse"]
+
+
+def direction(result: ResponseResult) -> Direction:
+    """Which way the score moved since baseline, in the words a patient reads: a lower score
+    (positive improvement) is better. No threshold is added: any change counts, and how far
+    is told by the 50/75/90 responses the result already carries."""
+    if result.percent_improvement > 0:
+        return "better"
+    if result.percent_improvement < 0:
+        return "worse"
+    return "same"
+
+
 def _check_score(value: object, field: str, *, minimum_exclusive: bool) -> None:
     if isinstance(value, bool) or not isinstance(value, Decimal) or not value.is_finite():
         raise ClinicalInputError(field, "must be a decimal number")
