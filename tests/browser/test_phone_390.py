@@ -8,6 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
+from tests.browser.conftest import log_in
+from tests.conftest import PASSWORD, build_world
+from tests.patients.helpers import TODAY, consent, visit
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE_390 = {"width": 390, "height": 844}
@@ -31,4 +35,30 @@ def test_a_bulleted_facts_list_is_not_squeezed_into_the_two_column_grid(
     item = bullets.locator("li").first
     # Each bullet takes the width of the list, not a narrow first grid column.
     assert item.bounding_box()["width"] >= 0.7 * bullets.bounding_box()["width"]
+    _fits(page)
+
+
+def test_the_portal_home_leads_with_large_actions_and_fits_a_390_pixel_phone(page: Any) -> None:
+    from datetime import timedelta
+
+    world = build_world()
+    consent(world.patient)
+    visit(world.patient, TODAY() - timedelta(weeks=24), face=[("1", 100)])
+    visit(world.patient, TODAY(), face=[("1", 25)])
+    page.set_viewport_size(PHONE_390)
+    log_in(page, world.patient_user.email, PASSWORD)
+    page.wait_for_url("**/my/")
+    _fits(page)
+    for name in ("Fill in my diary", "Report a side effect", "My photos"):
+        box = page.get_by_role("link", name=name, exact=True).bounding_box()
+        assert box["height"] >= 44 and box["width"] >= 44, (name, box)
+        assert box["y"] < PHONE_390["height"], f"{name} is below the first screen"
+    assert "getting better" in page.locator("#progress").inner_text()
+    page.get_by_role("link", name="Report a side effect", exact=True).click()
+    _fits(page)
+    box = page.get_by_label("I had to stay in hospital because of this").bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24, box
+    row = page.locator("label", has_text="I had to stay in hospital").bounding_box()
+    assert row["height"] >= 44, row
+    page.goto(page.base_url + "/en/my/trials/")
     _fits(page)
