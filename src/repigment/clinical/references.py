@@ -116,7 +116,7 @@ _ALL = (
     ),
     _ref(
         "physiciansweekly-fda-approval-2022",
-        "HealthDay, 20 Jul 2022",
+        "Physician's Weekly (HealthDay story), 20 Jul 2022",
         "First topical vitiligo treatment approved (FDA approval of ruxolitinib cream; dose up "
         "to 10% BSA twice daily; F-VASI75 definition; about half F-VASI75 at week 52)",
         "https://www.physiciansweekly.com/first-topical-vitiligo-treatment-approved",

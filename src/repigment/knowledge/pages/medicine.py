@@ -92,8 +92,9 @@ TABLETS = fact(
 WARNING_FROM_TABLETS = fact(
     "medicine.warning_from_tablets",
     _(
-        "The US safety warning for the cream is based mainly on JAK inhibitor tablets taken by "
-        "mouth for inflammatory diseases, but it applies to the cream as well."
+        "The boxed warning on the cream's US label (serious infections, death, cancer, major "
+        "heart events and blood clots) is based mainly on JAK inhibitor tablets taken by mouth "
+        "for inflammatory diseases, but the label applies it to the cream as well."
     ),
     ["openfda-ruxolitinib-label", "prescriberpoint-us-label"],
 )

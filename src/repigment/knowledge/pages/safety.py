@@ -96,8 +96,9 @@ BOXED_BASIS = fact(
 BOXED_CREAM = fact(
     "safety.boxed_cream",
     _(
-        "The warning applies to the cream as well, and the label notes that cancers have been "
-        "reported in patients treated with Opzelura."
+        "This boxed warning (serious infections, death, cancer, major heart events and blood "
+        "clots) is printed on the cream's label too, and the label notes that cancers have "
+        "been reported in patients treated with Opzelura."
     ),
     _BOXED,
 )
