@@ -391,9 +391,6 @@ REMINDER_SOURCES = [
     "repigment.safety.reminders.SOURCE",
     "repigment.authorisations.reminders.SOURCE",
 ]
-# Section 21 reports: the course reminders stand aside for the patients this function names
-# (those whose reports are tracked as tasks of their authorisation), so none is reminded twice.
-SECTION21_REPORTS_TRACKED_BY = "repigment.authorisations.reporting.patients_with_report_tasks"
 # Packs dispensed against an authorisation: each entry is a dotted path to f(application) ->
 # int; the supply app lists its own. None listed: nothing dispensed yet.
 AUTHORISATION_DISPENSED_PROVIDERS: list[str] = ["repigment.supply.dispensing.packs_dispensed"]

@@ -3,16 +3,18 @@ and only once; what the record resolves closes by itself."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 
-from repigment.authorisations import reminders, services, states
+from repigment.authorisations import reminders, reporting, services, states
 from repigment.authorisations.models import AuthorisationApplication, ReportTask, State
 from repigment.authorisations.reporting import add_months
-from repigment.reminders import course
 from repigment.reminders.models import DoneReason, Reminder
 from tests.authorisations.helpers import (
     actor,
@@ -26,6 +28,7 @@ from tests.authorisations.helpers import (
 )
 from tests.conftest import World
 from tests.patients.helpers import TODAY
+from tests.safety.helpers import prescription
 
 pytestmark = pytest.mark.usefixtures("quick_pdfs")
 assert quick_pdfs
@@ -139,17 +142,82 @@ def test_a_query_waits_for_its_answer(world: World) -> None:
     assert Reminder.objects.filter(kind=reminders.QUERY).count() == 1
 
 
-def test_the_course_reminders_stand_aside_once_the_authorisation_tracks_the_reports(
-    world: World,
+def _reports_on(html: str, marker: str, names: list[str]) -> set[tuple[str, str]]:
+    """(patient, report) of each report owed listed on a page: the lines carrying ``marker``."""
+    found = set()
+    for line in re.findall(r"<li[^>]*>.*?</li>", html, flags=re.S):
+        if marker not in line:
+            continue
+        text = re.sub(r"<[^>]+>", " ", line)
+        report = re.search(r"(Six-monthly progress report \d+|Final report)", text)
+        patient = re.search("|".join(map(re.escape, names)), text)
+        assert report and patient, text
+        found.add((patient.group(0), report.group(1)))
+    return found
+
+
+def test_the_dashboard_and_the_pipeline_list_the_same_reports_owed(
+    client: Client, world: World
 ) -> None:
-    application = draft(world)
-    prescription = application.prescription
-    prescription.start_date = TODAY() - timedelta(days=200)
-    prescription.save()
-    remind(TODAY())
-    assert course.PROGRESS in open_kinds("section21.")
+    """One rule (authorisations.reporting.owed) for both: the first six-monthly report of a
+    course authorised seven months ago is owed, its second is not yet; an unauthorised course
+    a year old owes none (the old course rule listed two for it)."""
+    started = TODAY() - timedelta(days=213)
+    application = draft(world, started)
+    application.prescription.start_date = started
+    application.prescription.save()
     complete_checklist(application, world.prescriber)
-    move(application, world.prescriber, states.MARK_READY, states.SUBMIT, states.APPROVE)
+    move(application, world.prescriber, states.MARK_READY, states.SUBMIT, on=started)
+    services.transition(
+        application,
+        states.APPROVE,
+        approval(started, valid_until=started + timedelta(days=360)),
+        actor(world.prescriber),
+        TODAY(),
+    )
+    other = world.patient.clinic.patients.create(
+        record_number="JHB-T-9", given_names="Sipho", family_name="Mokoena",
+        date_of_birth=date(1980, 3, 3), sex="male", phototype=5,
+    )  # fmt: skip
+    prescription(other, TODAY() - timedelta(days=400))
     remind(TODAY())
-    assert open_kinds("section21.") == []
-    assert ReportTask.objects.filter(first_application=application).exists()
+    assert ReportTask.objects.filter(first_application=application).count() == 2  # 1 owed, 1 ahead
+
+    client.force_login(world.prescriber)
+    pipeline_page = client.get(reverse("authorisations:pipeline", args=[world.clinic.pk]))
+    listed = client.get(reverse("reminders:list") + "?role=prescriber")
+    dashboard = client.get(reverse("accounts:dashboard"))
+    names = [world.patient.full_name, other.full_name]
+    on_pipeline = _reports_on(pipeline_page.content.decode(), "report-owed", names)
+    on_list = _reports_on(listed.content.decode(), "to the regulator due", names)
+    on_dashboard = _reports_on(dashboard.content.decode(), "to the regulator due", names)
+    patient = world.patient.full_name
+    assert on_pipeline == {(patient, "Six-monthly progress report 1")}
+    assert on_list == on_pipeline and on_dashboard == on_pipeline
+
+
+def test_a_report_marked_sent_leaves_both_lists_at_once(client: Client, world: World) -> None:
+    started = TODAY() - timedelta(days=200)
+    application = draft(world, started)
+    application.prescription.start_date = started
+    application.prescription.save()
+    complete_checklist(application, world.prescriber)
+    move(application, world.prescriber, states.MARK_READY, states.SUBMIT, on=started)
+    services.transition(
+        application,
+        states.APPROVE,
+        approval(started, valid_until=started + timedelta(days=360)),
+        actor(world.prescriber),
+        TODAY(),
+    )
+    remind(TODAY())
+    task = reporting.owed(TODAY()).get()
+    reminder = Reminder.objects.open().get(kind=reminders.REPORT)
+    assert reminder.key == reporting.reminder_key(task)
+    client.force_login(world.prescriber)
+    client.post(reverse("authorisations:report_submitted", args=[task.pk]))
+    task.refresh_from_db()
+    reminder.refresh_from_db()
+    assert task.submitted_on == TODAY()
+    assert reminder.done_reason == DoneReason.RESOLVED
+    assert not reporting.owed(TODAY()).exists()

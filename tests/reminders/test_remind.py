@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from repigment.accounts.models import AuditEntry
+from repigment.authorisations.reporting import add_months
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.reminders import course
 from repigment.reminders.models import DoneReason, PatientMessage, Reminder
@@ -53,9 +54,9 @@ def kinds() -> list[str]:
 
 
 def test_add_months_keeps_the_day_or_takes_the_months_last() -> None:
-    assert course.add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
-    assert course.add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
-    assert course.add_months(date(2026, 1, 5), 12) == date(2027, 1, 5)
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2026, 8, 31), 6) == date(2027, 2, 28)
+    assert add_months(date(2026, 1, 5), 12) == date(2027, 1, 5)
 
 
 def test_nothing_is_due_before_the_lead_time(world: World) -> None:
@@ -170,48 +171,30 @@ def test_the_ema_week_52_check_only_under_the_eu_label(world: World) -> None:
     assert [r.patient for r in checks] == [world.patient]
 
 
-def test_section_21_progress_reports_every_six_months_then_the_final_report(
-    world: World,
-) -> None:
-    rx = prescription(world.patient, START)
-    remind(date(2026, 12, 1))
-    progress = Reminder.objects.filter(kind=course.PROGRESS).order_by("due_on")
-    assert [r.due_on for r in progress] == [date(2026, 7, 5)]
-    remind(date(2027, 1, 1))
-    assert [r.due_on for r in progress.all()] == [date(2026, 7, 5), date(2027, 1, 5)]
-    rx.stop_date = date(2027, 3, 1)
-    rx.save()
-    remind(date(2027, 3, 16))
-    assert not Reminder.objects.filter(kind=course.FINAL).exists()  # due in 15 days: not yet
-    remind(date(2027, 3, 17))
-    final = Reminder.objects.get(kind=course.FINAL)
-    assert final.due_on == date(2027, 3, 31)
-    assert Reminder.objects.filter(kind=course.PROGRESS).count() == 2
-    assert not PatientMessage.objects.exists()  # reports are the prescriber's, not the patient's
-
-
-def test_no_section_21_reports_outside_south_africa(world: World) -> None:
-    world.clinic.country = "NA"
-    world.clinic.save()
+def test_a_course_without_an_authorisation_owes_the_regulator_no_reports(world: World) -> None:
+    """Reports follow the authorised use (authorisations.reporting.owed, the one rule): a
+    South African course a year old with no approval gets no report reminder."""
+    assert world.patient.clinic.country == "ZA"
     prescription(world.patient, START)
     remind(date(2027, 3, 1))
     assert not Reminder.objects.filter(kind__startswith="section21.").exists()
+    assert not Reminder.objects.filter(kind="access.report_due").exists()
 
 
-def tracked_patients() -> set[int]:
-    return set(Patient.objects.filter(record_number="JHB-T-1").values_list("pk", flat=True))
-
-
-def test_section_21_reports_stand_aside_where_another_app_tracks_them(
-    world: World, settings
-) -> None:  # type: ignore[no-untyped-def]
+def test_report_reminders_stored_by_the_old_rule_are_closed(world: World) -> None:
     prescription(world.patient, START)
-    remind(date(2026, 7, 1))
-    assert Reminder.objects.open().filter(kind=course.PROGRESS).count() == 1
-    settings.SECTION21_REPORTS_TRACKED_BY = "tests.reminders.test_remind.tracked_patients"
-    assert "1 resolved" in remind(date(2026, 7, 2))
-    remind(date(2027, 1, 1))
-    assert not Reminder.objects.open().filter(kind=course.PROGRESS).exists()
+    old = Reminder.objects.create(
+        key=f"{course.PROGRESS}:{world.patient.pk}:2026-01-05:1",
+        kind=course.PROGRESS,
+        due_on=date(2026, 7, 5),
+        clinic=world.clinic,
+        patient=world.patient,
+        responsible_role="prescriber",
+        params={"number": "1", "start": "2026-01-05"},
+    )
+    assert "1 resolved" in remind(date(2026, 7, 6))
+    old.refresh_from_db()
+    assert old.done_reason == DoneReason.RESOLVED
 
 
 def test_an_unreviewed_patient_report_is_reminded_until_reviewed(world: World) -> None:
@@ -256,7 +239,7 @@ def test_repigment_remind_runs_on_a_given_day_and_refuses_a_bad_one(world: World
     prescription(world.patient, START)
     result = CliRunner().invoke(app, ["remind", "--today", WEEK_24.isoformat()])
     assert result.exit_code == 0, result.output
-    assert "reminders: 2 new" in result.output  # the reassessment and the first progress report
+    assert "reminders: 1 new" in result.output  # the reassessment (no report: not authorised)
     result = CliRunner().invoke(app, ["remind", "--today", "24/06/2026"])
     assert result.exit_code == 1
     assert "--today must be a date as YYYY-MM-DD, not '24/06/2026'" in result.output

@@ -20,8 +20,9 @@ from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
 from repigment.authorisations import reporting, services
-from repigment.authorisations.models import AuthorisationApplication, ReportTask, State
+from repigment.authorisations.models import AuthorisationApplication, State
 from repigment.authorisations.quantity import supply_runs_out_on
+from repigment.reminders.engine import lead_days
 from repigment.reminders.registry import Due, Kind, Urgency
 
 #: Reminder keys keep the "access." prefix they had before this app left access: reminders
@@ -29,7 +30,7 @@ from repigment.reminders.registry import Due, Kind, Urgency
 EXPIRY_30 = "access.expiry_30_days"
 EXPIRY_7 = "access.expiry_7_days"
 REAUTHORISE = "access.reauthorisation_needed"
-REPORT = "access.report_due"
+REPORT = reporting.REPORT_REMINDER
 QUERY = "access.query_waiting"
 
 EXPIRY_NOTICES = ((EXPIRY_30, 30), (EXPIRY_7, 7))
@@ -135,11 +136,9 @@ def reauthorisation(application: AuthorisationApplication) -> Iterator[Due]:
     )
 
 
-def reports() -> Iterator[Due]:
-    tasks = ReportTask.objects.filter(submitted_on__isnull=True).select_related(
-        "application__patient__clinic"
-    )
-    for task in tasks:
+def reports(today: date) -> Iterator[Due]:
+    """One reminder per report owed (``reporting.owed``, the pipeline's list too)."""
+    for task in reporting.owed(today + timedelta(days=lead_days())).iterator(chunk_size=500):
         label = f"{task.get_kind_display()}" + (
             f" {task.number}" if task.kind == "progress" else ""
         )
@@ -180,7 +179,7 @@ class AuthorisationReminders:
         for application in _approved():
             yield from expiry(application, today)
             yield from reauthorisation(application)
-        yield from reports()
+        yield from reports(today)
         yield from queries()
 
 

@@ -14,16 +14,22 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
+from repigment.accounts.models import Clinic
 from repigment.authorisations.models import (
     AuthorisationApplication,
     ReportKind,
     ReportTask,
     State,
 )
+from repigment.reminders.models import DoneReason, Reminder
 
 PROGRESS_MONTHS = 6
 FINAL_DAYS = 30
+#: The reminder kind of a report owed (the "access." prefix of reminders already sent).
+REPORT_REMINDER = "access.report_due"
 UNDER_WAY = frozenset({State.DRAFT, State.READY, State.SUBMITTED, State.QUERIED})
 WAS_APPROVED = frozenset({State.APPROVED, State.EXPIRED, State.WITHDRAWN})
 
@@ -168,19 +174,33 @@ def sync_all(today: date) -> None:
         sync_tasks_for(root, today)
 
 
-def patients_with_report_tasks() -> set[int]:
-    """Patients whose Section 21 reports are tracked from their authorisations.
+def owed(horizon: date, clinics: list[Clinic] | None = None) -> QuerySet[ReportTask]:
+    """THE reports owed to the regulator: every unsent report task of an authorised course
+    due on or before ``horizon`` (today plus the reminder lead time), soonest first.
 
-    The course reminders (``repigment.reminders.course``) stand aside for them, so one report
-    is never reminded twice.
+    The one rule, read by the pipeline page and by the reminders (hence the dashboards):
+    Regulation 29 counts the reports from the authorised use, so a course without an
+    approved authorisation owes none, and nothing else works out report dates.
     """
-    return set(
-        ReportTask.objects.values_list("first_application__patient_id", flat=True).distinct()
-    )
+    tasks = ReportTask.objects.filter(submitted_on__isnull=True, due_on__lte=horizon)
+    if clinics is not None:
+        tasks = tasks.filter(application__patient__clinic__in=clinics)
+    return tasks.select_related("application__patient__clinic").order_by("due_on", "pk")
+
+
+def reminder_key(task: ReportTask) -> str:
+    """The key of the reminder of a report owed: one per task, however often found."""
+    return f"{REPORT_REMINDER}:{task.application_id}:{task.kind}:{task.number}:{task.pk}"
 
 
 def mark_submitted(task: ReportTask, day: date, user: object) -> ReportTask:
-    task.submitted_on = day
-    task.submitted_by = user  # type: ignore[assignment]
-    task.save(update_fields=["submitted_on", "submitted_by"])
+    """Record the report as sent; its reminder closes at once, so the dashboards drop it
+    with the pipeline rather than at the next reminder run."""
+    with transaction.atomic():
+        task.submitted_on = day
+        task.submitted_by = user  # type: ignore[assignment]
+        task.save(update_fields=["submitted_on", "submitted_by"])
+        Reminder.objects.open().filter(key=reminder_key(task)).update(
+            done_at=timezone.now(), done_reason=DoneReason.RESOLVED
+        )
     return task

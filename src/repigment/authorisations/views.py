@@ -3,6 +3,7 @@ documents and PDFs, re-authorisation, report tasks, and the prescriber and impor
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role
 from repigment.accounts.permissions import clinic_member_required, deny, has_role, role_required
-from repigment.authorisations import checklist, forms, pack, pipeline, services, states
+from repigment.authorisations import checklist, forms, pack, pipeline, reporting, services, states
 from repigment.authorisations.access import (
     PRESCRIBER_ONLY,
     VIEW_ROLES,
@@ -35,6 +36,7 @@ from repigment.authorisations.quantity import remaining, supply_runs_out_on
 from repigment.authorisations.reporting import mark_submitted
 from repigment.patients.access import acting_user, record_read
 from repigment.patients.uploads import stored_file_response
+from repigment.reminders.engine import lead_days
 from repigment.reminders.models import Reminder
 from repigment.treatment.access import prescription_view
 from repigment.treatment.models import Prescription
@@ -58,11 +60,7 @@ def _pdf(content: bytes, name: str, inline: bool = True) -> HttpResponse:
 @require_safe
 def clinic_pipeline(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     today = timezone.localdate()
-    tasks = list(
-        ReportTask.objects.filter(
-            application__patient__clinic=clinic, submitted_on__isnull=True
-        ).select_related("application__patient")
-    )
+    tasks = list(reporting.owed(today + timedelta(days=lead_days()), [clinic]))
     lines = pipeline.lines(clinic, today)
     shown = [line.application.patient_id for rows in lines.values() for line in rows]
     is_prescriber = has_role(request.user, [Role.PRESCRIBER], clinic)

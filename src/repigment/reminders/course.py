@@ -1,32 +1,33 @@
-"""Reminders that follow a patient's course of ruxolitinib cream: the week-24 reassessment,
-the EU label's week-52 check, and, in South Africa, the Section 21 progress reports every
-six months from the start of use and the final report within 30 days after stopping.
+"""Reminders that follow a patient's course of ruxolitinib cream: the week-24 reassessment
+and the EU label's week-52 check.
 
 The course starts with the first ruxolitinib-label prescription (or, without one, the
 treatment start recorded on the patient) and has stopped when every such prescription has.
-Once a patient's authorisation is approved, the access app keeps the report tasks (counted
-from the approval), and the report reminders here stand aside for that patient.
+
+Reports owed to the regulator (Section 21 progress and final reports) are NOT worked out
+here: they follow the authorised use, and the authorisations app keeps them as report tasks
+(``repigment.authorisations.reporting.owed``, the one rule), which its reminder source turns
+into reminders. This source used to count them from the first prescription for every South
+African patient, which listed reports for courses never authorised and disagreed with the
+pipeline; its two kinds stay registered only so that reminders stored under them close.
 """
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
 
-from django.conf import settings
 from django.db.models import Prefetch, Q
 from django.urls import reverse
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
 from repigment.assessments.models import Visit
 from repigment.patients.models import Patient
-from repigment.reminders.engine import chunk_size, lead_days
+from repigment.reminders.engine import chunk_size
 from repigment.reminders.registry import Due, Kind, Urgency
 from repigment.treatment.models import Jurisdiction, Prescription
 
@@ -34,9 +35,6 @@ REASSESSMENT_WEEK = 24
 EMA_CHECK_WEEK = 52
 #: A visit this close before a reassessment's due day counts as that reassessment.
 VISIT_WINDOW_DAYS = 28
-SECTION21_COUNTRY = "ZA"
-PROGRESS_REPORT_MONTHS = 6
-FINAL_REPORT_DAYS = 30
 
 REASSESSMENT = "course.reassessment_week_24"
 EMA_CHECK = "course.ema_check_week_52"
@@ -74,6 +72,7 @@ KINDS = {
         ),
         urgency=Urgency.REVIEW,
     ),
+    # Retired (see the module's docstring): kept so open reminders of these kinds are closed.
     PROGRESS: Kind(
         PROGRESS,
         _(
@@ -93,13 +92,6 @@ KINDS = {
         urgency=Urgency.REPORT,
     ),
 }
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day when it is shorter."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)
@@ -179,38 +171,12 @@ def reviews(course: CourseOfCream) -> Iterator[Due]:
             yield _due(course, kind, course.start.isoformat(), day)
 
 
-def section21_reports(course: CourseOfCream, today: date) -> Iterator[Due]:
-    """Every six-monthly progress report up to the stop (or today), then the final report."""
-    if course.patient.clinic.country != SECTION21_COUNTRY:
-        return
-    last = course.stopped_on or today + timedelta(days=lead_days())
-    start = course.start.isoformat()
-    number = 1
-    while (day := add_months(course.start, PROGRESS_REPORT_MONTHS * number)) <= last:
-        yield _due(course, PROGRESS, f"{start}:{number}", day, number=str(number), start=start)
-        number += 1
-    if course.stopped_on is not None:
-        day = course.stopped_on + timedelta(days=FINAL_REPORT_DAYS)
-        stopped = course.stopped_on.isoformat()
-        yield _due(course, FINAL, f"{start}:{stopped}", day, stopped=stopped)
-
-
-def reports_tracked_elsewhere() -> set[int]:
-    """Patients whose Section 21 reports another app tracks (``SECTION21_REPORTS_TRACKED_BY``:
-    the access app, from their authorisations): this source stands aside for them."""
-    path = getattr(settings, "SECTION21_REPORTS_TRACKED_BY", "")
-    return set(import_string(path)()) if path else set()
-
-
 class CourseReminders:
     kinds = KINDS
 
     def due(self, today: date) -> Iterator[Due]:
-        tracked = reports_tracked_elsewhere()
         for course in courses():
             yield from reviews(course)
-            if course.patient.pk not in tracked:
-                yield from section21_reports(course, today)
 
 
 SOURCE = CourseReminders()
