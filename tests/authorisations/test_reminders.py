@@ -221,3 +221,20 @@ def test_a_report_marked_sent_leaves_both_lists_at_once(client: Client, world: W
     assert task.submitted_on == TODAY()
     assert reminder.done_reason == DoneReason.RESOLVED
     assert not reporting.owed(TODAY()).exists()
+
+
+def test_an_expiry_notice_is_not_overdue_before_the_expiry(world: World) -> None:
+    """The 30-day notice falls due 30 days ahead; it is overdue only once the authorisation
+    has expired, and its text gives the day rather than a count that goes stale."""
+    from repigment.reminders.engine import is_overdue, reminder_text
+
+    application = approved(world, authorised_packs=10)
+    end = application.valid_until
+    assert end is not None
+    remind(end - timedelta(days=20))
+    notice = Reminder.objects.open().get(kind=reminders.EXPIRY_30)
+    assert not is_overdue(notice, end - timedelta(days=20))
+    assert not is_overdue(notice, end)
+    assert is_overdue(notice, end + timedelta(days=1))
+    text = reminder_text(notice)
+    assert end.isoformat() in text and "in 30 days" not in text

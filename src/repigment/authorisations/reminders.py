@@ -41,13 +41,18 @@ REAUTHORISE_DAYS_AHEAD = 30
 KINDS = {
     EXPIRY_30: Kind(
         EXPIRY_30,
-        _("Authorisation %(number)s expires on %(expires)s (in 30 days)"),
+        _("Authorisation %(number)s expires on %(expires)s: renew it or plan the end of use"),
         ("sahpra-faqs",),
+        deadline_param="expires",
     ),
     EXPIRY_7: Kind(
         EXPIRY_7,
-        _("Authorisation %(number)s expires on %(expires)s (in 7 days)"),
+        _(
+            "Authorisation %(number)s expires on %(expires)s, within a week: renew it or plan "
+            "the end of use"
+        ),
         ("sahpra-faqs",),
+        deadline_param="expires",
     ),
     REAUTHORISE: Kind(
         REAUTHORISE,
@@ -56,6 +61,7 @@ KINDS = {
             "(%(why)s)"
         ),
         ("sahpra-portal-reauthorisation",),
+        deadline_param="runs_out",
     ),
     REPORT: Kind(
         REPORT,

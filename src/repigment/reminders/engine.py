@@ -225,6 +225,14 @@ def reminder_text(reminder: Reminder) -> str:
     return str(kind.title) % {**reminder.params, "due": date_format(reminder.due_on)}
 
 
+def is_overdue(reminder: Reminder, today: date) -> bool:
+    """Late by its kind's rule: a notice ahead of a deadline only once the deadline passed."""
+    kind = kind_of(reminder.kind)
+    return (
+        kind.overdue(reminder.due_on, reminder.params, today) if kind else reminder.due_on < today
+    )
+
+
 def open_for(user: User, clinics: list[Clinic], role: str, today: date) -> QuerySet[Reminder]:
     """Open reminders, due within the lead time, that are this person's or their role's."""
     mine = Q(responsible_user=user) | Q(responsible_user__isnull=True, responsible_role=role)

@@ -48,6 +48,15 @@ class Kind:
     patient_subject: Promise | None = None
     patient_body: Promise | None = None
     urgency: Urgency = Urgency.OTHER
+    #: For a notice given ahead of a deadline (an expiry): the param holding the deadline's
+    #: day (ISO). Such a reminder is overdue only once that day has passed, not from the day
+    #: the notice was given.
+    deadline_param: str | None = None
+
+    def overdue(self, due_on: date, params: Mapping[str, Any], today: date) -> bool:
+        if self.deadline_param and params.get(self.deadline_param):
+            return date.fromisoformat(str(params[self.deadline_param])) < today
+        return due_on < today
 
     @property
     def references(self) -> list[Reference]:

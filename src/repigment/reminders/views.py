@@ -15,7 +15,7 @@ from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Role, User
 from repigment.accounts.permissions import deny, roles_in, user_clinics
 from repigment.patients.access import record_listed
-from repigment.reminders.engine import open_for, reminder_text
+from repigment.reminders.engine import is_overdue, open_for, reminder_text
 from repigment.reminders.models import DoneReason, Reminder
 
 #: Reminders per page of the list.
@@ -38,7 +38,9 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     reminders = list(page.object_list)
     named = [reminder.patient for reminder in reminders if reminder.patient is not None]
     record_listed(request, named, "reminder_list", role)
-    rows = [{"reminder": r, "text": reminder_text(r), "late": r.due_on < today} for r in reminders]
+    rows = [
+        {"reminder": r, "text": reminder_text(r), "late": is_overdue(r, today)} for r in reminders
+    ]
     label = Role(role).label if role else ""
     return render(
         request, "reminders/list.html", {"rows": rows, "page": page, "role": role, "label": label}

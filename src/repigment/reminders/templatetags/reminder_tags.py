@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from repigment.accounts.models import Clinic, User
 from repigment.patients.access import record_listed
-from repigment.reminders.engine import open_for, reminder_text
+from repigment.reminders.engine import is_overdue, open_for, reminder_text
 
 register = template.Library()
 #: Reminders on a dashboard panel, the soonest due; the rest are on the reminders page.
@@ -28,6 +28,8 @@ def reminders_panel(
     reminders = list(found[:SHOWN])
     named = [reminder.patient for reminder in reminders if reminder.patient is not None]
     record_listed(context["request"], named, "dashboard", role)
-    rows = [{"reminder": r, "text": reminder_text(r), "late": r.due_on < today} for r in reminders]
+    rows = [
+        {"reminder": r, "text": reminder_text(r), "late": is_overdue(r, today)} for r in reminders
+    ]
     count = found.count() if len(reminders) == SHOWN else len(reminders)
     return {"rows": rows, "count": count, "role": role}
