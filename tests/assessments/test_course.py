@@ -192,8 +192,9 @@ def test_no_sentence_near_the_trial_figures_reads_as_a_forecast(
             assert word not in section, word
         assert "not a forecast" in section
     client.force_login(course_world.patient_user)
-    portal = client.get(reverse("portal:home")).content.decode().lower()
-    assert "not a forecast" in portal and "you will" not in portal
+    # The portal keeps the trial figures on their own page, in plainer words.
+    portal = client.get(reverse("portal:trials")).content.decode().lower()
+    assert "do not predict what will happen to you" in portal and "you will" not in portal
 
 
 def test_weeks_count_from_the_baseline_until_treatment_start_is_recorded(

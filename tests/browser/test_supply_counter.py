@@ -31,6 +31,11 @@ def banner(page: Any, key: str) -> dict[str, str]:
     }
 
 
+def cue(page: Any, expected: str) -> None:
+    """Wait for the cue of the last scan: HTMX settles the swap a moment after the list shows it."""
+    page.locator(f"body[data-last-cue='{expected}']").wait_for(state="attached", timeout=5000)
+
+
 def test_banner_counter_and_sound_cue(page: Any) -> None:
     world = build_world()
     catalogue = build_catalogue(world.pharmacist)
@@ -58,7 +63,7 @@ def test_banner_counter_and_sound_cue(page: Any) -> None:
     assert page.get_by_label("Sound cue after each scan", exact=False).is_checked()
     scan(page, f"01{GTIN_60}1745033110L24A", "21CNT2")
     page.locator(".scans li", has_text="CNT2").first.wait_for()
-    assert page.locator("body").get_attribute("data-last-cue") == "accept"
+    cue(page, "accept")
     assert page.locator("#packs-counted").inner_text().startswith("2 of 3 packs taken in")
 
     # The same pack again: already seen, a warning shape and a refusing cue; not counted twice.
@@ -67,7 +72,7 @@ def test_banner_counter_and_sound_cue(page: Any) -> None:
     assert seen["words"] == "Already seen – counted once"
     assert "banner-warn" in seen["class"] and seen["icon"] == '"!"'
     assert seen["background"] != accepted["background"]
-    assert page.locator("body").get_attribute("data-last-cue") == "refuse"
+    cue(page, "refuse")
     assert page.locator("#packs-counted").inner_text().startswith("2 of 3 packs taken in")
 
     # A code that cannot be read is not mistaken for an accepted pack either.
