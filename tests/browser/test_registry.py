@@ -29,7 +29,9 @@ def test_the_analyst_reads_outcomes_and_filters_the_cohort(
     page.set_viewport_size({"width": width, "height": 900})
     log_in(page, registry_world.analyst.email, PASSWORD)
     page.wait_for_url("**/dashboard/")
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Registry outcomes").click()
+    page.get_by_role("navigation", name="Main").get_by_role(
+        "link", name="Registry outcomes"
+    ).click()
     page.wait_for_url("**/registry/")
     page.get_by_text("11 patients with current registry consent").wait_for()
     responses = page.locator("#responses")
