@@ -131,6 +131,7 @@ TEMPLATES = [
                 "repigment.accounts.context_processors.clinic_context",
                 "repigment.patients.context_processors.navigation",
                 "repigment.core.context_processors.language_status",
+                "repigment.core.context_processors.public_pages",
             ],
         },
     },
@@ -385,6 +386,9 @@ SCALE_BUILDERS = [
 
 # Reminder sources, like DEMO_BUILDERS: each app lists the objects that find what falls due
 # (see repigment.reminders.registry). `repigment remind` runs them all.
+#: The public menu of every language-prefixed page: a function returning (url, label) pairs.
+PUBLIC_MENU = "repigment.knowledge.services.public_menu"
+
 REMINDER_SOURCES = [
     "repigment.reminders.course.SOURCE",
     "repigment.reminders.monitoring.SOURCE",

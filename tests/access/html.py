@@ -16,6 +16,15 @@ class ShownFact:
     due: bool = False  # marked "due for re-checking" (or its reading is not recorded)
 
 
+@dataclass
+class ListedSource:
+    """One entry of a country page's numbered list of sources."""
+
+    url: str = ""
+    quality: str = ""
+    read_on: str = ""
+
+
 class FactReader(HTMLParser):
     """Collects every ``li.acc-fact``, the links and dates inside it, and page-wide details."""
 
@@ -25,8 +34,10 @@ class FactReader(HTMLParser):
         self.assets: list[str] = []  # addresses of stylesheets, scripts, images and icons
         self.scripts_inline = 0
         self.hx_attributes = 0
+        self.listed: dict[str, ListedSource] = {}  # "#source-N" -> its entry in the list
         self._open: ShownFact | None = None
         self._depth = 0  # li nesting inside the open fact
+        self._source: ListedSource | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
@@ -36,6 +47,15 @@ class FactReader(HTMLParser):
             self.assets.append(str(a.get("href") or a.get("src")))
         if tag == "script" and not a.get("src"):
             self.scripts_inline += 1
+        if tag == "li" and str(a.get("id", "")).startswith("source-"):
+            self._source = self.listed.setdefault(f"#{a['id']}", ListedSource())
+        elif self._source is not None:
+            if tag == "a" and not self._source.url:
+                self._source.url = str(a.get("href"))
+            if tag == "span" and "acc-q" in classes:
+                self._source.quality = " ".join(classes)
+            if tag == "time":
+                self._source.read_on = str(a.get("datetime"))
         if tag == "li" and "acc-fact" in classes:
             self._open = ShownFact(confirmed=str(a.get("data-confirmed")))
             self.facts.append(self._open)
@@ -53,6 +73,8 @@ class FactReader(HTMLParser):
                 self._open.due = True
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "li":
+            self._source = None
         if self._open is not None and tag == "li":
             self._depth -= 1
             if self._depth == 0:

@@ -52,10 +52,14 @@ def test_every_country_page_renders_every_fact_with_a_source_and_when_it_was_rea
         assert f"Ruxolitinib cream in {country.name}".replace("'", "&#x27;") in html
         shown = read(html)
         assert len(shown.facts) == shown_on(country), country.code
+        # Each fact cites numbered entries of the page's one list of sources, and each entry
+        # there gives the address and the quality of its source.
         for fact in shown.facts:
             assert fact.source_links, f"{country.code}: no source for {fact.text!r}"
-            assert all(link.startswith(("http://", "https://")) for link in fact.source_links)
-            assert len(fact.qualities) == len(fact.source_links), fact.text
+            for link in fact.source_links:
+                listed = shown.listed[link]
+                assert listed.url.startswith(("http://", "https://")), (country.code, link)
+                assert listed.quality.startswith("acc-q "), (country.code, link)
             if fact.read_on:
                 assert len(fact.read_on) == 1 and ISO_DATE.match(fact.read_on[0]), fact.text
             else:
@@ -109,7 +113,7 @@ def test_the_south_african_page_answers_the_visitors_questions(
                  "The treating practitioner applies", "every 6 months"):  # fmt: skip
         assert fact in html, fact
     sources = html.split('id="sources"')[1]
-    assert sources.count("<li>") >= 25 and "(primary source)" in sources
+    assert sources.count('<li id="source-') >= 25 and "(primary source)" in sources
     assert "(weak source)" in sources
     assert "Sourced on" in sources or "was not recorded" in sources
 
@@ -271,3 +275,41 @@ def test_the_filter_is_a_plain_get_form_with_a_submit_button(
     form = html.split('<form class="filters"')[1].split("</form>")[0]
     assert 'method="get"' in form and 'action="/en/access/"' in form
     assert 'name="q"' in form and 'name="route"' in form and '<button type="submit">' in form
+
+
+def summary_of(html: str) -> str:
+    section = html.split('<section class="acc-summary"')[1].split("</section>")[0]
+    return " ".join(section.split())
+
+
+def test_each_country_page_opens_with_a_plain_answer(
+    client: Client, countries: LoadReport
+) -> None:
+    """Can a patient get it, how, how long and whom to ask, before the details (issue 18)."""
+    za = summary_of(page(client, "za"))
+    assert "Yes, with a special permission for each patient" in za
+    assert "Section 21 authorisation for a named patient</a>: started by the treating doctor" in za
+    assert "SAHPRA states 3 working days" in za
+    assert "South African Health Products Regulatory Authority" in za
+    # Each figure in the summary cites the page's list of sources by number.
+    cited = re.findall(r'href="#(source-\d+)"', za)
+    listed = read(page(client, "za")).listed
+    assert cited and all(f"#{anchor}" in listed for anchor in cited)
+
+    burundi = summary_of(page(client, "bi"))
+    assert "no legal way to get an unregistered medicine was found" in burundi
+    assert "How long" not in burundi and "To be confirmed with the regulator:" in burundi
+
+    kenya = summary_of(page(client, "ke"))
+    assert "Not found in the sources we read" in kenya  # Kenya's turnaround is not published
+
+
+def test_a_page_lists_each_source_once(client: Client, countries: LoadReport) -> None:
+    html = page(client, "za")
+    listed = html.split('id="sources"')[1]
+    urls = re.findall(r'<li id="source-\d+" value="\d+"><a href="([^"]+)"', listed)
+    assert len(urls) == len(set(urls)) >= 25
+    facts = html.split('id="sources"')[0]
+    assert not any(f'href="{url}"' in facts for url in urls if "sahpra.org.za" not in url), (
+        "a source's address is repeated above its list"
+    )

@@ -311,6 +311,9 @@ class Sourced(models.Model):
     sources = models.ManyToManyField(Source, related_name="%(class)ss", verbose_name=_("sources"))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    #: Set on a country's page: the numbers of its sources in the page's list (not stored).
+    citation: object = None
+
     class Meta:
         abstract = True
         ordering = ["order", "pk"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
@@ -12,10 +12,12 @@ from django.utils.functional import Promise
 
 from repigment.access.models import (
     AccessRoute,
+    Applicant,
     ChecklistItem,
     Country,
     Fact,
     Quality,
+    Registration,
     Source,
     Status,
     Topic,
@@ -127,11 +129,26 @@ class RouteView:
 
 @dataclass(frozen=True)
 class SourceUse:
-    """A source cited on a page, with the latest recorded reading of what it backs there."""
+    """A source cited on a page, with the latest recorded reading of what it backs there.
+
+    ``number`` is its place in the page's list of sources; the facts cite it by that number.
+    """
 
     source: Source
     read_on: date | None  # None when no reading of what it backs was recorded
     due_for_recheck: bool
+    number: int = 0
+
+    @property
+    def anchor(self) -> str:
+        return f"source-{self.number}"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """How one fact or checklist item cites the page's list: its sources' numbers."""
+
+    uses: list[SourceUse]
 
 
 @dataclass
@@ -145,6 +162,9 @@ class CountryPage:
 
     def facts(self, topic: str) -> list[Fact]:
         return self.topics.get(topic, [])
+
+    def summary(self) -> Summary:
+        return summarise(self)
 
 
 def _by_topic(facts: Iterable[Fact]) -> dict[str, list[Fact]]:
@@ -217,4 +237,53 @@ def _sources_used(page: CountryPage) -> list[SourceUse]:
         due = any(item.due_for_recheck for item in readings[pk])
         uses.append(SourceUse(source, max(dates) if dates else None, due))
     rank = {quality: index for index, quality in enumerate(Quality.values)}
-    return sorted(uses, key=lambda use: (rank[use.source.quality], use.source.title))
+    uses.sort(key=lambda use: (rank[use.source.quality], use.source.title))
+    numbered = {
+        use.source.pk: replace(use, number=number) for number, use in enumerate(uses, start=1)
+    }
+    for item in shown:  # each fact cites the list by number (sources are listed once)
+        item.citation = Citation(sorted((numbered[s.pk] for s in item.sources.all()), key=_number))
+    return list(numbered.values())
+
+
+def _number(use: SourceUse) -> int:
+    return use.number
+
+
+# --- The plain summary at the top of a country's page -----------------------------------------
+
+
+@dataclass(frozen=True)
+class RouteInShort:
+    """One route as the summary names it: who starts it and how long it takes, when sourced."""
+
+    view: RouteView
+    applicant: str | Promise | None  # None when who applies is not known
+    turnaround: Fact | None  # the first fact on how long it takes, confirmed or not
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Can a patient get the cream here, how, how long, and whom to ask."""
+
+    researched: bool
+    registered: bool
+    routes: list[RouteInShort]
+    regulator: list[Fact]
+
+
+def summarise(page: CountryPage) -> Summary:
+    routes = []
+    for view in page.routes:
+        route = view.route
+        known = route.applicant != Applicant.NOT_KNOWN
+        took = next(
+            (s.facts[0] for s in view.sections if s.topic == Topic.TURNAROUND and s.facts), None
+        )
+        routes.append(RouteInShort(view, route.get_applicant_display() if known else None, took))
+    return Summary(
+        researched=page.researched,
+        registered=page.country.registration == Registration.YES,
+        routes=routes,
+        regulator=page.facts(Topic.REGULATOR),
+    )

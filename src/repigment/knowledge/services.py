@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
-from django.urls import NoReverseMatch, reverse, translate_url
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from repigment.access.models import Country
+from repigment.core.public import Link, language_links
 from repigment.knowledge.content import Citations
 from repigment.knowledge.provenance import reference_readings, shown
 
@@ -95,24 +93,12 @@ PAGES: dict[str, tuple[Promise, Promise, Promise]] = {
 }
 
 
-@dataclass(frozen=True)
-class Link:
-    url: str
-    label: str
-    current: bool = False
-    code: str = ""
-
-
 def page_frame(request: Any, name: str, citations: Citations) -> dict[str, Any]:
     _label, title, lead = PAGES[name]
     return {
         "page_name": name,
         "title": str(title),
         "lead": str(lead),
-        "knowledge_nav": [
-            Link(reverse(f"knowledge:{page}"), str(label), page == name)
-            for page, (label, _title, _lead) in PAGES.items()
-        ],
         "alternates": language_links(request.get_full_path()),
         "sources": sources_with_readings(citations),
     }
@@ -126,18 +112,9 @@ def sources_with_readings(citations: Citations) -> list[tuple[int, Any, Any]]:
     return [(number, ref, shown(readings[ref.id], today)) for number, ref in used]
 
 
-def language_links(path: str) -> list[Link]:
-    """The same page in every language the site offers, named in that language."""
-    current = get_language()
-    return [
-        Link(
-            translate_url(path, code),
-            get_language_info(code)["name_local"],
-            code == current,
-            code,
-        )
-        for code, _name in settings.LANGUAGES
-    ]
+def public_menu() -> list[tuple[str, str]]:
+    """The public menu (``settings.PUBLIC_MENU``): each public page with its short label."""
+    return [(reverse(f"knowledge:{page}"), str(label)) for page, (label, *_rest) in PAGES.items()]
 
 
 def researched_countries() -> list[tuple[str, str]]:
