@@ -282,9 +282,7 @@ def summary_of(html: str) -> str:
     return " ".join(section.split())
 
 
-def test_each_country_page_opens_with_a_plain_answer(
-    client: Client, countries: LoadReport
-) -> None:
+def test_each_country_page_opens_with_a_plain_answer(client: Client, countries: LoadReport) -> None:
     """Can a patient get it, how, how long and whom to ask, before the details (issue 18)."""
     za = summary_of(page(client, "za"))
     assert "Yes, with a special permission for each patient" in za
