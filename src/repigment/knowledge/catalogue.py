@@ -32,15 +32,11 @@ PAGE_MODULES: tuple[ModuleType, ...] = (
 #: Facts landed since the catalogues were last translated (engineers do not edit the catalogues;
 #: their maintainer does): they read in English in every language until translated. The
 #: maintainer removes a key from here when its translations are in the catalogues.
-AWAITING_TRANSLATION: frozenset[str] = frozenset(
-    {"safety.boxed_cream", "medicine.warning_from_tablets"}
-)
+AWAITING_TRANSLATION: frozenset[str] = frozenset()
 
 
 #: Pages whose title and lead await the same pass.
-PAGES_AWAITING_TRANSLATION: frozenset[str] = frozenset(
-    {"safety.boxed_cream", "medicine.warning_from_tablets"}
-)
+PAGES_AWAITING_TRANSLATION: frozenset[str] = frozenset()
 
 
 def _facts_in(value: object) -> Iterator[Fact]:
