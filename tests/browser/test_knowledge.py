@@ -70,7 +70,7 @@ def test_a_french_visitor_reads_the_evidence_uses_the_tool_and_finds_their_count
     citation = row.locator("a[href^='#src-']").first
     source_id = citation.get_attribute("href").removeprefix("#")
     source = page.locator(f"[id='{source_id}'] a[href^='http']")
-    assert source.get_attribute("href").startswith("https://www.tipranks.com/")
+    assert source.get_attribute("href") == "https://doi.org/10.1056/NEJMoa2118828"
 
     page.get_by_role("link", name="À quoi s'attendre", exact=True).first.click()
     page.get_by_label("Semaines de traitement").fill("24")

@@ -116,6 +116,7 @@ def test_every_reference_is_used_by_a_rule_a_constant_or_a_trial_row() -> None:
     unused = set(REFERENCES) - used
     # Kept for pages and the comparison panel: alternative sources for the same facts.
     assert unused <= {
+        "tipranks-mhra-2023",  # the UK authorisation news; the trial figures cite the NEJM now
         "springer-2023-ruxolitinib",
         "dermavidya-eadv-2023-acne",
         "euctr-2019-000846-37",

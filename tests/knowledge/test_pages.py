@@ -72,9 +72,11 @@ def test_the_evidence_page_shows_the_trial_tables_with_sources(client: Client) -
     text = main_text(html)
     assert "29,8" in text and "30,9" in text  # TRuE-V1 / V2 week-24 F-VASI75, French notation
     assert html.count("<table aria-labelledby=") == 4
-    assert 'href="#src-tipranks-mhra-2023"' in html
-    assert 'id="src-tipranks-mhra-2023"' in html
-    assert "https://www.tipranks.com/news/the-fly/" in html
+    # The figures cite the primary publication and a medical report of it, not financial news.
+    assert 'href="#src-rosmarin-nejm-2022"' in html
+    assert 'id="src-physiciansweekly-nejm-2022"' in html
+    assert "https://doi.org/10.1056/NEJMoa2118828" in html
+    assert "tipranks" not in html.split('id="sources"')[0]
 
 
 def test_the_references_page_lists_every_reference_with_grade_and_reading(

@@ -98,7 +98,7 @@ def test_the_page_shows_the_trials_beside_the_cohort_with_their_sources(
     analyst_client: Client,
 ) -> None:
     page = analyst_client.get(reverse("registry:outcomes")).content.decode()
-    assert "TRuE-V1 29.8 %" in page and 'data-ref="tipranks-mhra-2023"' in page
+    assert "TRuE-V1 29.8 %" in page and 'data-ref="rosmarin-nejm-2022"' in page
     assert "&lt;5" in page  # the mark of a suppressed cell
     for name in ("registry:km_chart", "registry:forest_chart"):
         assert reverse(name) in page

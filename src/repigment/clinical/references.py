@@ -66,6 +66,11 @@ _UNAPPROVED_2026_12_04 = Read(
 _NEJM_NOT_READ = Read(
     None, "label-rules engineer (Repigment): cited from CLINICAL.md; the article not yet read"
 )
+# The week-24 trial figures, checked against a medical-news report of the NEJM article (issue 18:
+# patient-facing figures cite the primary publication, not financial news).
+_TRIAL_FIGURES_2026_12_04 = Read(
+    date(2026, 12, 4), "lead engineer (Repigment), stored copy read through the search tool"
+)
 # The ATC codes of the medicine vocabulary: not yet read at the WHO index itself.
 _ATC_NOT_READ = Read(
     None,
@@ -87,6 +92,17 @@ _ALL = (
         "https://doi.org/10.1056/NEJMoa2118828",
         _P,
         _NEJM_NOT_READ,
+    ),
+    _ref(
+        "physiciansweekly-nejm-2022",
+        "Physician's Weekly (HealthDay story on the NEJM article), 2022",
+        "Ruxolitinib cream results in greater repigmentation in vitiligo: a medical-news report "
+        "of Rosmarin et al., N Engl J Med 2022 (week-24 F-VASI75: 29.8% vs 7.4% in TRuE-V1, "
+        "30.9% vs 11.4% in TRuE-V2)",
+        "https://www.physiciansweekly.com/ruxolitinib-cream-results-in-greater-repigmentation-in-"
+        "vitiligo-2/",
+        _S,
+        _TRIAL_FIGURES_2026_12_04,
     ),
     _ref(
         "tipranks-mhra-2023",

@@ -80,11 +80,11 @@ def _row(
 
 
 TRIAL_RESULTS: tuple[TrialResult, ...] = (
-    # Primary endpoint, week 24 (Incyte figures as reported on MHRA authorisation).
-    _row(TRUE_V1, "F-VASI75", 24, RUXOLITINIB_BID, "29.8", "tipranks-mhra-2023"),
-    _row(TRUE_V1, "F-VASI75", 24, VEHICLE, "7.4", "tipranks-mhra-2023"),
-    _row(TRUE_V2, "F-VASI75", 24, RUXOLITINIB_BID, "30.9", "tipranks-mhra-2023"),
-    _row(TRUE_V2, "F-VASI75", 24, VEHICLE, "11.4", "tipranks-mhra-2023"),
+    # Primary endpoint, week 24: the primary publication's figures (checked against a report of it).
+    _row(TRUE_V1, "F-VASI75", 24, RUXOLITINIB_BID, "29.8", "rosmarin-nejm-2022"),
+    _row(TRUE_V1, "F-VASI75", 24, VEHICLE, "7.4", "rosmarin-nejm-2022"),
+    _row(TRUE_V2, "F-VASI75", 24, RUXOLITINIB_BID, "30.9", "rosmarin-nejm-2022"),
+    _row(TRUE_V2, "F-VASI75", 24, VEHICLE, "11.4", "rosmarin-nejm-2022"),
     # Key secondary endpoints, week 24, congress level.
     _row(TRUE_V1, "F-VASI50", 24, RUXOLITINIB_BID, "51", "mdedge-eadv-2021", _ABOUT_51),
     _row(TRUE_V1, "F-VASI50", 24, VEHICLE, "17.2", "mdedge-eadv-2021", _CONGRESS),

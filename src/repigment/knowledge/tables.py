@@ -199,7 +199,7 @@ def tool_answer(expectation: Expectation, citations: Citations) -> ToolAnswer:
                 "The trials' first confirmed results are from week %(next)s; before that they "
                 "give no figure. A satisfactory response may need more than %(next)s weeks."
             ),
-            ("tipranks-mhra-2023", "physiciansweekly-fda-approval-2022"),
+            ("physiciansweekly-nejm-2022", "physiciansweekly-fda-approval-2022"),
             next=Number(expectation.next_week or 0),
         )
         return ToolAnswer(expectation.weeks, render_fact(summary, citations), [], None)

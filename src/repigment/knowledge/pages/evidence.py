@@ -219,7 +219,7 @@ PRIMARY = fact(
         "The main result (the primary endpoint) was the share of patients with F-VASI75 at "
         "week %(week)s."
     ),
-    ["rosmarin-nejm-2022", "tipranks-mhra-2023", "mdedge-eadv-2021"],
+    ["rosmarin-nejm-2022", "physiciansweekly-nejm-2022", "mdedge-eadv-2021"],
     week=Number(BLINDED_WEEKS),
 )
 VNS = fact(
@@ -273,7 +273,7 @@ RESULT_24 = fact(
         "At week %(week)s, %(v1)s (TRuE-V1) and %(v2)s (TRuE-V2) of the patients on the cream "
         "had F-VASI75, against %(veh1)s and %(veh2)s of those on the vehicle."
     ),
-    ["rosmarin-nejm-2022", "tipranks-mhra-2023"],
+    ["rosmarin-nejm-2022", "physiciansweekly-nejm-2022"],
     week=Number(BLINDED_WEEKS),
     v1=share(TRUE_V1, "F-VASI75", 24, RUXOLITINIB_BID),
     v2=share(TRUE_V2, "F-VASI75", 24, RUXOLITINIB_BID),
@@ -396,7 +396,7 @@ PHASE_2_POPULATION = fact(
 )
 
 # The result tables: a caption (itself a sourced fact) and the stored rows, in page order.
-_RESULT_REFS = ("tipranks-mhra-2023", "mdedge-eadv-2021")
+_RESULT_REFS = ("physiciansweekly-nejm-2022", "mdedge-eadv-2021")
 TABLES = (
     (
         fact(
