@@ -5,9 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from repigment.access.models import RouteKind
 from repigment.access.services import NO_ROUTE
+from repigment.core.forms import Form
 
 
-class CountryFilterForm(forms.Form):
+class CountryFilterForm(Form):
     """The navigator's filter: a plain GET form that works without JavaScript."""
 
     q = forms.CharField(

@@ -6,13 +6,15 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import AuditAction, Clinic, Membership, Role, User
+from repigment.core.forms import Form, ModelForm, SpecificRequired
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(Form):
     user = forms.CharField(label=_("User e-mail contains"), required=False, max_length=254)
     patient = forms.IntegerField(label=_("Patient id"), required=False, min_value=1)
     action = forms.ChoiceField(
@@ -33,7 +35,7 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-class ApiTokenForm(forms.Form):
+class ApiTokenForm(Form):
     name = forms.CharField(
         label=_("What is this token for?"),
         max_length=80,
@@ -68,7 +70,7 @@ class ApiTokenForm(forms.Form):
         }
 
 
-class InviteForm(forms.Form):
+class InviteForm(Form):
     """A new member of staff, invited by e-mail to set their own password."""
 
     email = forms.EmailField(label=_("E-mail"))
@@ -84,7 +86,7 @@ class InviteForm(forms.Form):
         return email
 
 
-class AddMemberForm(forms.Form):
+class AddMemberForm(Form):
     email = forms.EmailField(label=_("E-mail of an existing user"))
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
@@ -111,10 +113,23 @@ class AddMemberForm(forms.Form):
         return data
 
 
-class ClinicSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+class ClinicSettingsForm(ModelForm):
     """What the clinic administrator chooses for the clinic (the label prescriptions follow)."""
 
     class Meta:
         model = Clinic
         fields = ["label_jurisdiction"]
         widgets = {"label_jurisdiction": forms.RadioSelect}
+
+
+# Django's password forms, with errors that name their field like every other form here.
+class PasswordResetForm(SpecificRequired, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(SpecificRequired, auth_forms.SetPasswordForm):  # type: ignore[type-arg]
+    pass
+
+
+class PasswordChangeForm(SpecificRequired, auth_forms.PasswordChangeForm):  # type: ignore[type-arg]
+    pass

@@ -34,6 +34,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from repigment.accounts import audit
+from repigment.accounts.forms import PasswordChangeForm, PasswordResetForm
 from repigment.accounts.models import AuditAction, User
 from repigment.core.errors import error_body
 
@@ -167,6 +168,8 @@ class PasswordResetView(auth_views.PasswordResetView):
     """Django's reset page, with requests per account and per address counted like failed
     log-ins: past the limit no mail is sent and the lockout answer is given."""
 
+    form_class = PasswordResetForm
+
     def form_valid(self, form: Any) -> HttpResponse:
         account = RESET_PREFIX + form.cleaned_data["email"].strip().lower()
         if not is_allowed(self.request, account):
@@ -182,6 +185,8 @@ class PasswordResetView(auth_views.PasswordResetView):
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's change page, where a wrong current password counts as a failed log-in of the
     account: a borrowed signed-in session cannot try passwords without limit."""
+
+    form_class = PasswordChangeForm
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         account = account_key(request.user.get_username(), request)

@@ -3,6 +3,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts import job_views, throttle, views
+from repigment.accounts.forms import SetPasswordForm
 from repigment.accounts.twofactor import views as two_factor_views
 
 app_name = "accounts"
@@ -89,6 +90,7 @@ urlpatterns = [
         "accounts/password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
             template_name="accounts/form_page.html",
+            form_class=SetPasswordForm,
             success_url=_reset_done,
             extra_context={"heading": _("Choose a new password")},
         ),

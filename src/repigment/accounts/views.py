@@ -23,6 +23,7 @@ from repigment.accounts.forms import (
     AuditFilterForm,
     ClinicSettingsForm,
     InviteForm,
+    SetPasswordForm,
 )
 from repigment.accounts.middleware import ACTIVE_CLINIC_KEY, active_clinic
 from repigment.accounts.models import ApiToken, AuditAction, AuditEntry, Clinic, Membership, Role
@@ -143,6 +144,7 @@ class InviteAcceptView(auth_views.PasswordResetConfirmView):
     """The invited person chooses a password: the account opens and the link is spent."""
 
     template_name = "accounts/form_page.html"
+    form_class = SetPasswordForm
     success_url = reverse_lazy("accounts:login")
     extra_context = {
         "heading": _lazy("Choose your password"),

@@ -42,7 +42,7 @@ from repigment.assessments.services import (
 )
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.scoring import VasiEntry, score_fvasi, score_tvasi
-from repigment.core.forms import DecimalCommaField
+from repigment.core.forms import DecimalCommaField, Form
 from repigment.patients.forms import DateInput
 from repigment.patients.models import Patient
 from repigment.patients.uploads import CleanFile
@@ -51,7 +51,7 @@ MAX_ROWS_PER_REGION = 30
 BLANK_ROWS = 1
 
 
-class VisitForm(forms.Form):
+class VisitForm(Form):
     visit_date = forms.DateField(label=_lazy("Visit date"), widget=DateInput())
     assessor = forms.ModelChoiceField(label=_lazy("Assessor"), queryset=User.objects.none())
     affected_bsa_percent = DecimalCommaField(
@@ -111,7 +111,7 @@ class LadderField(forms.TypedChoiceField):
             )
 
 
-class EntryRowForm(forms.Form):
+class EntryRowForm(Form):
     hand_units = DecimalCommaField(
         label=_lazy("Hand units"),
         required=False,
@@ -182,7 +182,7 @@ class MultipleImageField(forms.FileField):
         return [single(data, initial)]
 
 
-class PhotoUploadForm(forms.Form):
+class PhotoUploadForm(Form):
     images = MultipleImageField(
         label=_lazy("Photos"),
         help_text=_lazy(
@@ -281,6 +281,11 @@ class VisitEditor:
     @property
     def tvasi_regions(self) -> list[RegionRows]:
         return self.instrument_regions(Instrument.TVASI)
+
+    @property
+    def formsets(self) -> list[Any]:
+        """Every region's rows, in page order (for the error summary)."""
+        return [r.formset for r in self.regions]
 
     def rows_valid(self) -> bool:
         return all(r.formset.is_valid() for r in self.regions)

@@ -24,12 +24,13 @@ from repigment.authorisations.services import (
     applicants_for,
     importers_for,
 )
+from repigment.core.forms import Form, ModelForm
 from repigment.treatment.models import Prescription, TubeSize
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class NewApplicationForm(forms.Form):
+class NewApplicationForm(Form):
     route = forms.ModelChoiceField(
         label=_("Access route"), queryset=AccessRoute.objects.none(), empty_label=None
     )
@@ -41,7 +42,7 @@ class NewApplicationForm(forms.Form):
         field.label_from_instance = lambda route: f"{route.name} ({route.get_kind_display()})"  # type: ignore[attr-defined]
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(Form):
     prescription = forms.ModelChoiceField(
         label=_("Prescription"), queryset=Prescription.objects.none(), empty_label=None
     )
@@ -112,7 +113,7 @@ def initial_for(application: AuthorisationApplication) -> dict[str, Any]:
     }
 
 
-class MotivationForm(forms.Form):
+class MotivationForm(Form):
     motivation = forms.CharField(
         label=_("Motivation"),
         widget=forms.Textarea(attrs={"rows": 16}),
@@ -123,7 +124,7 @@ class MotivationForm(forms.Form):
     )
 
 
-class StepForm(forms.Form):
+class StepForm(Form):
     """The fields of one transition: its day, its note, and what the action records."""
 
     on = forms.DateField(label=_("Day"), widget=DATE)
@@ -153,13 +154,13 @@ class StepForm(forms.Form):
             note.label = action.note_label
 
 
-class UploadForm(forms.Form):
+class UploadForm(Form):
     file = forms.FileField(
         label=_("File"), help_text=_("A PDF, or a photo or scan (JPEG, PNG, HEIC or WEBP).")
     )
 
 
-class PrescriberRecordForm(forms.ModelForm):  # type: ignore[type-arg]
+class PrescriberRecordForm(ModelForm):
     certificate = forms.FileField(
         label=_("HPCSA registration certificate"),
         required=False,
@@ -178,7 +179,7 @@ class PrescriberRecordForm(forms.ModelForm):  # type: ignore[type-arg]
         ]
 
 
-class ImporterForm(forms.ModelForm):  # type: ignore[type-arg]
+class ImporterForm(ModelForm):
     class Meta:
         model = Importer
         fields = [

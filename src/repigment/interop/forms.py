@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from repigment.core.forms import Form
+
 MAX_BYTES = 50 * 1024 * 1024
 
 
-class RedcapImportForm(forms.Form):
+class RedcapImportForm(Form):
     dictionary = forms.FileField(label=_("Data dictionary (CSV, as REDCap exports it)"))
     records = forms.FileField(label=_("Records (CSV, raw data, all events and instruments)"))
     mapping = forms.FileField(

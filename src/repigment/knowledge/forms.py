@@ -1,11 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from repigment.core.forms import Form
 from repigment.knowledge.expectation import MAX_WEEKS, MIN_WEEKS
 from repigment.knowledge.models import CheckedKind
 
 
-class ExpectationForm(forms.Form):
+class ExpectationForm(Form):
     weeks = forms.IntegerField(
         label=_("Weeks of treatment"),
         min_value=MIN_WEEKS,
@@ -14,7 +15,7 @@ class ExpectationForm(forms.Form):
     )
 
 
-class RecheckForm(forms.Form):
+class RecheckForm(Form):
     """A maintainer says: I read the source(s) behind this statement again today."""
 
     kind = forms.ChoiceField(choices=CheckedKind.choices, widget=forms.HiddenInput)

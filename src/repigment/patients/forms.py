@@ -19,6 +19,7 @@ from repigment.accounts.models import Clinic
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.identifiers import Sex as IdSex
 from repigment.clinical.identifiers import parse_za_id
+from repigment.core.forms import Form, ModelForm
 from repigment.patients.models import (
     PURPOSE_HELP,
     Comorbidity,
@@ -58,7 +59,7 @@ def _today() -> date:
     return timezone.localdate()
 
 
-class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
+class PatientForm(ModelForm):
     class Meta:
         model = Patient
         fields = [
@@ -190,7 +191,7 @@ class PatientForm(forms.ModelForm):  # type: ignore[type-arg]
             )
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(Form):
     """Consent to one or more purposes, given together on one day in one way."""
 
     purposes = forms.MultipleChoiceField(
@@ -314,7 +315,7 @@ class ConsentForm(forms.Form):
             )
 
 
-class WithdrawConsentForm(forms.Form):
+class WithdrawConsentForm(Form):
     withdrawn_on = forms.DateField(label=_lazy("Withdrawn on"), widget=DateInput())
     note = forms.CharField(
         label=_lazy("Note"),
@@ -340,7 +341,7 @@ class WithdrawConsentForm(forms.Form):
         return day
 
 
-class DiagnosisForm(forms.ModelForm):  # type: ignore[type-arg]
+class DiagnosisForm(ModelForm):
     comorbidities = forms.MultipleChoiceField(
         label=_lazy("Autoimmune comorbidities"),
         choices=Comorbidity.choices,
@@ -396,7 +397,7 @@ class DiagnosisForm(forms.ModelForm):  # type: ignore[type-arg]
         return day
 
 
-class PatientSearchForm(forms.Form):
+class PatientSearchForm(Form):
     q = forms.CharField(
         label=_lazy("Name, record number or ID number"), required=False, max_length=100
     )

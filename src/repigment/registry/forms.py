@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Clinic, User
+from repigment.core.forms import Form
 from repigment.registry.bands import AGE_BANDS
 from repigment.registry.services import Filters, viewable_clinics
 
@@ -16,7 +17,7 @@ PHOTOTYPES = [(str(n), name) for n, name in enumerate(("I", "II", "III", "IV", "
 SEXES = [("", _("All")), ("female", _("Female")), ("male", _("Male")), ("other", _("Other"))]
 
 
-class CohortForm(forms.Form):
+class CohortForm(Form):
     clinic = forms.ModelChoiceField(
         queryset=Clinic.objects.none(), required=False, empty_label=_("All my clinics")
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from repigment.core.forms import Form
 from repigment.patients.forms import DateInput
 from repigment.patients.models import Patient
 from repigment.safety import services
@@ -31,7 +32,7 @@ TERM_HELP = _(
 )
 
 
-class _EventChecked(forms.Form):
+class _EventChecked(Form):
     """Runs the service's checks on the cleaned data and puts each problem on its field."""
 
     by_prescriber = True
@@ -173,13 +174,13 @@ class PatientReportForm(_EventChecked):
         }
 
 
-class DismissForm(forms.Form):
+class DismissForm(Form):
     review_note = forms.CharField(
         label=_("Why is this not an adverse event?"), widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
-class ReportSentForm(forms.Form):
+class ReportSentForm(Form):
     sent_on = forms.DateField(label=_("Sent on"), widget=DateInput(), initial=timezone.localdate)
     route = forms.ChoiceField(label=_("Sent through"), choices=SafetyReport.Route.choices)
     reference = forms.CharField(

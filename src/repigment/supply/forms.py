@@ -8,6 +8,7 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from repigment.core.forms import Form
 from repigment.supply import gs1, recalls
 from repigment.supply.batches import RELEASE_CHECKLIST
 
@@ -22,7 +23,7 @@ def read_limited(upload: UploadedFile, limit: int, too_large: str) -> bytes:
     return data
 
 
-class CheckCodeForm(forms.Form):
+class CheckCodeForm(Form):
     """Scanner text (the scanner types into the field and presses Enter) or a photo."""
 
     code = forms.CharField(
@@ -65,7 +66,7 @@ class CheckCodeForm(forms.Form):
         return data
 
 
-class RecallImportForm(forms.Form):
+class RecallImportForm(Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("UTF-8, comma- or semicolon-separated, up to 1 MB, with a header row."),
@@ -82,7 +83,7 @@ class RecallImportForm(forms.Form):
         return data
 
 
-class OrderForm(forms.Form):
+class OrderForm(Form):
     """An import order; the choices are the authorisations and packs this pharmacy may order."""
 
     authorisation = forms.ModelChoiceField(queryset=None, label=_("Authorisation"))  # type: ignore[arg-type]
@@ -113,13 +114,13 @@ class ReceiveScanForm(CheckCodeForm):
     treatment_weeks = None  # type: ignore[assignment]
 
 
-class QuarantineForm(forms.Form):
+class QuarantineForm(Form):
     """Why a pack refused for warnings alone goes into quarantine on purpose."""
 
     reason = forms.CharField(label=_("Reason for quarantining this pack"), max_length=500)
 
 
-class DispenseForm(forms.Form):
+class DispenseForm(Form):
     pack = forms.ModelChoiceField(
         queryset=None,  # type: ignore[arg-type]
         label=_("Pack from available stock"),
@@ -151,7 +152,7 @@ class _Date(forms.DateInput):
     input_type = "date"
 
 
-class BatchReceiveForm(forms.Form):
+class BatchReceiveForm(Form):
     """One batch of an unapproved product, as its labels and documents state it."""
 
     lot_number = forms.CharField(label=_("Batch number"), max_length=20)
@@ -169,7 +170,7 @@ class BatchReceiveForm(forms.Form):
     packs = forms.IntegerField(label=_("Packs received"), min_value=1, max_value=1000)
 
 
-class CertificateForm(forms.Form):
+class CertificateForm(Form):
     """The certificate of analysis and what the pharmacist read on it."""
 
     file = forms.FileField(
@@ -189,7 +190,7 @@ class CertificateForm(forms.Form):
     )
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(Form):
     """The release checklist; the service refuses the release unless every item is ticked."""
 
     ticked = forms.MultipleChoiceField(

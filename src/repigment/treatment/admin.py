@@ -13,6 +13,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from repigment.clinical.references import REFERENCES
+from repigment.core.forms import ModelForm
 from repigment.treatment.models import Product, ProductFact
 
 
@@ -20,7 +21,7 @@ def _reference_choices() -> list[tuple[str, str]]:
     return sorted((ref.id, f"{ref.citation} ({ref.id})") for ref in REFERENCES.values())
 
 
-class ProductFactForm(forms.ModelForm):  # type: ignore[type-arg]
+class ProductFactForm(ModelForm):
     reference_id = forms.ChoiceField(label=_("Source"), choices=_reference_choices)
 
     class Meta:

@@ -14,7 +14,7 @@ from django import forms
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from repigment.core.forms import DecimalCommaField
+from repigment.core.forms import DecimalCommaField, Form, ModelForm
 from repigment.patients.models import Patient, Sex
 from repigment.treatment import monitoring, services
 from repigment.treatment.models import (
@@ -83,7 +83,7 @@ class ServiceErrors:
                     self.extra.setdefault(name, []).append(message)
 
 
-class PrescriptionForm(ServiceErrors, forms.Form):
+class PrescriptionForm(ServiceErrors, Form):
     product = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.filter(active=True), empty_label=None
     )
@@ -226,7 +226,7 @@ class PrescriptionForm(ServiceErrors, forms.Form):
         )
 
 
-class StopForm(ServiceErrors, forms.Form):
+class StopForm(ServiceErrors, Form):
     stop_date = forms.DateField(label=_("Stopped on"), widget=DateInput())
     stop_reason = forms.ChoiceField(label=_("Why"), choices=StopReason.choices)
     note = forms.CharField(
@@ -239,7 +239,7 @@ class StopForm(ServiceErrors, forms.Form):
         self.extra = {}
 
 
-class CoMedicationForm(ServiceErrors, forms.Form):
+class CoMedicationForm(ServiceErrors, Form):
     name = forms.CharField(
         label=_("Medicine"),
         max_length=120,
@@ -294,7 +294,7 @@ class CoMedicationForm(ServiceErrors, forms.Form):
         )
 
 
-class DiaryForm(ServiceErrors, forms.Form):
+class DiaryForm(ServiceErrors, Form):
     day = forms.DateField(label=_("Day"), widget=DateInput())
     morning = forms.BooleanField(label=_("Morning"), required=False)
     evening = forms.BooleanField(label=_("Evening"), required=False)
@@ -329,7 +329,7 @@ def quick_days() -> list[tuple[str, date]]:
     return [(str(_("Today")), now), (str(_("Yesterday")), now - timedelta(days=1))]
 
 
-class TbScreeningForm(ServiceErrors, forms.ModelForm):  # type: ignore[type-arg]
+class TbScreeningForm(ServiceErrors, ModelForm):
     class Meta:
         model = TbScreening
         fields = ("test", "tested_on", "result", "latent_treatment", "next_due", "notes")
@@ -351,7 +351,7 @@ class TbScreeningForm(ServiceErrors, forms.ModelForm):  # type: ignore[type-arg]
         )
 
 
-class SkinExamForm(ServiceErrors, forms.ModelForm):  # type: ignore[type-arg]
+class SkinExamForm(ServiceErrors, ModelForm):
     class Meta:
         model = SkinExam
         fields = ("examined_on", "finding", "finding_note", "next_due")

@@ -18,9 +18,10 @@ from django.views.decorators.http import require_POST
 from repigment.accounts.models import User
 from repigment.accounts.twofactor import services
 from repigment.accounts.twofactor.policy import must_enrol
+from repigment.core.forms import Form
 
 
-class CodeForm(forms.Form):
+class CodeForm(Form):
     code = forms.CharField(
         label=gettext_lazy("Code"),
         max_length=20,

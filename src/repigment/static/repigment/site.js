@@ -33,3 +33,25 @@
     pending = setTimeout(mark, 100);
   });
 })();
+
+// After a failed submit the page opens on its error summary: focus goes to it, so a screen
+// reader reads what to correct and a keyboard user starts from there. Each link in it puts the
+// focus in its field (a plain jump to the id would only scroll) with the field's label in view.
+(function () {
+  "use strict";
+  function focusSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", focusSummary); } else { focusSummary(); }
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("[data-error-summary] a[href^='#']") : null;
+    if (!link) { return; }
+    var field = document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) { return; }
+    event.preventDefault();
+    var holder = field.closest(".field") || field;
+    holder.scrollIntoView();
+    field.focus({ preventScroll: true });
+  });
+})();
