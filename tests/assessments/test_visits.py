@@ -247,3 +247,29 @@ class TestStoredTotalsAlwaysEqualTheirEntries(TestCase):
         expected_f = score_fvasi([VasiEntry("face", u, g) for u, g in face]).score
         expected_t = score_tvasi([VasiEntry(r, u, g) for r, u, g in body]).score
         assert made.fvasi_total == expected_f and made.tvasi_total == expected_t
+
+
+def test_a_face_of_25_percent_of_the_body_is_refused_with_the_reason(
+    client: Client, consented: World
+) -> None:
+    response = post_visit(client, consented, {}, affected_bsa_percent="30", facial_bsa_percent="25")
+    assert response.status_code == 200
+    assert not Visit.objects.exists()
+    assert "The face is about 3.5 % of the body in adults; 25 % cannot be right." in (
+        response.content.decode()
+    )
+
+
+def test_a_regions_hand_units_cannot_exceed_the_region(client: Client, consented: World) -> None:
+    rows = {"head_neck": [("6", "50"), ("5", "50")]}
+    response = post_visit(client, consented, rows)
+    page = response.content.decode()
+    assert "The head and neck is about 9 hand units in adults; 11 cannot be right." in page
+    # The error summary names the region and row and links to the row's field.
+    assert (
+        '<a href="#id_head_neck-1-hand_units">Head and neck, row 2: The head and neck is about 9 '
+        "hand units in adults; 11 cannot be right.</a>"
+    ) in page
+    assert not Visit.objects.exists()
+    fits = post_visit(client, consented, {"head_neck": [("6", "50"), ("3", "50")]})
+    assert fits.status_code == 302

@@ -11,6 +11,7 @@ from types import ModuleType
 import pytest
 
 from repigment.clinical import (
+    body_surface,
     identifiers,
     label,
     medicines,
@@ -24,7 +25,9 @@ from repigment.clinical.references import REFERENCES, UNSOURCED, Quality, get_re
 from repigment.clinical.trials import TRIAL_RESULTS
 from repigment.knowledge.catalogue import cited_reference_ids
 
-RULE_MODULES = [scoring, response, label, quantity, identifiers, medicines, monitoring]
+RULE_MODULES = [
+    scoring, response, label, quantity, identifiers, medicines, monitoring, body_surface,
+]  # fmt: skip
 # Names that are registries of other things, checked on their own below.
 NOT_CONSTANTS = {"SOURCES", "RULES"}
 

@@ -43,6 +43,7 @@ from repigment.assessments.services import (
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.scoring import VasiEntry, score_fvasi, score_tvasi
 from repigment.core.forms import DecimalCommaField, Form
+from repigment.core.templatetags.formhelp import Problem, field_target
 from repigment.patients.forms import DateInput
 from repigment.patients.models import Patient
 from repigment.patients.uploads import CleanFile
@@ -282,10 +283,25 @@ class VisitEditor:
     def tvasi_regions(self) -> list[RegionRows]:
         return self.instrument_regions(Instrument.TVASI)
 
-    @property
-    def formsets(self) -> list[Any]:
-        """Every region's rows, in page order (for the error summary)."""
-        return [r.formset for r in self.regions]
+    def row_problems(self) -> list[Problem]:
+        """The rows' errors for the error summary, each naming its region and row and linking
+        to the row's field."""
+        found: list[Problem] = []
+        for rows in self.regions:
+            if not rows.formset.is_bound:
+                continue
+            for number, row in enumerate(rows.formset.forms, start=1):
+                for name, messages in row.errors.items():
+                    target = field_target(row[name if name in row.fields else "hand_units"])
+                    for message in messages:
+                        text = _("%(region)s, row %(n)s: %(message)s") % {
+                            "region": rows.label,
+                            "n": number,
+                            "message": message,
+                        }
+                        found.append(Problem(text, target))
+            found += [Problem(str(m)) for m in rows.formset.non_form_errors()]
+        return found
 
     def rows_valid(self) -> bool:
         return all(r.formset.is_valid() for r in self.regions)

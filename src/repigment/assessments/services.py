@@ -41,6 +41,7 @@ from repigment.clinical.scoring import (
     score_fvasi,
     score_tvasi,
 )
+from repigment.core.plausibility import implausible_hand_units, implausible_percent
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.services import require_consent
 from repigment.patients.uploads import (
@@ -181,7 +182,9 @@ def check_visit(patient: Patient, data: VisitInput, visit: Visit | None = None) 
         errors.update(invalid.fields)
         scores = Scores(None, None)
     _check_dates(patient, data, visit, errors)
-    _check_areas(data, errors)
+    age = max(patient.age_on(data.visit_date), 0)
+    _check_areas(data, age, errors)
+    _check_region_units(data, age, errors)
     if data.vns is not None and not 1 <= data.vns <= 5:
         errors.setdefault("vns", []).append(_("The noticeability scale runs from 1 to 5."))
     if errors:
@@ -222,16 +225,40 @@ def _check_dates(
         )
 
 
-def _check_areas(data: VisitInput, errors: dict[str, list[str]]) -> None:
+def _check_areas(data: VisitInput, age: int, errors: dict[str, list[str]]) -> None:
     for name in ("affected_bsa_percent", "facial_bsa_percent"):
         value = getattr(data, name)
         if value is not None and not Decimal(0) <= value <= Decimal(100):
             errors.setdefault(name, []).append(_("A percentage of body surface is 0 to 100."))
+    face_percent = data.facial_bsa_percent
+    if face_percent is not None and Decimal(0) <= face_percent <= Decimal(100):
+        refused = implausible_percent("face", face_percent, age)
+        if refused:
+            errors.setdefault("facial_bsa_percent", []).append(refused)
     body, face = data.affected_bsa_percent, data.facial_bsa_percent
     if body is not None and face is not None and face > body:
         errors.setdefault("facial_bsa_percent", []).append(
             _("The facial area is part of the affected area, so it cannot be larger.")
         )
+
+
+def _check_region_units(data: VisitInput, age: int, errors: dict[str, list[str]]) -> None:
+    """A region's rows cannot cover more hand units (about 1 % each) than the region is."""
+    totals: dict[tuple[str, str], Decimal] = {}
+    last: dict[tuple[str, str], int] = {}
+    for index, entry in enumerate(data.entries):
+        units = entry.hand_units
+        if not isinstance(units, Decimal) or not units.is_finite() or units < 0:
+            continue  # refused on its own row already
+        key = (entry.instrument, entry.region)
+        totals[key] = totals.get(key, Decimal(0)) + units
+        last[key] = index
+    for (instrument, region), units in totals.items():
+        if region not in REGION_LABELS:
+            continue
+        refused = implausible_hand_units(region, units, age)
+        if refused:
+            errors.setdefault(f"entries.{last[instrument, region]}.hand_units", []).append(refused)
 
 
 # --- saving ----------------------------------------------------------------------------------

@@ -78,6 +78,13 @@ _ATC_NOT_READ = Read(
     "index itself not yet read",
 )
 
+# The body-surface chart behind the plausibility of a region's % (issue 18): the age columns, and
+# the chart's agreement with measured children, read in stored copies; the 1944 article itself
+# was not read.
+_BODY_CHART_2026_12_04 = Read(
+    date(2026, 12, 4), "forms engineer (Repigment), stored copy read through the search tool"
+)
+
 
 _P, _S, _PR, _W = Quality.PRIMARY, Quality.SECONDARY, Quality.PROMOTIONAL, Quality.WEAK
 
@@ -701,6 +708,29 @@ _ALL = (
         "https://www.eurogct.org/it/node/444",
         _S,
         _UNAPPROVED_2026_12_04,
+    ),
+    # --- body surface by region and age (plausibility of a typed %) -------------------------
+    _ref(
+        "jsr-2018-lund-browder",
+        "J Surg Res 2018 (Lund & Browder chart against CT)",
+        "Comparison of the Lund and Browder table to computed tomography scan three-dimensional "
+        "surface area measurement for a pediatric cohort. J Surg Res 2018;221:275-84 "
+        "(doi:10.1016/j.jss.2017.08.019, PMID 29229139): the chart (Lund CC, Browder NC, Surg "
+        "Gynecol Obstet 1944;79:352) still matches the regional proportions measured in children "
+        "aged 9 months to 15 years, the largest deviation 3.4 %",
+        "https://www.ncbi.nlm.nih.gov/pubmed/29229139",
+        _P,
+        _BODY_CHART_2026_12_04,
+    ),
+    _ref(
+        "activheal-lund-browder",
+        "ActivHeal Academy, burn size",
+        "Topic five: burn size (a wound-care maker's training page): reproduces the Lund-Browder "
+        "age columns, half of the head 9.5 / 8.5 / 6.5 / 5.5 / 4.5 / 3.5 %, half of a thigh "
+        "2.75 to 4.75 % and half of a lower leg 2.5 to 3.5 %, from birth to adult",
+        "https://academy2.activheal.com/topic/topic-five-burn-size/",
+        _PR,
+        _BODY_CHART_2026_12_04,
     ),
 )
 

@@ -30,6 +30,7 @@ from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.label import RULES, LabelInput, Level, check_label
 from repigment.clinical.quantity import QuantityEstimate, estimate_quantity
 from repigment.clinical.references import REFERENCES, Reference
+from repigment.core.plausibility import implausible_percent
 from repigment.patients.models import ConsentPurpose, Patient, VitiligoType
 from repigment.patients.services import require_consent
 from repigment.treatment import monitoring
@@ -345,7 +346,7 @@ def check_input(patient: Patient, data: PrescriptionInput) -> dict[str, list[str
     if not data.product.active:
         add("product", _("This product can no longer be prescribed."))
     _check_dates(patient, data, add)
-    _check_areas(data, add)
+    _check_areas(patient, data, add)
     if data.product.subject_to_ruxolitinib_label:
         _check_label_product(data, add)
     return errors
@@ -363,8 +364,10 @@ def _check_dates(patient: Patient, data: PrescriptionInput, add: Any) -> None:
         )
 
 
-def _check_areas(data: PrescriptionInput, add: Any) -> None:
+def _check_areas(patient: Patient, data: PrescriptionInput, add: Any) -> None:
     regions = [area.region for area in data.areas]
+    # The patient's proportions on the day the course starts (a child's face is a larger share).
+    age = max(patient.age_on(data.start_date), 0)
     if not data.areas and data.product.subject_to_ruxolitinib_label:
         add("areas", _("Give the treated area: the body surface (%) for at least one region."))
     if len(set(regions)) != len(regions):
@@ -376,6 +379,8 @@ def _check_areas(data: PrescriptionInput, add: Any) -> None:
             add(f"area_{area.region}", _("Give a surface above 0 %, or leave the region empty."))
         elif -int(area.bsa_percent.as_tuple().exponent) > 2:
             add(f"area_{area.region}", _("Use at most two decimals."))
+        elif refused := implausible_percent(area.region, area.bsa_percent, age):
+            add(f"area_{area.region}", refused)
     if data.total_bsa > 100:
         add(
             "areas",

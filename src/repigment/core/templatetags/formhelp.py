@@ -61,7 +61,9 @@ def problems_of(*sources: Any) -> list[Problem]:
                     problems += _form_problems(form)
         elif isinstance(source, list | tuple):
             for item in source:
-                if isinstance(item, forms.BaseForm | forms.BaseFormSet):
+                if isinstance(item, Problem):
+                    problems.append(item)
+                elif isinstance(item, forms.BaseForm | forms.BaseFormSet):
                     problems += problems_of(item)
                 else:
                     problems.append(Problem(str(item)))
