@@ -39,3 +39,15 @@ def test_with_only_the_cream_nothing_is_recorded(world: World) -> None:
     current = cream_prescription(patient)
     line = _treatments_line(record.draft_motivation(patient, current, "South Africa", 26, 7, 100))
     assert line == "Previous and current treatments: none recorded in Repigment."
+
+
+def test_the_cream_typed_in_another_language_is_left_out_but_tablets_are_named(
+    world: World,
+) -> None:
+    patient = patient_ready(world)
+    CoMedication.objects.create(patient=patient, name="Ruxolitinib crème 1,5 %")
+    CoMedication.objects.create(patient=patient, name="ruxolitinib topical")
+    CoMedication.objects.create(patient=patient, name="Ruxolitinib tablets (Jakavi)")
+    current = cream_prescription(patient)
+    line = _treatments_line(record.draft_motivation(patient, current, "South Africa", 26, 7, 100))
+    assert line == "Previous and current treatments: Ruxolitinib tablets (Jakavi)."

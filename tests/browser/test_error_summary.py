@@ -75,3 +75,24 @@ def test_a_failed_submit_moves_the_focus_to_the_summary(page: Any, world_online:
     assert page.evaluate("() => document.activeElement.hasAttribute('data-error-summary')")
     assert "Give the start date." in page.locator("[data-error-summary]").inner_text()
     assert page.evaluate(BROKEN_REFERENCES) == []
+
+
+def test_a_face_of_25_percent_is_refused_in_the_summary_of_the_visit(
+    page: Any, world_online: World
+) -> None:
+    patient = ready(world_online, age=40)
+    log_in(page, world_online.prescriber.email, PASSWORD)
+    page.wait_for_url("**/dashboard/")
+    page.goto(page.base_url + f"/patients/{patient.pk}/visits/new/")
+    assert page.evaluate(BROKEN_REFERENCES) == []
+    page.get_by_label("Affected body surface area (%)").fill("30")
+    page.get_by_label("Facial body surface area (%)").fill("25")  # meant 2,5
+    page.get_by_role("button", name="Save visit").click()
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for()
+    assert page.evaluate("() => document.activeElement.hasAttribute('data-error-summary')")
+    reason = "The face is about 3.5 % of the body in adults; 25 % cannot be right."
+    assert reason in summary.inner_text()
+    summary.get_by_role("link", name=reason, exact=False).click()
+    assert page.evaluate("() => document.activeElement.id") == "id_facial_bsa_percent"
+    assert page.evaluate(BROKEN_REFERENCES) == []

@@ -50,8 +50,14 @@ def _scores(visits: list[Visit], pick_last: bool) -> list[Score]:
     return found
 
 
+#: Words that make a hand-typed ruxolitinib the cream, in the languages the app speaks; oral
+#: ruxolitinib (tablets, for other diseases) stays a previous treatment worth naming.
+_CREAM_WORDS = ("cream", "crème", "creme", "topical", "topique", "tópico", "1.5", "1,5")
+
+
 def _is_the_cream(name: str, prescription: Prescription) -> bool:
-    """A co-medication that is the applied-for product written in by hand ("Opzelura")."""
+    """A co-medication that is the applied-for product written in by hand ("Opzelura",
+    "ruxolitinib crème 1,5 %")."""
     words = name.casefold()
     product = prescription.product.name.casefold()
     return (
@@ -59,7 +65,7 @@ def _is_the_cream(name: str, prescription: Prescription) -> bool:
         or (
             prescription.product.subject_to_ruxolitinib_label
             and "ruxolitinib" in words
-            and "cream" in words
+            and any(word in words for word in _CREAM_WORDS)
         )
         or ("opzelura" in words and "opzelura" in product)
     )
