@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.browser.conftest import log_in
+from tests.browser.walk import axe_violations
 from tests.conftest import PASSWORD, World, build_world
 from tests.treatment.helpers import ready
 
@@ -49,6 +50,7 @@ def _submit_empty_and_check(page: Any, path: str, button: str) -> list[Any]:
     assert page.evaluate(BROKEN_REFERENCES) == [], path
     links = page.evaluate(SUMMARY_LINKS)
     assert links and all(exists for _target, exists in links), (path, links)
+    assert axe_violations(page) == [], path  # nothing serious or critical with the errors shown
     return links  # type: ignore[no-any-return]
 
 
