@@ -204,3 +204,59 @@ def test_a_large_file_costs_the_same_queries_as_a_small_one_and_goes_in_whole(
     assert len(many) - len(inserts) <= len(few)
     assert len(inserts) <= 1500 // 50 + 1  # whole batches, not a row at a time
     assert Recall.objects.filter(reason="Stolen pack").count() == 1505
+
+
+def test_a_value_longer_than_its_column_is_reported_and_nothing_is_written(
+    world: World, catalogue: Catalogue
+) -> None:
+    """The rows go in by plain INSERTs, so a too-long value must be caught while checking
+    (on PostgreSQL it would otherwise fail the whole insert with a database error)."""
+    long_document, long_url = "D" * 301, "https://example.org/" + "p" * 481
+    text = (
+        HEADER
+        + f"{GTIN_60},L30A,,2026-11-20,Reason,,{long_document}\n"
+        + f"{GTIN_60},L30B,,2026-11-20,Reason,{long_url},\n"
+        + f"{GTIN_60},L30C,,2026-11-20,Reason,,{'D' * 300}\n"
+    )
+    report = run(world, text)
+    assert [str(error) for error in report.errors] == [
+        "line 2, source_document: 301 characters long; at most 300 are allowed.",
+        "line 3, source_url: 501 characters long; at most 500 are allowed.",
+    ]
+    assert not Recall.objects.filter(imported_from="r.csv").exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://example.org/r/1",
+        "http://www.sahpra.org.za/recalls?id=12#top",
+        "https://sub-domain.example.co.za:8443/a/b",
+        "https://localhost/notice",
+        "https://192.168.1.4/notice",
+        "https://-bad.example.org/",
+        "https://bad-.example.org/",
+        "https://exa mple.org/",
+        "https://example..org/",
+        "https://example.org:99999/",
+        "https://example.o/",
+        "https:/example.org",
+        "ftp://example.org/r",
+        "example.org/r",
+        "https://xn--bcher-kva.example/",
+        "https://bücher.example/",
+    ],
+)
+def test_the_quick_web_address_check_never_accepts_what_django_refuses(url: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from repigment.supply.recalls import _PLAIN_URL, WEB_ADDRESS, _is_web_address
+
+    try:
+        WEB_ADDRESS(url)
+        django_accepts = True
+    except ValidationError:
+        django_accepts = False
+    if _PLAIN_URL.fullmatch(url):
+        assert django_accepts, url
+    assert _is_web_address(url) == django_accepts

@@ -82,13 +82,22 @@ def insert_rows(
     names = ", ".join(quote(f.column) for f in fields)  # type: ignore[union-attr]
     marks = ", ".join(["%s"] * len(fields))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
-    values = [
-        tuple(
-            value if how is None else how.get_db_prep_save(value, connection)  # type: ignore[union-attr]
-            for value, how in zip(row, prepare, strict=True)
-        )
-        for row in rows
-    ]
+    values = [tuple(row) for row in rows]
+    if any(len(row) != len(fields) for row in values):
+        raise ValueError(f"every row needs {len(fields)} values")
+    for index, how in enumerate(prepare):
+        if how is None:
+            continue
+        done: dict[Any, Any] = {}  # a repeated date or time is prepared once
+        for number, row in enumerate(values):
+            value = row[index]
+            try:
+                ready = done[value]
+            except KeyError:
+                ready = done[value] = how.get_db_prep_save(value, connection)
+            except TypeError:  # unhashable (JSON)
+                ready = how.get_db_prep_save(value, connection)
+            values[number] = (*row[:index], ready, *row[index + 1 :])
     if values:
         with connection.cursor() as cursor:
             cursor.executemany(sql, values)

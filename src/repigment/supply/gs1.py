@@ -402,6 +402,8 @@ def _check_expiry(value: str | None, problems: list[Problem]) -> date | None:
 
 
 def _check_variable(ai: str, value: str | None, problems: list[Problem]) -> str | None:
+    if value and len(value) <= MAX_VARIABLE_LENGTH and _SET_82.match(value):
+        return value  # the common case, without building a message (imports check thousands)
     name = element_name(ai)
     field_name = ELEMENT_FIELDS[ai]
     value = _present(ai, value, problems)
