@@ -7,9 +7,18 @@ Builds the world once (``repigment demo --scale N``) in a folder of its own (SQL
   compressed size), and counts the queries each asks (in-process, Django's test client);
 - runs ``repigment remind`` and reads its time and peak memory;
 - puts 16 concurrent clients on the server for a while (requests/s, p95, errors);
+- re-runs, in-process, the SELECTs each page asked (same SQL, same parameters) to give the
+  page's bare SQL time beside its HTTP time (the ratio, for the patient list and search), and
+  lists the dashboard's slowest queries;
+- measures the audit CSV export's peak memory (tracemalloc and resident growth) while it
+  streams a trail of two sizes, and the recall import's rows per second;
 
 and writes the table to ``bench/results.md``, saying which database and scale it ran on.
 Figures, never assertions: the machine is shared and noisy.
+
+``--world DIR`` measures a world already built there (``REPIGMENT_VAR_DIR=DIR repigment
+migrate && repigment demo --scale N``; ``--built-seconds`` says how long that took), so a
+100,000-patient world is built once and measured again after a change.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import http.cookiejar
+import json
 import os
 import re
 import shutil
@@ -47,6 +57,10 @@ class Figure:
     p95: float = 0.0
     kb_gzip: float = 0.0
     queries: int = 0
+    #: Median time of re-running the page's SELECTs: all of them, and those reading patients.
+    sql_ms: float = 0.0
+    patient_sql_ms: float = 0.0
+    slowest: list[tuple[float, str]] | None = None
 
 
 def percentile(samples: list[float], share: float) -> float:
@@ -179,9 +193,153 @@ def count_queries(readers: list[tuple[list[Figure], str]]) -> None:
         client.force_login(User.objects.get(email=email))
         for figure in figures:
             client.get(figure.url)
-            with CaptureQueriesContext(connection) as captured:
+            asked: list[tuple[str, object]] = []
+
+            def keep(execute, sql, params, many, context, asked=asked):  # type: ignore[no-untyped-def]
+                asked.append((sql, params))
+                return execute(sql, params, many, context)
+
+            with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(keep):
                 client.get(figure.url)
             figure.queries = len(captured)
+            bare_sql(figure, asked)
+
+
+def bare_sql(figure: Figure, asked: list[tuple[str, object]]) -> None:
+    """Re-run each SELECT the page asked, with its parameters, fetching every row: the
+    median of 5 runs each, summed (all of them, and those that read the patients table)."""
+    from django.db import connection
+
+    timed = []
+    for sql, params in asked:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        runs = []
+        for _ in range(5):
+            with connection.cursor() as cursor:
+                started = time.perf_counter()
+                cursor.execute(sql, params)
+                cursor.fetchall()
+                runs.append((time.perf_counter() - started) * 1000)
+        timed.append((statistics.median(runs), sql))
+    figure.sql_ms = sum(ms for ms, _ in timed)
+    figure.patient_sql_ms = sum(ms for ms, sql in timed if "patients_patient" in sql)
+    figure.slowest = sorted(timed, reverse=True)[:5]
+
+
+def probe_export(sizes: list[int]) -> dict[str, object]:
+    """The audit CSV export streamed whole after adding ``size`` entries (each naming 25
+    patients, like a list page) to the trail, in a transaction then undone: its peak Python
+    memory (tracemalloc), the growth of the resident set, the time and the lines."""
+    import resource
+    import tracemalloc
+
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from repigment.accounts.models import AuditAction, AuditEntry, User
+    from repigment.patients.models import Patient
+
+    setup_test_environment()
+    auditor = User.objects.get(email="auditor@example.org")
+    patient_ids = list(Patient.objects.order_by("pk").values_list("pk", flat=True)[:5000])
+    results = {}
+    for size in sizes:
+        with transaction.atomic():
+            for first in range(0, size, 5000):
+                rows = []
+                for n in range(first, min(size, first + 5000)):
+                    entry = AuditEntry(
+                        actor=auditor, actor_email=auditor.email, role="prescriber",
+                        action=AuditAction.VIEW, object_type="patient_list",
+                        path="/patients/", request_id=f"bench-{n}",
+                    )  # fmt: skip
+                    start = (n * 25) % (len(patient_ids) - 25)
+                    entry.name_patients(patient_ids[start : start + 25])
+                    rows.append(entry)
+                AuditEntry.objects.bulk_create(rows, batch_size=500)
+            entries = AuditEntry.objects.count()
+            client = Client()
+            client.force_login(auditor)
+            for _ in client.get("/audit/export.csv?action=login").streaming_content:  # type: ignore[attr-defined]
+                pass  # warm: the modules a request imports are not counted
+            rss_before = _rss_mb()
+            tracemalloc.start()
+            started = time.perf_counter()
+            response = client.get("/audit/export.csv")
+            lines = bytes_out = 0
+            rss_peak = rss_before
+            for part in response.streaming_content:  # type: ignore[attr-defined]
+                lines += 1
+                bytes_out += len(part)
+                if lines % 5000 == 0:
+                    rss_peak = max(rss_peak, _rss_mb())
+            seconds = time.perf_counter() - started
+            _, peak = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            results[str(size)] = {
+                "entries": entries, "lines": lines, "mb_out": bytes_out / 2**20,
+                "seconds": seconds, "traced_peak_mb": peak / 2**20,
+                "rss_growth_mb": max(rss_peak, _rss_mb()) - rss_before,
+                "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }  # fmt: skip
+            transaction.set_rollback(True)
+    return results
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def probe_import(rows: int = 5000) -> dict[str, object]:
+    """The recall import of a ``rows``-row file (both recall kinds, every pack size), in a
+    transaction then undone: median of 3 runs, wall and CPU seconds."""
+    import django
+
+    django.setup()
+    from django.db import transaction
+
+    from repigment.accounts.models import User
+    from repigment.supply.models import ProductPack
+    from repigment.supply.recalls import import_recalls
+
+    gtins = list(ProductPack.objects.exclude(gtin="").values_list("gtin", flat=True))
+    lines = ["gtin,lot,serial,recalled_on,reason,source_url,source_document"]
+    for n in range(rows):
+        gtin = gtins[n % len(gtins)]
+        if n % 3:
+            lines.append(f"{gtin},,BX{n:07d},2026-11-20,Pack reported stolen,"
+                         f"https://example.org/notice/{n},")  # fmt: skip
+        else:
+            lines.append(f'{gtin},BL{n:07d},,2026-11-21,"Crystals, in the cream",,"Letter {n}"')
+    data = ("\n".join(lines) + "\n").encode()
+    pharmacist = User.objects.get(email="pharmacist@example.org")
+    walls, cpus = [], []
+    for _ in range(3):
+        with transaction.atomic():
+            wall, cpu = time.perf_counter(), time.process_time()
+            report = import_recalls(data, entered_by=pharmacist, file_name="bench.csv")
+            walls.append(time.perf_counter() - wall)
+            cpus.append(time.process_time() - cpu)
+            assert report.ok and len(report.created) == rows, report.errors[:3]
+            transaction.set_rollback(True)
+    wall_s, cpu_s = statistics.median(walls), statistics.median(cpus)
+    return {"rows": rows, "wall_s": wall_s, "cpu_s": cpu_s, "rows_per_s": rows / wall_s,
+            "rows_per_cpu_s": rows / cpu_s}  # fmt: skip
+
+
+def probe(kind: str, env: dict[str, str], *args: str) -> dict[str, object]:
+    """A probe run in a fresh process (its memory its own), answering one JSON line."""
+    out = subprocess.run(
+        [sys.executable, "-m", "tests.bench_scale", "--probe", kind, *args],
+        env=env, check=True, capture_output=True, text=True, cwd=REPO,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
 
 def sample_urls(env: dict[str, str]) -> dict[str, str]:
@@ -204,16 +362,35 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    parser.add_argument("--world", type=Path, help="a world already built there (kept)")
+    parser.add_argument("--built-seconds", type=float, default=0.0)
+    parser.add_argument("--export-sizes", default="10000,50000")
+    parser.add_argument("--probe", choices=("export", "import"), help=argparse.SUPPRESS)
+    parser.add_argument("probe_args", nargs="*", help=argparse.SUPPRESS)
     options = parser.parse_args()
-    folder = Path(tempfile.mkdtemp(prefix=f"repigment-bench-{options.scale}-"))
+    if options.probe:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "repigment.settings")
+        found = (
+            probe_export([int(n) for n in options.probe_args])
+            if options.probe == "export"
+            else probe_import()
+        )
+        print(json.dumps(found))
+        return
+    folder = options.world or Path(tempfile.mkdtemp(prefix=f"repigment-bench-{options.scale}-"))
     env = {**os.environ, "REPIGMENT_VAR_DIR": str(folder)}
     env["DJANGO_SETTINGS_MODULE"] = "repigment.settings"
     os.environ.update(env)
     database = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
-    print(f"Building {options.scale} patients on {database} in {folder} ...", flush=True)
-    migrate_s = run(["migrate"], env)
-    build_s = run(["demo", "--no-progress", "--no-logins", "--scale", str(options.scale),
-                   "--seed", str(options.seed)], env)  # fmt: skip
+    load_before = os.getloadavg()
+    if options.world:
+        print(f"Measuring the world in {folder} on {database} ...", flush=True)
+        migrate_s, build_s = 0.0, options.built_seconds
+    else:
+        print(f"Building {options.scale} patients on {database} in {folder} ...", flush=True)
+        migrate_s = run(["migrate"], env)
+        build_s = run(["demo", "--no-progress", "--no-logins", "--scale", str(options.scale),
+                       "--seed", str(options.seed)], env)  # fmt: skip
     remind_s, remind_mb = peak_of(["remind"], env)
     again_s, again_mb = peak_of(["remind"], env)
     sample = sample_urls(env)
@@ -242,10 +419,15 @@ def main() -> None:
         os.killpg(server.pid, 15)
         server.wait(timeout=60)
     count_queries([(figures, "prescriber@example.org"), (audit, "auditor@example.org")])
+    sizes = options.export_sizes.split(",")
+    extra = {"export": probe("export", env, *sizes), "import": probe("import", env),
+             "load": (load_before, os.getloadavg())}  # fmt: skip
+    print(json.dumps(extra), flush=True)
     write(options, database, migrate_s + build_s, (remind_s, remind_mb, again_s, again_mb),
-          figures + audit, (rps, load_p95, errors))  # fmt: skip
+          figures + audit, (rps, load_p95, errors), extra)  # fmt: skip
     print(options.out.read_text())
-    shutil.rmtree(folder, ignore_errors=True)
+    if not options.world:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def write(
@@ -255,6 +437,7 @@ def write(
     remind: tuple[float, float, float, float],
     figures: list[Figure],
     loaded: tuple[float, float, int],
+    extra: dict[str, object],
 ) -> None:
     cores = len(os.sched_getaffinity(0))
     title = f"## {database}, {options.scale} patients"
@@ -269,11 +452,31 @@ def write(
         "",
         f"World built (migrate + demo + `--scale {options.scale}`): {build_s:.0f} s.",
         "",
-        "| page | p50 ms | p95 ms | KB (gzip) | queries |",
-        "|---|---:|---:|---:|---:|",
+        "| page | p50 ms | p95 ms | KB (gzip) | queries | bare SQL ms | page / SQL |",
+        "|---|---:|---:|---:|---:|---:|---:|",
         *[
-            f"| {f.label} | {f.p50:.1f} | {f.p95:.1f} | {f.kb_gzip:.1f} | {f.queries} |"
+            f"| {f.label} | {f.p50:.1f} | {f.p95:.1f} | {f.kb_gzip:.1f} | {f.queries} "
+            f"| {f.sql_ms:.1f} | {f.p50 / f.sql_ms if f.sql_ms else 0:.1f} |"
             for f in figures
+        ],
+        "",
+        "Bare SQL: the page's SELECTs re-run in-process with their parameters, every row "
+        "fetched (median of 5 each, summed). The patient list and search against the SELECTs "
+        "that read patients only: "
+        + "; ".join(
+            f"{f.label} {f.patient_sql_ms:.1f} ms, page p50 {f.p50 / f.patient_sql_ms:.0f}x"
+            for f in figures
+            if (f.label == "patient list" or f.label.startswith("search")) and f.patient_sql_ms
+        )
+        + ".",
+        "",
+        "Prescriber dashboard, its slowest SELECTs (median ms):",
+        "",
+        *[
+            f"- {ms:.1f} ms: `{' '.join(sql.split())[:110]}…`"
+            for f in figures
+            if f.label == "prescriber dashboard"
+            for ms, sql in (f.slowest or [])
         ],
         "",
         f"`repigment remind`: first run {remind[0]:.1f} s, peak {remind[1]:.0f} MB; "
@@ -282,6 +485,7 @@ def write(
         f"Loopback load, 16 clients for {LOAD_SECONDS} s over the pages above: "
         f"{loaded[0]:.0f} requests/s, p95 {loaded[1]:.0f} ms, {loaded[2]} errors.",
         "",
+        *_extra_lines(extra),
     ]
     options.out.parent.mkdir(exist_ok=True)
     old = options.out.read_text() if options.out.exists() else HEADER
@@ -290,6 +494,34 @@ def write(
         "## " + part.rstrip() + "\n" for part in sections if ("## " + part).split("\n")[0] != title
     ]
     options.out.write_text("\n".join([head.rstrip() + "\n", *sorted([*kept, "\n".join(lines)])]))
+
+
+def _extra_lines(extra: dict[str, object]) -> list[str]:
+    export: dict[str, dict[str, float]] = extra["export"]  # type: ignore[assignment]
+    imported: dict[str, float] = extra["import"]  # type: ignore[assignment]
+    before, after = extra["load"]  # type: ignore[misc]
+    lines = [
+        "Audit CSV export, streamed whole (entries of 25 patients each added, then undone):",
+        "",
+    ]
+    lines += [
+        f"- {int(e['entries']):,} entries, {int(e['lines']):,} lines, {e['mb_out']:.0f} MB of "
+        f"CSV in {e['seconds']:.1f} s (under tracemalloc): Python peak "
+        f"{e['traced_peak_mb']:.1f} MB, "
+        f"resident growth {e['rss_growth_mb']:.0f} MB"
+        for e in export.values()
+    ]
+    lines += [
+        "",
+        f"Recall import, {int(imported['rows']):,} rows (median of 3, undone): "
+        f"{imported['rows_per_s']:,.0f} rows/s wall ({imported['wall_s'] * 1000:.0f} ms), "
+        f"{imported['rows_per_cpu_s']:,.0f} rows per CPU second.",
+        "",
+        f"Load average (1, 5, 15 min) at the start: {before[0]:.1f}, {before[1]:.1f}, "
+        f"{before[2]:.1f}; at the end: {after[0]:.1f}, {after[1]:.1f}, {after[2]:.1f}.",
+        "",
+    ]
+    return lines
 
 
 HEADER = """# Benchmark results

@@ -217,8 +217,24 @@ def csv_lines(entries: QuerySet[AuditEntry]) -> Iterator[str]:
         return buffer.getvalue()
 
     yield line(CSV_COLUMNS)
-    rows = newest_first(entries, None).select_related("clinic").prefetch_related("patients")
-    for entry in rows.iterator(chunk_size=EXPORT_CHUNK):
+    chunk: list[AuditEntry] = []
+    for entry in newest_first(entries, None).select_related("clinic").iterator(EXPORT_CHUNK):
+        chunk.append(entry)
+        if len(chunk) == EXPORT_CHUNK:
+            yield from _chunk_lines(chunk, line)
+            chunk = []
+    yield from _chunk_lines(chunk, line)
+
+
+def _chunk_lines(chunk: list[AuditEntry], line: Callable[[Iterable[Any]], str]) -> Iterator[str]:
+    """The lines of a chunk of entries, their patients read in one query as plain pairs (a
+    model instance per named patient cost ten times the rest of the export)."""
+    named: dict[int, list[int]] = {}
+    pairs = AuditPatient.objects.filter(entry_id__in=[entry.pk for entry in chunk])
+    for entry_id, patient_id in pairs.values_list("entry_id", "patient_id").iterator():
+        named.setdefault(entry_id, []).append(patient_id)
+    for entry in chunk:
+        entry.name_patients(named.get(entry.pk, ()))
         yield line(_csv_values(entry))
 
 
