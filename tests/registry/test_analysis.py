@@ -113,6 +113,28 @@ def test_responses_follow_the_baseline_window_and_tie_rules(tmp_path: Path) -> N
     assert all(t["reference"] for t in trials)
 
 
+def test_a_patients_rows_apart_in_the_file_give_the_same_report(tmp_path: Path) -> None:
+    # Rows sorted by day instead of by patient (a spreadsheet sorted by hand): each patient's
+    # rows keep their order, so every pick is the same; the report must not change.
+    rows = HAND_WORKED.splitlines()
+    by_day = sorted(rows, key=lambda row: int(row.split(",")[6]))
+    assert by_day != rows
+    grouped = as_json(report(load([dataset(tmp_path / "grouped", HAND_WORKED)])))
+    apart = as_json(report(load([dataset(tmp_path / "apart", "\n".join(by_day) + "\n")])))
+    assert apart == grouped
+
+
+def test_a_same_day_tie_goes_to_the_first_row_in_the_file(tmp_path: Path) -> None:
+    # Two F-VASI on day 0 (baseline: the last in the file, 2.0) and two on day 168 (the week's
+    # visit: the first in the file, 0.5): (2.0 - 0.5) / 2.0 = 75 %. Read the other way round
+    # (baseline 1.0, week 1.5) it would be a worsening.
+    visits = "H,S,female,30,5,3,0,1.0,\nH,S,female,30,5,3,0,2.0,\n"
+    visits += "H,S,female,30,5,3,168,0.5,\nH,S,female,30,5,3,168,1.5,\n"
+    body = as_json(report(load([dataset(tmp_path / "s", visits)])))
+    assert response(body, "F-VASI", 75, 24)["responders"] == 1
+    assert body["time_to_response"]["events"] == 1
+
+
 @pytest.mark.parametrize(("k", "n"), [(0, 1), (3, 4), (1, 20), (17, 40), (40, 40), (313, 1000)])
 def test_wilson_agrees_with_statsmodels(k: int, n: int) -> None:
     assert wilson(k, n) == pytest.approx(proportion_confint(k, n, method="wilson"), abs=1e-12)

@@ -15,6 +15,7 @@ from pathlib import Path
 from statistics import NormalDist
 from typing import Any
 
+import numpy as np
 import polars as pl
 
 from repigment.clinical.label import (
@@ -404,73 +405,139 @@ def _reaches(threshold: int, baseline: pl.Expr, current: pl.Expr) -> pl.Expr:
     return 100 * (baseline - current) >= threshold * baseline
 
 
-def _scores(visits: pl.DataFrame, instrument: str) -> pl.DataFrame:
-    """Per patient: the baseline and the visit of each week's window for one instrument.
-
-    Baseline: the last visit with day <= 0 that has the score (file order breaks a same-day
-    tie). A week's visit: the one with the score closest to the target day within the window,
-    the earlier of two equally close.
-    """
-    code = INSTRUMENTS[instrument]
-    scored = visits.filter(pl.col(code).is_not_null()).select(
-        KEY, "day", _scaled(code).alias("score")
-    )
-    result = (
-        scored.filter(pl.col("day") <= 0)
-        .group_by(KEY)
-        .agg(
-            pl.col("score")
-            .sort_by("day", maintain_order=True)
-            .last()
-            .alias(f"{instrument} baseline")
-        )
-    )
-    for week, (first, last, target) in WINDOWS.items():
-        # twice the distance, plus one after the target: the earlier of two equally close wins
-        rank = 2 * (pl.col("day") - target).abs() + (pl.col("day") > target).cast(pl.Int64)
-        found = (
-            scored.filter(pl.col("day").is_between(first, last))
-            .with_columns(rank.alias("rank"))
-            .group_by(KEY)
-            .agg(pl.col("score").sort_by("rank").first().alias(f"{instrument} {week}"))
-        )
-        result = result.join(found, on=KEY, how="full", coalesce=True)
-    return result
+#: A visit's place in an ordering key: (day or rank) * ROW_SPAN + its row in the table, so the
+#: min or max over a patient's rows names one visit, the file order breaking a tie.
+ROW_SPAN = 1 << 32
+_NONE_LOW, _NONE_HIGH = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+PERSON_FIRST = ("site", "sex", "age_at_start", "phototype", "disease_years")
 
 
-def _first_responses(visits: pl.DataFrame, baselines: pl.DataFrame) -> pl.DataFrame:
-    """Per patient with an F-VASI after start: the first day reaching F-VASI75, the last day."""
-    after = visits.filter(pl.col("fvasi").is_not_null() & (pl.col("day") > 0)).select(
-        KEY, "day", _scaled("fvasi").alias("current")
-    )
-    reached = _reaches(75, pl.col("F-VASI baseline"), pl.col("current"))
-    return (
-        after.join(baselines.select(KEY, "F-VASI baseline"), on=KEY, how="left")
-        .with_columns(pl.when(reached).then(pl.col("day")).alias("responded"))
-        .group_by(KEY)
-        .agg(
-            pl.col("responded").min().alias("first_response"),
-            pl.col("day").max().alias("last_after_start"),
-        )
+@dataclass(frozen=True)
+class _Patients:
+    """The visits with each patient's rows together (file order kept within a patient), and
+    where each patient's rows start: per-patient figures are then reductions over slices."""
+
+    rows: pl.DataFrame
+    starts: np.ndarray[Any, np.dtype[np.int64]]
+
+    @classmethod
+    def of(cls, visits: pl.DataFrame) -> _Patients:
+        rows = visits
+        for _ in range(2):
+            key = rows.get_column(KEY)
+            starts = np.flatnonzero((key != key.shift(1)).fill_null(True).to_numpy())
+            if key.gather(starts).is_unique().all():
+                break
+            rows = visits.sort(KEY, maintain_order=True)  # a patient's rows lay apart
+        return cls(rows, starts.astype(np.int64))
+
+    @property
+    def counts(self) -> np.ndarray[Any, np.dtype[np.int64]]:
+        return np.diff(np.append(self.starts, self.rows.height))
+
+    def column(self, name: str) -> np.ndarray[Any, np.dtype[np.int64]]:
+        return self.rows.get_column(name).fill_null(0).to_numpy().astype(np.int64)
+
+    def given(self, name: str) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        return self.rows.get_column(name).is_not_null().to_numpy()
+
+    def pick(
+        self,
+        where: np.ndarray[Any, np.dtype[np.bool_]],
+        order: np.ndarray[Any, np.dtype[np.int64]],
+        last: bool,
+    ) -> np.ndarray[Any, np.dtype[np.int64]]:
+        """Per patient, the row of the lowest (highest when ``last``) ``order`` among the rows
+        ``where`` holds, the file order breaking a tie; -1 when there is none."""
+        keyed = order * ROW_SPAN + np.arange(self.rows.height, dtype=np.int64)
+        empty = _NONE_LOW if last else _NONE_HIGH
+        reduce = np.maximum if last else np.minimum
+        found = reduce.reduceat(np.where(where, keyed, empty), self.starts)
+        return np.where(found == empty, -1, found % ROW_SPAN)
+
+
+def _scores_at(
+    scores: np.ndarray[Any, np.dtype[np.int64]], rows: np.ndarray[Any, np.dtype[np.int64]]
+) -> pl.Series:
+    """The scores of the chosen rows (-1: none, null)."""
+    return pl.Series(np.where(rows < 0, 0, scores[rows]), dtype=pl.Int64).set(
+        pl.Series(rows < 0), None
     )
 
 
 def per_patient(visits: pl.DataFrame) -> pl.DataFrame:
-    """One row per patient: characteristics, baselines, window scores (in millionths) and the
-    first F-VASI75 day; each step filters first and groups with plain aggregates (the fast path).
+    """One row per patient: characteristics, baselines, window scores (in millionths), the last
+    day after start with an F-VASI and the first F-VASI75 day.
+
+    Baseline: the last visit with day <= 0 that has the score (file order breaks a same-day
+    tie). A week's visit: the one with the score closest to the target day within the window,
+    the earlier of two equally close (then the first in the file). Computed as reductions over
+    each patient's slice of rows (no group-by or join: the slowest part of the report before).
     """
-    people = visits.group_by(KEY).agg(
-        pl.col("site").first(),
-        pl.col("sex").first(),
-        pl.col("age_at_start").first(),
-        pl.col("phototype").first(),
-        pl.col("disease_years").first(),
-        pl.col("day").max().alias("last_day"),
-        pl.len().alias("visits"),
+    if visits.is_empty():
+        return _per_patient_empty(visits)
+    patients = _Patients.of(visits)
+    rows, starts = patients.rows, patients.starts
+    day = patients.column("day")
+    columns: dict[str, Any] = {
+        KEY: rows.get_column(KEY).gather(starts),
+        **{name: rows.get_column(name).gather(starts) for name in PERSON_FIRST},
+        "last_day": pl.Series(np.maximum.reduceat(day, starts), dtype=pl.Int64),
+        "visits": pl.Series(patients.counts, dtype=pl.UInt32),
+    }
+    for instrument, code in INSTRUMENTS.items():
+        given = patients.given(code)
+        scores = rows.select(_scaled(code).fill_null(0)).to_series().to_numpy().astype(np.int64)
+        baseline_rows = patients.pick(given & (day <= 0), day, last=True)
+        columns[f"{instrument} baseline"] = _scores_at(scores, baseline_rows)
+        for week, (first, last, target) in WINDOWS.items():
+            # twice the distance, plus one after the target: the earlier of two equally close
+            rank = 2 * np.abs(day - target) + (day > target)
+            inside = given & (day >= first) & (day <= last)
+            columns[f"{instrument} {week}"] = _scores_at(scores, patients.pick(inside, rank, False))
+        if instrument == "F-VASI":
+            columns.update(_first_response(patients, day, given, scores, baseline_rows))
+    return pl.DataFrame(columns)
+
+
+def _first_response(
+    patients: _Patients,
+    day: np.ndarray[Any, np.dtype[np.int64]],
+    given: np.ndarray[Any, np.dtype[np.bool_]],
+    scores: np.ndarray[Any, np.dtype[np.int64]],
+    baseline_rows: np.ndarray[Any, np.dtype[np.int64]],
+) -> dict[str, pl.Series]:
+    """Per patient: the first day after start reaching F-VASI75, the last day after start with
+    an F-VASI (null when none)."""
+    after = given & (day > 0)
+    baseline = np.repeat(np.where(baseline_rows < 0, 0, scores[baseline_rows]), patients.counts)
+    has_baseline = np.repeat(baseline_rows >= 0, patients.counts)
+    # improvement >= 75 %  <=>  100 (baseline - current) >= 75 baseline, in whole millionths
+    reached = after & has_baseline & (100 * (baseline - scores) >= 75 * baseline)
+    first = np.minimum.reduceat(np.where(reached, day, _NONE_HIGH), patients.starts)
+    last = np.maximum.reduceat(np.where(after, day, _NONE_LOW), patients.starts)
+    return {
+        "last_after_start": pl.Series(last, dtype=pl.Int64).set(pl.Series(last == _NONE_LOW), None),
+        "first_response": pl.Series(first, dtype=pl.Int64).set(
+            pl.Series(first == _NONE_HIGH), None
+        ),
+    }
+
+
+def _per_patient_empty(visits: pl.DataFrame) -> pl.DataFrame:
+    parts = ("baseline", *WINDOWS)
+    scores = [f"{instrument} {part}" for instrument in INSTRUMENTS for part in parts]
+    return pl.DataFrame(
+        schema={
+            KEY: visits.schema[KEY],
+            **{name: visits.schema[name] for name in PERSON_FIRST},
+            "last_day": pl.Int64,
+            "visits": pl.UInt32,
+            **dict.fromkeys(scores, pl.Int64),
+            "last_after_start": pl.Int64,
+            "first_response": pl.Int64,
+        }
     )
-    for instrument in INSTRUMENTS:
-        people = people.join(_scores(visits, instrument), on=KEY, how="left")
-    return people.join(_first_responses(visits, people), on=KEY, how="left")
 
 
 def evaluable(people: pl.DataFrame, instrument: str, week: int) -> pl.DataFrame:
