@@ -382,6 +382,8 @@ SCALE_BUILDERS = [
     "repigment.assessments.scale.build",
     "repigment.treatment.scale.build",
     "repigment.safety.scale.build",
+    "repigment.authorisations.scale.build",
+    "repigment.supply.scale.build",
 ]
 
 # Reminder sources, like DEMO_BUILDERS: each app lists the objects that find what falls due

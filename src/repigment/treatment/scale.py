@@ -41,6 +41,7 @@ def build(chunk: Chunk) -> None:
         if rng.random() < DIARY_SHARE:
             diaries += _diary(patient, max(start, today - timedelta(days=DIARY_DAYS)), chunk)
     Prescription.objects.bulk_create(prescriptions, batch_size=BATCH_SIZE)
+    chunk.by_patient["prescription"] = {row.patient_id: row for row in prescriptions}
     DiaryEntry.objects.bulk_create(diaries, batch_size=BATCH_SIZE)
 
 
