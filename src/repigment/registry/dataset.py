@@ -146,18 +146,39 @@ def _read(query: QuerySet[Any, Any], **columns: tuple[Any, type[pl.DataType]]) -
         else path
         for name, (path, kind) in columns.items()
     }
-    rows = _raw(query.annotate(**selected).values_list(*selected))
-    frame = pl.DataFrame(
-        rows,
-        schema={
-            name: pl.String if kind is pl.Date else kind for name, (_, kind) in columns.items()
-        },
-        orient="row",
-    )
+    chosen = query.annotate(**selected).values_list(*selected)
+    schema = {name: pl.String if kind is pl.Date else kind for name, (_, kind) in columns.items()}
+    if connection.vendor == "postgresql":
+        frame = _copied(chosen, schema)
+    else:
+        frame = pl.DataFrame(_raw(chosen), schema=schema, orient="row")
     return frame.with_columns(
         pl.col(name).str.to_date("%Y-%m-%d")
         for name, (_, kind) in columns.items()
         if kind is pl.Date
+    )
+
+
+def _copied(query: QuerySet[Any, Any], schema: dict[str, type[pl.DataType]]) -> pl.DataFrame:
+    """PostgreSQL: the rows as CSV from ``COPY (query) TO STDOUT``, parsed by Polars.
+
+    Several times faster than fetching rows: the server writes text, and no Python object is
+    made per value. It runs on the request's connection, so it sees its transaction.
+    """
+    sql, params = query.query.sql_with_params()
+    statement = f"COPY ({sql}) TO STDOUT (FORMAT csv)"
+    with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
+        data = b"".join(bytes(block) for block in copy)
+    text = {name: pl.String for name in schema}  # booleans arrive as t / f
+    frame = pl.read_csv(data, has_header=False, schema=text) if data else pl.DataFrame(schema=text)
+    truth = {"t": "1", "f": "0"}  # a boolean field read as a number (a diary's morning dose)
+    return frame.select(
+        (pl.col(name) == "t")
+        if kind is pl.Boolean
+        else pl.col(name).replace(truth).cast(kind)
+        if kind is pl.Int64
+        else pl.col(name).cast(kind)
+        for name, kind in schema.items()
     )
 
 
