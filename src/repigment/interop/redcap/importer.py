@@ -29,9 +29,19 @@ from repigment.clinical.scoring import (
     score_fvasi,
     score_tvasi,
 )
+from repigment.interop.redcap.bulk import BATCH, bulk_insert
 from repigment.interop.redcap.mapping import ROW_KEYS, SECTIONS, Mapping, Source, parse_mapping
 from repigment.interop.redcap.reader import Field, FileProblem, Row, read_dictionary, read_records
-from repigment.patients.models import Activity, Diagnosis, Language, Patient, Sex, VitiligoType
+from repigment.patients.models import (
+    Activity,
+    Diagnosis,
+    Language,
+    Patient,
+    Sex,
+    VitiligoType,
+    name_key,
+    number_key,
+)
 from repigment.safety.models import ActionTaken, AdverseEvent, Outcome, ReporterKind, Severity
 from repigment.safety.terms import BY_CODE, OTHER
 from repigment.treatment.models import Frequency, Prescription, Product
@@ -413,32 +423,34 @@ def _write(
         or f"{mapping.record_number_prefix}{plan.record}"
         for plan in plans
     }
-    existing = dict(
-        Patient.objects.filter(clinic=clinic, record_number__in=numbers.values()).values_list(
-            "record_number", "pk"
-        )
-    )
+    existing = _patient_ids(clinic, list(numbers.values()))
     new = [
-        Patient(
-            clinic=clinic,
-            created_by=prescriber,
-            record_number=numbers[plan.record],
+        {
+            "clinic_id": clinic.pk,
+            "created_by_id": prescriber.pk,
+            "record_number": numbers[plan.record],
             **{k: v for k, v in plan.patient.items() if k != "record_number" and v is not None},
-        )
+        }
         for plan in plans
         if numbers[plan.record] not in existing
     ]
-    if save:
-        Patient.objects.bulk_create(new, batch_size=500)
-    ids = {**existing, **{p.record_number: p.pk for p in new}}
+    for row in new:
+        row["family_key"] = name_key(row.get("family_name", ""))[:100]
+        row["given_key"] = name_key(row.get("given_names", ""))[:100]
+        row["record_key"] = number_key(row["record_number"])[:40]
+        row["passport_key"] = number_key(row.get("passport_number", ""))[:30]
+    ids = dict(existing)
+    if save and new:
+        bulk_insert(Patient, new)
+        ids.update(_patient_ids(clinic, [row["record_number"] for row in new]))
     report.created["patient"] += len(new)
     report.unchanged["patient"] += len(plans) - len(new)
     report.patient_ids = sorted(pk for pk in ids.values() if pk is not None)
-    patient_of = {plan.record: ids[numbers[plan.record]] for plan in plans}
+    patient_of = {plan.record: ids.get(numbers[plan.record]) for plan in plans}
     products = dict(Product.objects.values_list("name", "pk"))
-    known = _existing_keys(list(ids.values()))
-    rows: dict[str, list[Any]] = defaultdict(list)
-    scores: list[tuple[Visit, dict[str, list[VasiEntry]]]] = []
+    known = _existing_keys([pk for pk in ids.values() if pk is not None])
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    scores: list[tuple[tuple[int, date], dict[str, list[VasiEntry]]]] = []
     for plan in plans:
         patient_id = patient_of[plan.record]
         for name, items in plan.items.items():
@@ -452,107 +464,131 @@ def _write(
                     report.unchanged[name] += 1
                     continue
                 report.created[name] += 1
-                made = _row(name, patient_id, v, item.extra, prescriber, products, plan.record)
-                rows[name].append(made)
-                if name == "visit":
-                    scores.append((made, item.extra))
+                rows[name].append(
+                    _row(name, patient_id, v, item.extra, prescriber, products, plan.record)
+                )
+                if name == "visit" and patient_id is not None:
+                    scores.append(((patient_id, v["visit_date"]), item.extra))
     if save:
         _save(rows, scores)
     report.created, report.unchanged = +report.created, +report.unchanged  # drop the zeros
 
 
+def _patient_ids(clinic: Clinic, numbers: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for start in range(0, len(numbers), BATCH):
+        found.update(
+            Patient.objects.filter(
+                clinic=clinic, record_number__in=numbers[start : start + BATCH]
+            ).values_list("record_number", "pk")
+        )
+    return found
+
+
 def _existing_keys(patient_ids: list[int]) -> dict[str, set[tuple[Any, ...]]]:
-    mine = {"patient_id__in": patient_ids}
-    return {
-        "diagnosis": set(
+    known: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+    for start in range(0, len(patient_ids), BATCH):
+        mine = {"patient_id__in": patient_ids[start : start + BATCH]}
+        known["diagnosis"].update(
             Diagnosis.objects.filter(**mine).values_list(
                 "patient_id", "recorded_on", "vitiligo_type"
             )
-        ),
-        "visit": set(Visit.objects.filter(**mine).values_list("patient_id", "visit_date")),
-        "prescription": set(
+        )
+        known["visit"].update(Visit.objects.filter(**mine).values_list("patient_id", "visit_date"))
+        known["prescription"].update(
             Prescription.objects.filter(**mine).values_list(
                 "patient_id", "product_id", "start_date"
             )
-        ),
-        "adverse_event": set(
+        )
+        known["adverse_event"].update(
             AdverseEvent.objects.filter(**mine).values_list("patient_id", "term", "onset_date")
-        ),
-    }
+        )
+    return known
 
 
 def _row(
     name: str,
-    patient_id: int,
+    patient_id: int | None,
     v: dict[str, Any],
     extra: Any,
     prescriber: User,
     products: dict[str, int],
     record: str,
-) -> Any:
+) -> dict[str, Any]:
+    """One new row as column values (``attname``: value); the defaults come in ``bulk_insert``."""
     note = f"Imported from REDCap record {record}."
     if name == "diagnosis":
-        return Diagnosis(patient_id=patient_id, recorded_by=prescriber, notes=note, **v)
+        return {"patient_id": patient_id, "recorded_by_id": prescriber.pk, "notes": note, **v}
     if name == "visit":
         face, body = extra.get(Instrument.FVASI), extra.get(Instrument.TVASI)
-        return Visit(
-            patient_id=patient_id,
-            visit_date=v["visit_date"],
-            vns=v.get("vns"),
-            assessor=prescriber,
-            notes=note,
-            fvasi_scored=face is not None,
-            tvasi_scored=body is not None,
-            fvasi_total=score_fvasi(face).score if face else None,
-            tvasi_total=score_tvasi(body).score if body else None,
-        )
+        return {
+            "patient_id": patient_id,
+            "visit_date": v["visit_date"],
+            "vns": v.get("vns"),
+            "assessor_id": prescriber.pk,
+            "notes": note,
+            "fvasi_scored": face is not None,
+            "tvasi_scored": body is not None,
+            "fvasi_total": score_fvasi(face).score if face else None,
+            "tvasi_total": score_tvasi(body).score if body else None,
+        }
     if name == "prescription":
         total = sum((Decimal(a["bsa_percent"]) for a in extra), Decimal(0))
-        return Prescription(
-            patient_id=patient_id,
-            product_id=products[v["product"]],
-            treated_areas=extra,
-            treated_bsa_percent=total,
-            frequency=v.get("frequency") or Frequency.TWICE_DAILY,
-            start_date=v["start_date"],
-            planned_weeks=v["planned_weeks"],
-            prescriber=prescriber,
-            notes=note,
-        )
-    return AdverseEvent(
-        patient_id=patient_id,
-        term=v["term"],
-        onset_date=v["onset_date"],
-        end_date=v.get("end_date"),
-        severity=v["severity"],
-        outcome=v.get("outcome") or Outcome.UNKNOWN,
-        action_taken=v.get("action_taken") or ActionTaken.UNKNOWN,
-        description=v.get("description") or note,
-        reporter_kind=ReporterKind.PRESCRIBER,
-        reported_by=prescriber,
-    )
+        return {
+            "patient_id": patient_id,
+            "product_id": products[v["product"]],
+            "treated_areas": extra,
+            "treated_bsa_percent": total,
+            "frequency": v.get("frequency") or Frequency.TWICE_DAILY,
+            "start_date": v["start_date"],
+            "planned_weeks": v["planned_weeks"],
+            "prescriber_id": prescriber.pk,
+            "notes": note,
+        }
+    return {
+        "patient_id": patient_id,
+        "term": v["term"],
+        "onset_date": v["onset_date"],
+        "end_date": v.get("end_date"),
+        "severity": v["severity"],
+        "outcome": v.get("outcome") or Outcome.UNKNOWN,
+        "action_taken": v.get("action_taken") or ActionTaken.UNKNOWN,
+        "description": v.get("description") or note,
+        "reporter_kind": ReporterKind.PRESCRIBER,
+        "reported_by_id": prescriber.pk,
+    }
 
 
 def _save(
-    rows: dict[str, list[Any]], scores: list[tuple[Visit, dict[str, list[VasiEntry]]]]
+    rows: dict[str, list[dict[str, Any]]],
+    scores: list[tuple[tuple[int, date], dict[str, list[VasiEntry]]]],
 ) -> None:
-    Diagnosis.objects.bulk_create(rows["diagnosis"], batch_size=500)
-    Visit.objects.bulk_create(rows["visit"], batch_size=500)
-    ScoreEntry.objects.bulk_create(
+    bulk_insert(Diagnosis, rows["diagnosis"])
+    bulk_insert(Visit, rows["visit"])
+    visit_ids: dict[tuple[int, date], int] = {}
+    patient_ids = sorted({patient_id for (patient_id, _day), _found in scores})
+    for start in range(0, len(patient_ids), BATCH):
+        for pk, patient_id, day in Visit.objects.filter(
+            patient_id__in=patient_ids[start : start + BATCH]
+        ).values_list("pk", "patient_id", "visit_date"):
+            # The newest visit of the day is the one just written (the day was new to it).
+            if visit_ids.get((patient_id, day), 0) < pk:
+                visit_ids[(patient_id, day)] = pk
+    bulk_insert(
+        ScoreEntry,
         [
-            ScoreEntry(
-                visit=visit,
-                instrument=instrument,
-                region=e.region,
-                hand_units=e.hand_units,
-                depigmentation=e.depigmentation,
-                position=n,
-            )
-            for visit, found in scores
+            {
+                "visit_id": visit_ids[key],
+                "instrument": instrument,
+                "region": e.region,
+                "hand_units": e.hand_units,
+                "depigmentation": e.depigmentation,
+                "position": n,
+            }
+            for key, found in scores
             for instrument, entries in found.items()
             for n, e in enumerate(entries)
         ],
-        batch_size=500,
     )
-    Prescription.objects.bulk_create(rows["prescription"], batch_size=500)
-    AdverseEvent.objects.bulk_create(rows["adverse_event"], batch_size=500)
+    bulk_insert(Prescription, rows["prescription"])
+    bulk_insert(AdverseEvent, rows["adverse_event"])
