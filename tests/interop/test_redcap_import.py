@@ -152,3 +152,28 @@ def test_the_command_reports_and_refuses(
 
 def test_a_report_without_problems_is_ok() -> None:
     assert Report().ok
+
+
+def test_rows_written_through_the_cursor_read_back_as_the_orm_writes_them(world: World) -> None:
+    """The fast path (no model instances) fills what save() would: search keys, timestamps,
+    JSON, decimals, score entries on the right visit; the audit chain still verifies."""
+    from repigment.accounts.models import AuditPatient
+    from repigment.core.appendonly import verify_chain
+
+    report = run_import(*files(world), user=world.prescriber)
+    assert report.ok and report.written, report.problems
+    naledi = Patient.objects.get(record_number="RC-RC001")
+    assert list(Patient.objects.search("naledi")) == [naledi]
+    assert list(Patient.objects.search("rc-rc001")) == [naledi]
+    assert naledi.created is not None and naledi.updated is not None
+    assert naledi.created_by == world.prescriber and naledi.clinic == world.clinic
+    prescription = naledi.prescriptions.get()
+    assert isinstance(prescription.treated_areas, list) and prescription.treated_areas
+    assert prescription.acknowledged == [] and prescription.created is not None
+    for visit in Visit.objects.filter(patient__clinic=world.clinic, notes__startswith="Imported"):
+        assert visit.totals_from_entries() == (visit.fvasi_total, visit.tvasi_total)
+    event = naledi.adverse_events.first()
+    assert event is not None and event.reported_at is not None
+    entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_type="redcap_import")
+    assert AuditPatient.objects.filter(entry=entry).count() == 3
+    assert verify_chain(AuditEntry).broken is None
