@@ -33,6 +33,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("my/side-effects/", include("repigment.safety.portal_urls")),
     path("my/diary/", include("repigment.treatment.portal_urls")),
+    path("my/cost/", include("repigment.treatment.portal_cost_urls")),
     path("my/", include("repigment.assessments.portal_urls")),
     path("access/", include("repigment.access.urls")),
     path("", include("repigment.knowledge.urls")),

@@ -12,7 +12,7 @@ from typing import Any
 
 from repigment.accounts.models import Clinic, Role
 from repigment.treatment.models import CoMedication, Prescription
-from tests.access_rules import Row, everyone, only
+from tests.access_rules import Row, clinic_kwargs, everyone, only
 from tests.conftest import PATIENT, World
 from tests.patients.access_rows import CLINICAL, patient_kwargs
 from tests.patients.helpers import TODAY, consenting_patient_in, prescriber_of
@@ -62,4 +62,6 @@ ROWS = [
     Row("treatment:adherence", own=CLINICAL, kwargs=patient_kwargs, other=404),
     Row("treatment:monitoring", own=CLINICAL, kwargs=patient_kwargs, other=404),
     Row("diary:home", own=PORTAL),
+    Row("cost:home", own=PORTAL),
+    Row("treatment:prices", own=only(Role.CLINIC_ADMIN), kwargs=clinic_kwargs, other=403),
 ]

@@ -9,9 +9,9 @@ from django.utils import timezone
 from repigment.accounts import demo as accounts_demo
 from repigment.patients import demo as patients_demo
 from repigment.patients.models import Patient
-from repigment.treatment import demo
+from repigment.treatment import demo, pricing
 from repigment.treatment.adherence import overall_percent, weekly_adherence
-from repigment.treatment.models import CoMedication, DiaryEntry, Prescription
+from repigment.treatment.models import CoMedication, DiaryEntry, Prescription, TubePrice
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +43,9 @@ def test_the_demo_prescribes_and_keeps_diaries_and_is_idempotent() -> None:
     assert (timezone.localdate() - due.start_date).days == 7 * weeks
     nomvula = Patient.objects.get(record_number="JHB-0001")
     assert 50 <= overall_percent(weekly_adherence(nomvula)) <= 100  # type: ignore[operator]
-    before = counts()
+    # The demo prescriptions get a cost estimate, from a quote labelled as made up.
+    cost = pricing.cost_of(nomvula.prescriptions.exclude(tube_grams=None).first())  # type: ignore[arg-type]
+    assert cost is not None and cost.price.source == demo.DEMO_QUOTE and cost.converted
+    before = counts(), TubePrice.objects.count()
     demo.build(lambda _: None)
-    assert counts() == before
+    assert (counts(), TubePrice.objects.count()) == before

@@ -37,6 +37,7 @@ ROLE_LINKS: dict[str, tuple[tuple[Promise, str, bool], ...]] = {
         (_("Patients"), "patients:list", False),
         (_("Authorisations"), "authorisations:pipeline", True),
         (_("Staff"), "accounts:clinic_members", True),
+        (_("Prices"), "treatment:prices", True),
     ),
     Role.PHARMACIST: (
         (_("Dispensing"), "supply:dispensing_list", False),

@@ -37,6 +37,7 @@ from repigment.treatment.models import (
     BodyRegion,
     CoMedication,
     DiaryEntry,
+    ExchangeRate,
     Frequency,
     Jurisdiction,
     LatentTbTreatment,
@@ -51,6 +52,7 @@ from repigment.treatment.models import (
     TbResult,
     TbScreening,
     TbTest,
+    TubePrice,
 )
 from repigment.treatment.products import ensure_starting_products
 
@@ -88,6 +90,7 @@ def build(step: Callable[[str], None]) -> None:
     fda = Clinic.objects.filter(name=FDA_CLINIC, patients__prescriptions__isnull=True).distinct()
     fda.update(label_jurisdiction=Jurisdiction.FDA)
     _walkthrough_patient(today)
+    _demo_prices(today)
     treated = Patient.objects.filter(treatment_start__isnull=False, prescriptions__isnull=True)
     off_label = (
         MORE_OFF_LABEL
@@ -109,6 +112,31 @@ def build(step: Callable[[str], None]) -> None:
         if prescription.product_id == product.pk:
             _diary(patient, prescription, rng, today)
         step(f"treatment of {patient.record_number}")
+
+
+#: The demo clinics' price lists: made-up quotes, labelled as such wherever they are shown, so
+#: the cost estimate can be tried. No public price of the cream could be verified.
+DEMO_QUOTE = "Demo quote: a made-up figure for trying the cost estimate, not a real price"
+
+
+def _demo_prices(today: date) -> None:
+    for clinic in Clinic.objects.filter(kind=Clinic.Kind.CLINIC).order_by("pk"):
+        admin = User.objects.filter(
+            memberships__clinic=clinic, memberships__role=Role.CLINIC_ADMIN
+        ).first()
+        if admin is None or TubePrice.objects.filter(clinic=clinic).exists():
+            continue
+        for grams, amount in ((60, "1500.00"), (100, "2400.00")):
+            TubePrice.objects.create(
+                clinic=clinic, tube_grams=grams, amount=Decimal(amount), currency="USD",
+                source=DEMO_QUOTE, priced_on=today - timedelta(days=14), recorded_by=admin,
+            )  # fmt: skip
+        if clinic.country != "ZA":
+            continue  # elsewhere the estimate stays in dollars until an administrator adds a rate
+        ExchangeRate.objects.create(
+            clinic=clinic, from_currency="USD", to_currency="ZAR", rate=Decimal("18.00"),
+            as_of=today - timedelta(days=2), recorded_by=admin,
+        )  # fmt: skip
 
 
 def _prescriber(clinic: Clinic) -> User | None:

@@ -21,6 +21,7 @@ from repigment.treatment.models import (
     ApplicationSite,
     BodyRegion,
     CoMedication,
+    ExchangeRate,
     Frequency,
     Jurisdiction,
     Product,
@@ -29,6 +30,7 @@ from repigment.treatment.models import (
     SkipReason,
     StopReason,
     TbScreening,
+    TubePrice,
     TubeSize,
 )
 
@@ -366,3 +368,71 @@ class SkinExamForm(ServiceErrors, ModelForm):
         return monitoring.SkinExamInput(
             data["examined_on"], data["finding"], data["next_due"], data.get("finding_note", "")
         )
+
+
+def _not_in_future(day: date) -> date:
+    if day > services.today():
+        raise forms.ValidationError(_("This day is still to come; give the day it was given."))
+    return day
+
+
+def _currency_code(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 3 or not code.isalpha() or not code.isascii():
+        raise forms.ValidationError(_("Give the three-letter currency code, such as ZAR or USD."))
+    return code
+
+
+class TubePriceForm(ModelForm):
+    """A price per tube, entered with the source that gave it and the day it was given."""
+
+    amount = DecimalCommaField(
+        label=_("Price per tube"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2
+    )
+
+    source_url = forms.URLField(
+        label=_("Address of the source"), required=False, assume_scheme="https"
+    )
+
+    class Meta:
+        model = TubePrice
+        fields = ("tube_grams", "amount", "currency", "source", "source_url", "priced_on")
+        widgets: ClassVar = {"priced_on": DateInput()}
+
+    def clean_currency(self) -> str:
+        return _currency_code(self.cleaned_data["currency"])
+
+    def clean_priced_on(self) -> date:
+        return _not_in_future(self.cleaned_data["priced_on"])
+
+
+class ExchangeRateForm(ModelForm):
+    """One unit of a currency in another, on a day (for the patients' cost estimate)."""
+
+    rate = DecimalCommaField(
+        label=_("Rate"),
+        min_value=Decimal("0.000001"),
+        max_digits=14,
+        decimal_places=6,
+        help_text=_("How much of the second currency one unit of the first buys, e.g. 18,45."),
+    )
+
+    class Meta:
+        model = ExchangeRate
+        fields = ("from_currency", "to_currency", "rate", "as_of")
+        widgets: ClassVar = {"as_of": DateInput()}
+
+    def clean_from_currency(self) -> str:
+        return _currency_code(self.cleaned_data["from_currency"])
+
+    def clean_to_currency(self) -> str:
+        return _currency_code(self.cleaned_data["to_currency"])
+
+    def clean_as_of(self) -> date:
+        return _not_in_future(self.cleaned_data["as_of"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("from_currency") and data.get("from_currency") == data.get("to_currency"):
+            self.add_error("to_currency", _("Give a currency other than the first."))
+        return data

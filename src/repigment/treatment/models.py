@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -490,3 +491,66 @@ class WarningsReview(models.Model):
 
     def risk_factor_labels(self) -> list[str]:
         return [str(RiskFactor(code).label) for code in self.risk_factors]
+
+
+_CURRENCY = RegexValidator(r"^[A-Z]{3}$", _("Three capital letters (ISO 4217), e.g. ZAR or USD."))
+
+
+class TubePrice(models.Model):
+    """A price per tube that a clinic may quote to patients, with where it comes from.
+
+    Rows are never edited: a new price is a new row, and the latest for a tube size counts.
+    Only prices with a source are kept at all, so only sourced prices are ever shown.
+    """
+
+    clinic = models.ForeignKey(
+        "accounts.Clinic", on_delete=models.PROTECT, related_name="tube_prices"
+    )
+    tube_grams = models.PositiveSmallIntegerField(_("tube size"), choices=TubeSize.choices)
+    amount = models.DecimalField(_("price per tube"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, validators=[_CURRENCY])
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        help_text=_("Who gave this price, e.g. “Quote from Example Pharmacy, ref. Q-118”."),
+    )
+    source_url = models.URLField(_("address of the source"), blank=True)
+    priced_on = models.DateField(_("price given on"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-priced_on", "-pk"]
+        verbose_name = _("tube price")
+        verbose_name_plural = _("tube prices")
+        indexes = [models.Index(fields=["clinic", "tube_grams", "-priced_on", "-id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="tube_price_positive"),
+        ]
+
+
+class ExchangeRate(models.Model):
+    """A rate a clinic administrator entered: one ``from_currency`` buys ``rate`` of the other."""
+
+    clinic = models.ForeignKey(
+        "accounts.Clinic", on_delete=models.PROTECT, related_name="exchange_rates"
+    )
+    from_currency = models.CharField(_("from"), max_length=3, validators=[_CURRENCY])
+    to_currency = models.CharField(_("to"), max_length=3, validators=[_CURRENCY])
+    rate = models.DecimalField(_("rate"), max_digits=14, decimal_places=6)
+    as_of = models.DateField(_("rate of the day"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-as_of", "-pk"]
+        verbose_name = _("exchange rate")
+        verbose_name_plural = _("exchange rates")
+        indexes = [models.Index(fields=["clinic", "from_currency", "-as_of", "-id"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(rate__gt=0), name="exchange_rate_positive"),
+            models.CheckConstraint(
+                condition=~Q(from_currency=models.F("to_currency")),
+                name="exchange_rate_two_currencies",
+            ),
+        ]

@@ -20,7 +20,7 @@ from repigment.clinical.references import get_reference
 from repigment.patients.access import PATIENT_ROLE, record_read
 from repigment.patients.models import Patient
 from repigment.patients.services import ConsentRequired
-from repigment.treatment import services
+from repigment.treatment import pricing, services
 from repigment.treatment.adherence import weekly_adherence
 from repigment.treatment.forms import DiaryForm, quick_days
 from repigment.treatment.models import DiaryEntry
@@ -81,3 +81,17 @@ def diary(request: HttpRequest) -> HttpResponse:
         "use_references": [get_reference(ref_id) for ref_id in USE_REFERENCES],
     }
     return render(request, "treatment/portal/diary.html", context)
+
+
+@require_http_methods(["GET"])
+def cost(request: HttpRequest) -> HttpResponse:
+    """What the patient's current course may cost, in plain words, at the clinic's sourced price."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    patient = Patient.objects.select_related("clinic").filter(user_id=request.user.pk).first()
+    if patient is None:
+        return redirect("accounts:dashboard")
+    record_read(request, patient, PATIENT_ROLE, "portal_cost")
+    courses = [p for p in services.current_courses(patient) if p.tube_grams and p.tubes]
+    rows = [(course, pricing.cost_of(course)) for course in courses]
+    return render(request, "treatment/portal/cost.html", {"patient": patient, "rows": rows})

@@ -8,6 +8,7 @@ app_name = "treatment"
 
 urlpatterns = [
     path("products/", views.products, name="products"),
+    path("clinics/<int:clinic_id>/prices/", views.prices, name="prices"),
     path(
         "patients/<int:patient_id>/prescriptions/new/",
         views.prescription_new,

@@ -10,22 +10,24 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from repigment.accounts.models import Role
-from repigment.accounts.permissions import role_required
+from repigment.accounts.models import Clinic, Role
+from repigment.accounts.permissions import clinic_member_required, role_required
 from repigment.clinical.references import get_reference
 from repigment.patients.access import CLINICAL_ROLES, patient_view, record_read
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.services import ConsentRequired, has_consent
-from repigment.treatment import monitoring, services
+from repigment.treatment import monitoring, pricing, services
 from repigment.treatment.access import co_medication_view, prescription_view
 from repigment.treatment.adherence import overall_percent, weekly_adherence
 from repigment.treatment.chart import adherence_svg
 from repigment.treatment.forms import (
     CoMedicationForm,
+    ExchangeRateForm,
     PrescriptionForm,
     SkinExamForm,
     StopForm,
     TbScreeningForm,
+    TubePriceForm,
 )
 from repigment.treatment.models import CoMedication, Prescription, Product
 
@@ -38,15 +40,23 @@ def _label_panel(form: PrescriptionForm, patient: Patient) -> dict[str, Any]:
         return {"form": form, "review": None, "estimate": None}
     data = form.to_input()
     problems = services.check_input(patient, data)
-    review, estimate = None, None
+    review, estimate, cost = None, None, None
     if not problems:
         estimate = services.quantity_for(data)
+        if estimate is not None:
+            cost = pricing.cost_for(patient.clinic, estimate.grams_total, estimate.tube_grams)
         if data.product.subject_to_ruxolitinib_label:
             try:
                 review = services.review_label(patient, data)
             except services.Invalid as invalid:
                 problems = invalid.fields
-    return {"form": form, "review": review, "estimate": estimate, "problems": problems}
+    return {
+        "form": form,
+        "review": review,
+        "estimate": estimate,
+        "cost": cost,
+        "problems": problems,
+    }
 
 
 @patient_view(*CLINICAL_ROLES)
@@ -125,6 +135,7 @@ def prescription_detail(
         "patient": patient,
         "prescription": prescription,
         "findings": services.findings_of(prescription),
+        "cost": pricing.cost_of(prescription),
     }
     return render(request, "treatment/prescription_detail.html", context)
 
@@ -276,3 +287,27 @@ def adherence(request: HttpRequest, patient: Patient, role: str) -> HttpResponse
 def products(request: HttpRequest) -> HttpResponse:
     shown = Product.objects.filter(active=True).prefetch_related("facts")
     return render(request, "treatment/products.html", {"products": shown})
+
+
+@clinic_member_required(Role.CLINIC_ADMIN)
+@require_http_methods(["GET", "POST"])
+def prices(request: HttpRequest, clinic: Clinic) -> HttpResponse:
+    """The clinic's sourced prices per tube and exchange rates, for the cost estimates."""
+    kind = request.POST.get("kind")
+    price_form = TubePriceForm(request.POST if kind == "price" else None, prefix="price")
+    rate_form = ExchangeRateForm(request.POST if kind == "rate" else None, prefix="rate")
+    if kind == "price" and price_form.is_valid():
+        pricing.record_price(request, clinic, price_form.save(commit=False))
+        messages.success(request, _("The price was recorded."))
+        return redirect("treatment:prices", clinic_id=clinic.pk)
+    if kind == "rate" and rate_form.is_valid():
+        pricing.record_rate(request, clinic, rate_form.save(commit=False))
+        messages.success(request, _("The exchange rate was recorded."))
+        return redirect("treatment:prices", clinic_id=clinic.pk)
+    context = {
+        "clinic": clinic,
+        "price_form": price_form,
+        "rate_form": rate_form,
+        **pricing.history(clinic),
+    }
+    return render(request, "treatment/prices.html", context)
