@@ -16,8 +16,9 @@ from datetime import date
 from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -124,6 +125,8 @@ class PatientQuerySet(models.QuerySet["Patient"]):
             for word in words:
                 each = each.filter(_starts(word, "family_key") | _starts(word, "given_key"))
             branches.append(each)
+        if words:
+            branches.append(_fuzzy(every, words))
         if not branches:
             return self.none()
         first, *others = (branch.values("pk") for branch in branches)
@@ -173,6 +176,44 @@ class PatientQuerySet(models.QuerySet["Patient"]):
         for row in rows:
             row.fill_keys()
         return super().bulk_create(rows, *args, **kwargs)
+
+
+#: Words shorter than this are left to the prefix branches (a two-letter word shares a trigram
+#: or two with half the registry).
+FUZZY_MIN = 3
+
+
+def _fuzzy(every: models.QuerySet[Patient], words: list[str]) -> models.QuerySet[Patient]:
+    """Patients each of whose ``words`` is like a word of their names, through the index that
+    migration 0004 built for this database.
+
+    PostgreSQL: trigram similarity of each word to the family or given-names key, whole
+    (``key % word``, at least 0.3) or to a stretch of it (``key %> word``, at least 0.6),
+    through pg_trgm's GIN indexes, so a typo ("nadoo") still finds "Naidoo",
+    and "khum" the "Khumalo" of "Ndlovu Khumalo". SQLite: the FTS5 table of the
+    name keys, each word as a prefix token, so "khum" finds "Ndlovu Khumalo" (any word of a
+    name, not only the first), but a typo finds nothing: SQLite has no trigram index.
+    """
+    if all(len(word) < FUZZY_MIN for word in words):
+        return every.none()
+    table = Patient._meta.db_table
+    if connection.vendor == "postgresql":
+        # similar as a whole (a typo) or like a stretch of the key (a later word of the name)
+        near = (
+            f"SELECT id FROM {table} WHERE family_key %% %s OR family_key %%> %s "
+            "OR given_key %% %s OR given_key %%> %s"
+        )
+        for word in words:
+            if len(word) < FUZZY_MIN:  # a short word still narrows, as a prefix
+                every = every.filter(_starts(word, "family_key") | _starts(word, "given_key"))
+            else:
+                every = every.filter(pk__in=RawSQL(near, [word] * 4))
+        return every
+    if connection.vendor == "sqlite":
+        match = " ".join(f'"{word}"*' for word in words)  # name_key words: letters, digits
+        fts = f"{table}_fts"
+        return every.filter(pk__in=RawSQL(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s", [match]))
+    return every.none()
 
 
 def _starts(prefix: str, field: str) -> Q:
