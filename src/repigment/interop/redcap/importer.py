@@ -81,6 +81,7 @@ class Item:
     line: int
     values: dict[str, Any]
     extra: Any = None  # VASI entries of a visit, treated areas of a prescription
+    totals: dict[str, Decimal] = field(default_factory=dict)  # a visit's F-VASI / T-VASI
 
 
 @dataclass
@@ -122,6 +123,21 @@ class Checker:
         self.dictionary = dictionary
         self.problems = problems
         self.choice_sets: dict[str, set[str]] = {}
+        # Values repeat (sexes, dates, codes): each (kind, raw text) is converted once.
+        self.converted: dict[tuple[str, str], Any] = {}
+        self.specs: dict[tuple[int, str], list[tuple[str, str, bool, Source]]] = {}
+
+    def spec(self, mapping: Mapping, name: str) -> list[tuple[str, str, bool, Source]]:
+        """The section's mapped targets as (target, kind, required, source), worked out once."""
+        key = (id(mapping), name)
+        if key not in self.specs:
+            given = mapping.sections[name]
+            self.specs[key] = [
+                (target, kind, required, given[target])
+                for target, (kind, required) in SECTIONS[name].items()
+                if target in given
+            ]
+        return self.specs[key]
 
     def value(self, kind: str, source: Source, row: Row, target: str) -> Any:
         raw = source.raw(row.values)
@@ -137,10 +153,14 @@ class Checker:
             if raw not in source.values:
                 return self._bad(row, name, f"{raw!r} has no translation in the mapping")
             raw = source.values[raw]
+        done = self.converted.get((kind, raw), self)
+        if done is not self:
+            return done
         try:
-            return self._convert(kind, raw)
+            done = self.converted[(kind, raw)] = self._convert(kind, raw)
         except ValueError as error:
             return self._bad(row, name, str(error))
+        return done
 
     def _convert(self, kind: str, raw: str) -> Any:
         if kind == "str":
@@ -183,10 +203,7 @@ def _section(check: Checker, mapping: Mapping, name: str, row: Row) -> dict[str,
     """The section's values from one row, or None if a required one is missing or bad."""
     values, good = {}, True
     before = len(check.problems)
-    for target, (kind, required) in SECTIONS[name].items():
-        source = mapping.sections[name].get(target)
-        if source is None:
-            continue
+    for target, kind, required, source in check.spec(mapping, name):
         value = check.value(kind, source, row, target)
         if value is None and required and len(check.problems) == before:
             check.problems.append(
@@ -203,7 +220,9 @@ def _section(check: Checker, mapping: Mapping, name: str, row: Row) -> dict[str,
     return values if good and len(check.problems) == before else None
 
 
-def _vasi(check: Checker, mapping: Mapping, row: Row) -> dict[str, list[VasiEntry]] | None:
+def _vasi(
+    check: Checker, mapping: Mapping, row: Row, totals: dict[str, Decimal]
+) -> dict[str, list[VasiEntry]] | None:
     found: dict[str, list[VasiEntry]] = {}
     for table, instrument in (("fvasi", Instrument.FVASI), ("tvasi", Instrument.TVASI)):
         regions = mapping.regions.get(("visit", table), {})
@@ -224,7 +243,9 @@ def _vasi(check: Checker, mapping: Mapping, row: Row) -> dict[str, list[VasiEntr
                 return None
         if entries:
             try:
-                (score_fvasi if table == "fvasi" else score_tvasi)(entries)
+                totals[instrument] = (score_fvasi if table == "fvasi" else score_tvasi)(
+                    entries
+                ).score
             except ClinicalInputError as error:
                 check.problems.append(Problem(row.line, row.record, table, str(error)))
                 return None
@@ -283,12 +304,18 @@ def plan_records(
             continue
         by_record.setdefault(row.record, []).append(row)
     plans, done = [], 0
+    once = [
+        source.field
+        for name in ("patient", "diagnosis")
+        for source in mapping.sections.get(name, {}).values()
+        if source.field
+    ]
     for record, record_rows in by_record.items():
         merged = Row(record_rows[0].line, record, "", "", "", {})
         for row in record_rows:
-            for key, value in row.values.items():
-                if value and key not in merged.values:
-                    merged.values[key] = value
+            for key in once:  # the first non-empty value of each once-a-record field
+                if key not in merged.values and row.values.get(key):
+                    merged.values[key] = row.values[key]
         patient = _section(check, mapping, "patient", merged)
         plan = Plan(record, merged.line, patient or {})
         if "diagnosis" in mapping.sections:
@@ -303,13 +330,14 @@ def plan_records(
                 if values is None:
                     continue
                 extra: Any = None
+                totals: dict[str, Decimal] = {}
                 if name == "visit":
-                    extra = _vasi(check, mapping, row)
+                    extra = _vasi(check, mapping, row, totals)
                 elif name == "prescription":
                     extra = _areas(check, mapping, row)
                 if extra is None and name in ("visit", "prescription"):
                     continue
-                plan.items[name].append(Item(row.line, values, extra))
+                plan.items[name].append(Item(row.line, values, extra, totals))
         for name, items in plan.items.items():
             seen: dict[tuple[Any, ...], int] = {}
             for item in items:
@@ -464,9 +492,7 @@ def _write(
                     report.unchanged[name] += 1
                     continue
                 report.created[name] += 1
-                rows[name].append(
-                    _row(name, patient_id, v, item.extra, prescriber, products, plan.record)
-                )
+                rows[name].append(_row(name, patient_id, item, prescriber, products, plan.record))
                 if name == "visit" and patient_id is not None:
                     scores.append(((patient_id, v["visit_date"]), item.extra))
     if save:
@@ -509,28 +535,27 @@ def _existing_keys(patient_ids: list[int]) -> dict[str, set[tuple[Any, ...]]]:
 def _row(
     name: str,
     patient_id: int | None,
-    v: dict[str, Any],
-    extra: Any,
+    item: Item,
     prescriber: User,
     products: dict[str, int],
     record: str,
 ) -> dict[str, Any]:
     """One new row as column values (``attname``: value); the defaults come in ``bulk_insert``."""
+    v, extra = item.values, item.extra
     note = f"Imported from REDCap record {record}."
     if name == "diagnosis":
         return {"patient_id": patient_id, "recorded_by_id": prescriber.pk, "notes": note, **v}
     if name == "visit":
-        face, body = extra.get(Instrument.FVASI), extra.get(Instrument.TVASI)
         return {
             "patient_id": patient_id,
             "visit_date": v["visit_date"],
             "vns": v.get("vns"),
             "assessor_id": prescriber.pk,
             "notes": note,
-            "fvasi_scored": face is not None,
-            "tvasi_scored": body is not None,
-            "fvasi_total": score_fvasi(face).score if face else None,
-            "tvasi_total": score_tvasi(body).score if body else None,
+            "fvasi_scored": Instrument.FVASI in extra,
+            "tvasi_scored": Instrument.TVASI in extra,
+            "fvasi_total": item.totals.get(Instrument.FVASI),
+            "tvasi_total": item.totals.get(Instrument.TVASI),
         }
     if name == "prescription":
         total = sum((Decimal(a["bsa_percent"]) for a in extra), Decimal(0))
