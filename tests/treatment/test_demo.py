@@ -3,6 +3,8 @@ the label with a justification, co-medications and diaries; running it again cha
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
@@ -43,9 +45,12 @@ def test_the_demo_prescribes_and_keeps_diaries_and_is_idempotent() -> None:
     assert (timezone.localdate() - due.start_date).days == 7 * weeks
     nomvula = Patient.objects.get(record_number="JHB-0001")
     assert 50 <= overall_percent(weekly_adherence(nomvula)) <= 100  # type: ignore[operator]
-    # The demo prescriptions get a cost estimate, from a quote labelled as made up.
-    cost = pricing.cost_of(nomvula.prescriptions.exclude(tube_grams=None).first())  # type: ignore[arg-type]
-    assert cost is not None and cost.price.source == demo.DEMO_QUOTE and cost.converted
+    # A 100 g demo prescription gets a cost estimate at the one verified public price.
+    hundred = Prescription.objects.ruxolitinib().filter(tube_grams=100, tubes__gt=0).first()
+    assert hundred is not None
+    cost = pricing.cost_of(hundred)
+    assert cost is not None and cost.price.url == demo.REFERENCE_PRICE["source_url"]
+    assert cost.total == Decimal("1237.80") * hundred.tubes  # type: ignore[operator]
     before = counts(), TubePrice.objects.count()
     demo.build(lambda _: None)
     assert (counts(), TubePrice.objects.count()) == before

@@ -26,6 +26,7 @@ class Price:
     tube_grams: int
     source: str  # e.g. "Quote from the importing pharmacy, ref. Q-118"
     priced_on: date
+    url: str = ""  # the page of a published price
 
 
 @dataclass(frozen=True)

@@ -114,28 +114,34 @@ def build(step: Callable[[str], None]) -> None:
         step(f"treatment of {patient.record_number}")
 
 
-#: The demo clinics' price lists: made-up quotes, labelled as such wherever they are shown, so
-#: the cost estimate can be tried. No public price of the cream could be verified.
-DEMO_QUOTE = "Demo quote: a made-up figure for trying the cost estimate, not a real price"
+#: The one price of the cream we could verify: Italy's public price (VAT included) of a 100 g
+#: tube, on Incyte Italia's page (read 4 Dec 2026 through the search tool's stored copy). It is a
+#: reference, not an African route: each clinic replaces it with its importing pharmacy's quote.
+REFERENCE_PRICE = {
+    "tube_grams": 100,
+    "amount": Decimal("1237.80"),
+    "currency": "EUR",
+    "source": "Incyte Italia, Opzelura page: Italian public price incl. VAT (a reference price, "
+    "not an African route)",
+    "source_url": "https://vitiligo.incyteful.it/posologia-e-somministrazione",
+    "priced_on": date(2026, 12, 4),
+}
+#: The demo administrators' exchange rate (an administrator enters the day's rate in real use).
+DEMO_EUR_ZAR = Decimal("20.00")
 
 
 def _demo_prices(today: date) -> None:
     for clinic in Clinic.objects.filter(kind=Clinic.Kind.CLINIC).order_by("pk"):
-        admin = User.objects.filter(
-            memberships__clinic=clinic, memberships__role=Role.CLINIC_ADMIN
-        ).first()
+        staff = User.objects.filter(memberships__clinic=clinic)
+        admin = staff.filter(memberships__role=Role.CLINIC_ADMIN).first() or staff.first()
         if admin is None or TubePrice.objects.filter(clinic=clinic).exists():
             continue
-        for grams, amount in ((60, "1500.00"), (100, "2400.00")):
-            TubePrice.objects.create(
-                clinic=clinic, tube_grams=grams, amount=Decimal(amount), currency="USD",
-                source=DEMO_QUOTE, priced_on=today - timedelta(days=14), recorded_by=admin,
-            )  # fmt: skip
+        TubePrice.objects.create(clinic=clinic, recorded_by=admin, **REFERENCE_PRICE)
         if clinic.country != "ZA":
-            continue  # elsewhere the estimate stays in dollars until an administrator adds a rate
+            continue  # elsewhere the estimate stays in euros until an administrator adds a rate
         ExchangeRate.objects.create(
-            clinic=clinic, from_currency="USD", to_currency="ZAR", rate=Decimal("18.00"),
-            as_of=today - timedelta(days=2), recorded_by=admin,
+            clinic=clinic, from_currency="EUR", to_currency="ZAR", rate=DEMO_EUR_ZAR,
+            as_of=today - timedelta(days=1), recorded_by=admin,
         )  # fmt: skip
 
 

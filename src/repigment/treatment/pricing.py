@@ -43,7 +43,12 @@ def cost_for(clinic: Clinic, grams: Decimal | None, tube_grams: int | None) -> C
     if stored is None:
         return None
     price = Price(
-        stored.amount, stored.currency, stored.tube_grams, stored.source, stored.priced_on
+        stored.amount,
+        stored.currency,
+        stored.tube_grams,
+        stored.source,
+        stored.priced_on,
+        stored.source_url,
     )
     rate_row = latest_rate(clinic, stored.currency)
     rate = None
