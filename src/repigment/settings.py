@@ -133,6 +133,8 @@ TEMPLATES = [
                 "repigment.core.context_processors.language_status",
                 "repigment.core.context_processors.public_pages",
             ],
+            # {{ d|day }} / {{ dt|moment }}: the one way to show a date (issue 18).
+            "builtins": ["repigment.core.templatetags.dates"],
         },
     },
 ]
@@ -208,6 +210,8 @@ LANGUAGES = [
 LANG_INFO.setdefault("zu", {"bidi": False, "code": "zu", "name": "Zulu", "name_local": "isiZulu"})
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Day, month name, year in every language: Django's English and isiZulu defaults read US-style.
+FORMAT_MODULE_PATH = ["repigment.core.formats"]
 TIME_ZONE = env_str("REPIGMENT_TIME_ZONE", "Africa/Johannesburg")
 USE_TZ = True
 

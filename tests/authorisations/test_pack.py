@@ -31,7 +31,7 @@ def test_the_pack_names_patient_applicant_importer_and_quantity(world: World) ->
     )
     services.save_motivation(application, MOTIVATION, actor(world.prescriber))
     text = text_of(pack.pack_pdf(application))
-    assert "Patient Jhb" in text and "1990-05-17" in text
+    assert "Patient Jhb" in text and "17 May 1990" in text
     assert HPCSA in text and "Dermatology" in text and "0123456" in text
     assert "Test Import Pharmacy (Pty) Ltd" in text and "SAHPRA-IMP-0042" in text
     assert "SMF-0099" in text

@@ -37,7 +37,7 @@ def test_the_catalogue_shows_packs_lots_recalls_and_sources(
     text = text_of(html)
     assert "Opzelura 1.5 % cream" in text
     assert GTIN_60 in text and "invented test number (GS1 prefix 952)" in text
-    assert "L24A (2045-03-31)" in text and "L23R (2044-12-31) recalled" in text
+    assert "L24A (31 Mar 2045)" in text and "L23R (31 Dec 2044) recalled" in text
     assert text.count("FDA NDC directory 50881-007") >= 3  # sizes note, product, each pack
     assert "https://api.fda.gov/drug/ndc.json?search=product_ndc%3A%2250881-007%22" in html
 
@@ -148,7 +148,7 @@ def test_the_recall_list_shows_what_who_and_the_source(
     client: Client, world: World, catalogue: Catalogue
 ) -> None:
     text = text_of(pharmacist(client, world).get(reverse("supply:recall_list")).content.decode())
-    assert "2026-10-01 lot L23R" in text and "Cream separated in the tube." in text
+    assert "1 Oct 2026 lot L23R" in text and "Cream separated in the tube." in text
     assert "Test recall notice 1" in text and "Pharmacist" in text
 
 

@@ -1,0 +1,5 @@
+"""Arabic dates, day month-name year, month names from Django's "alt. month" names so that no
+project string (such as the modal "May") is taken for a month."""
+
+DATE_FORMAT = "j E، Y"
+DATETIME_FORMAT = "j E، Y، H:i"
