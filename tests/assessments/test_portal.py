@@ -139,3 +139,25 @@ def test_the_trial_comparison_is_on_its_own_page_in_plain_words(
     assert "<table" not in text and "Vehicle" not in text
     entry = AuditEntry.objects.get(object_type="portal_trials")
     assert entry.patient_ids == [world.patient.pk]
+
+
+def test_the_portal_home_names_the_day_of_the_next_visit_in_words(
+    client: Client, world: World
+) -> None:
+    from repigment.core.templatetags.dates import day_text
+
+    consent(world.patient)
+    world.patient.treatment_start = TODAY() - timedelta(weeks=20)
+    world.patient.save()
+    client.force_login(world.patient_user)
+    due = world.patient.treatment_start + timedelta(weeks=24)
+    text = client.get(reverse("portal:home")).content.decode()
+    section = text[text.index('id="today-h"') : text.index("</section>")]
+    with translation.override("en"):
+        assert f'<time datetime="{due.isoformat()}">{day_text(due)}</time>' in section
+    assert "Your next visit: around" in section and world.patient.clinic.name in section
+    # Once a visit near week 24 records the review, that day is no longer the next visit.
+    visit(world.patient, due - timedelta(days=7), face=[("1", 50)])
+    text = client.get(reverse("portal:home")).content.decode()
+    section = text[text.index('id="today-h"') : text.index("</section>")]
+    assert f'datetime="{due.isoformat()}"' not in section and 'id="next-visit"' in section

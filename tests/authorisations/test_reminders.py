@@ -15,6 +15,7 @@ from django.urls import reverse
 from repigment.authorisations import reminders, reporting, services, states
 from repigment.authorisations.models import AuthorisationApplication, ReportTask, State
 from repigment.authorisations.reporting import add_months
+from repigment.core.templatetags.dates import day_text
 from repigment.reminders.models import DoneReason, Reminder
 from tests.authorisations.helpers import (
     actor,
@@ -237,4 +238,4 @@ def test_an_expiry_notice_is_not_overdue_before_the_expiry(world: World) -> None
     assert not is_overdue(notice, end)
     assert is_overdue(notice, end + timedelta(days=1))
     text = reminder_text(notice)
-    assert end.isoformat() in text and "in 30 days" not in text
+    assert day_text(end) in text and end.isoformat() not in text and "in 30 days" not in text

@@ -13,12 +13,14 @@ from typing import Any, TypeVar
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from repigment.assessments.chart import course_svg
 from repigment.assessments.course import build_course
 from repigment.assessments.photos import comparisons, visible_photos
 from repigment.patients.access import PATIENT_ROLE, own_record, record_read
 from repigment.patients.models import Patient
+from repigment.reminders.course import next_review
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -42,7 +44,13 @@ def patient_only(view: View) -> View:
 def home(request: HttpRequest, patient: Patient) -> HttpResponse:
     record_read(request, patient, PATIENT_ROLE, "portal_course")
     course = build_course(patient)
-    context = {"patient": patient, "course": course, "chart": course_svg(course, "my-course")}
+    context = {
+        "patient": patient,
+        "course": course,
+        "chart": course_svg(course, "my-course"),
+        "next_visit": next_review(patient),
+        "today": timezone.localdate(),
+    }
     return render(request, "assessments/portal/home.html", context)
 
 

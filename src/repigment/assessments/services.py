@@ -42,6 +42,7 @@ from repigment.clinical.scoring import (
     score_tvasi,
 )
 from repigment.core.plausibility import implausible_hand_units, implausible_percent
+from repigment.core.templatetags.dates import day_text
 from repigment.patients.models import ConsentPurpose, Patient
 from repigment.patients.services import require_consent
 from repigment.patients.uploads import (
@@ -204,7 +205,7 @@ def _check_dates(
     if others.filter(visit_date=day).exists():
         errors.setdefault("visit_date", []).append(
             _("There is already a visit on %(date)s; open it to change it.")
-            % {"date": day.isoformat()}
+            % {"date": day_text(day)}
         )
     earlier = others.filter(visit_date__lt=day).exists()
     if data.vns is not None and not earlier:
@@ -221,7 +222,7 @@ def _check_dates(
                 "This date would make the visit of %(date)s the baseline, but that visit has a "
                 "noticeability score."
             )
-            % {"date": first_other.visit_date.isoformat()}
+            % {"date": day_text(first_other.visit_date)}
         )
 
 

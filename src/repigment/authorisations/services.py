@@ -40,6 +40,7 @@ from repigment.authorisations.models import (
 )
 from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.quantity import QuantityEstimate, estimate_quantity
+from repigment.core.templatetags.dates import day_text
 from repigment.patients import uploads
 from repigment.patients.models import Patient
 from repigment.treatment.models import Prescription, TubeSize
@@ -640,7 +641,7 @@ def _check_step(
     if last is not None and step.on < last.on:
         add(
             "on",
-            _("The day cannot be before the last step (%(day)s).") % {"day": last.on.isoformat()},
+            _("The day cannot be before the last step (%(day)s).") % {"day": day_text(last.on)},
         )
     if action.note_required and not step.note.strip():
         add("note", _("%(what)s is needed.") % {"what": action.note_label})
@@ -656,7 +657,7 @@ def _check_step(
         add(
             "on",
             _("The authorisation is valid until %(day)s; it expires only after that day.")
-            % {"day": application.valid_until.isoformat()},
+            % {"day": day_text(application.valid_until)},
         )
     if errors:
         raise Invalid(errors)
@@ -767,7 +768,7 @@ def expire_lapsed(today: date) -> list[AuthorisationApplication]:
     for application in lapsed:
         assert application.valid_until is not None
         step = Step(on=application.valid_until + timedelta(days=1))
-        note = _("The validity ended on %(day)s.") % {"day": application.valid_until.isoformat()}
+        note = _("The validity ended on %(day)s.") % {"day": day_text(application.valid_until)}
         step.note = note
         try:
             transition(application, states.EXPIRE, step, Actor(None, ""), today)

@@ -20,6 +20,7 @@ from repigment.clinical.errors import ClinicalInputError
 from repigment.clinical.identifiers import Sex as IdSex
 from repigment.clinical.identifiers import parse_za_id
 from repigment.core.forms import Form, ModelForm
+from repigment.core.templatetags.dates import day_text
 from repigment.patients.models import (
     PURPOSE_HELP,
     Comorbidity,
@@ -179,7 +180,7 @@ class PatientForm(ModelForm):
             self.add_error(
                 "date_of_birth",
                 _("The ID number gives %(id_date)s as the date of birth, not %(date)s.")
-                % {"id_date": parsed.birth_date.isoformat(), "date": born.isoformat()},
+                % {"id_date": day_text(parsed.birth_date), "date": day_text(born)},
             )
         sex = data.get("sex")
         id_sex = Sex.FEMALE if parsed.sex == IdSex.FEMALE else Sex.MALE
@@ -336,7 +337,7 @@ class WithdrawConsentForm(Form):
         if day < self.consent.given_on:
             raise forms.ValidationError(
                 _("The consent was given on %(date)s; the withdrawal cannot be earlier.")
-                % {"date": self.consent.given_on.isoformat()}
+                % {"date": day_text(self.consent.given_on)}
             )
         return day
 

@@ -135,6 +135,29 @@ def courses() -> Iterator[CourseOfCream]:
             yield _course(patient, days[patient.pk])
 
 
+def course_of(patient: Patient) -> CourseOfCream | None:
+    """One patient's course of the cream, read as ``courses`` reads every course; None
+    before any cream is prescribed or a treatment start recorded."""
+    cream = list(
+        Prescription.objects.ruxolitinib().filter(patient=patient).order_by("start_date", "pk")
+    )
+    if not cream and patient.treatment_start is None:
+        return None
+    patient.cream = cream  # type: ignore[attr-defined]
+    days = list(patient.visits.order_by("visit_date").values_list("visit_date", flat=True))
+    return _course(patient, days)
+
+
+def next_review(patient: Patient) -> date | None:
+    """The day of the patient's next follow-up the course asks for (the week-24
+    reassessment, under the EU label the week-52 check), by the same rule as the
+    prescriber's reminders; None when none is owed. It may lie in the past when missed."""
+    course = course_of(patient)
+    if course is None:
+        return None
+    return min((due.due_on for due in reviews(course)), default=None)
+
+
 def _course(patient: Patient, visit_days: list[date]) -> CourseOfCream:
     cream: list[Prescription] = patient.cream  # type: ignore[attr-defined]
     start = cream[0].start_date if cream else patient.treatment_start

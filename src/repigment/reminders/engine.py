@@ -25,6 +25,7 @@ from django.utils.formats import date_format
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, User
 from repigment.core.languages import Scope, covers
+from repigment.core.templatetags.dates import day_text
 from repigment.patients.services import may_contact
 from repigment.reminders.channels import channel_for
 from repigment.reminders.models import DoneReason, PatientMessage, Reminder
@@ -147,13 +148,26 @@ def patient_language(code: str) -> str:
     return code if covers(code, Scope.MESSAGES) else settings.LANGUAGE_CODE
 
 
+def shown_params(params: dict[str, str]) -> dict[str, str]:
+    """The reminder's stored parameters as a person reads them: a day kept as ISO (the
+    stored form, stable whatever the language) is shown in words, "21 Dec 2026"."""
+    shown = {}
+    for name, value in params.items():
+        try:
+            day = date.fromisoformat(value) if len(value) == 10 else None
+        except (TypeError, ValueError):
+            day = None
+        shown[name] = day_text(day) if day else value
+    return shown
+
+
 def message_text(reminder: Reminder, language: str) -> tuple[str, str]:
     """Subject and body of the patient's message, in ``language``."""
     kind = kind_of(reminder.kind)
     assert kind is not None and kind.patient_subject is not None and reminder.patient is not None
     with translation.override(language):
         params = {
-            **reminder.params,
+            **shown_params(reminder.params),
             "due": date_format(reminder.due_on),
             "clinic": reminder.clinic.name,
         }
@@ -222,7 +236,7 @@ def reminder_text(reminder: Reminder) -> str:
     kind = kind_of(reminder.kind)
     if kind is None:
         return reminder.kind
-    return str(kind.title) % {**reminder.params, "due": date_format(reminder.due_on)}
+    return str(kind.title) % {**shown_params(reminder.params), "due": date_format(reminder.due_on)}
 
 
 def is_overdue(reminder: Reminder, today: date) -> bool:

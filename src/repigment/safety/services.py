@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, User
+from repigment.core.templatetags.dates import day_text
 from repigment.patients.models import Patient
 from repigment.safety.models import (
     ActionTaken,
@@ -72,7 +73,7 @@ def date_problems(
     elif end is not None and onset is not None and end < onset:
         problems["end_date"] = [
             _("The event cannot end (%(end)s) before it started (%(onset)s).")
-            % {"end": end.isoformat(), "onset": onset.isoformat()}
+            % {"end": day_text(end), "onset": day_text(onset)}
         ]
     return problems
 

@@ -31,6 +31,7 @@ from repigment.clinical.label import RULES, LabelInput, Level, check_label
 from repigment.clinical.quantity import QuantityEstimate, estimate_quantity
 from repigment.clinical.references import REFERENCES, Reference
 from repigment.core.plausibility import implausible_percent
+from repigment.core.templatetags.dates import day_text
 from repigment.patients.models import ConsentPurpose, Patient, VitiligoType
 from repigment.patients.services import require_consent
 from repigment.treatment import monitoring
@@ -595,7 +596,7 @@ def stop_prescription(
     if stop_date < prescription.start_date:
         errors["stop_date"] = [
             _("The prescription started on %(date)s; it cannot stop before that.")
-            % {"date": prescription.start_date.isoformat()}
+            % {"date": day_text(prescription.start_date)}
         ]
     if stop_date > today():
         errors.setdefault("stop_date", []).append(_("The stop date is in the future."))
@@ -728,7 +729,7 @@ def check_diary(patient: Patient, data: DiaryInput) -> dict[str, list[str]]:
     elif data.day < first:
         errors["day"] = [
             _("Your treatment starts on %(date)s; choose that day or a later one.")
-            % {"date": first.isoformat()}
+            % {"date": day_text(first)}
         ]
     if data.skipped and (data.morning or data.evening):
         errors["skipped"] = [_("A skipped day has no application: untick morning and evening.")]
