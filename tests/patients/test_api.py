@@ -67,7 +67,7 @@ def test_invalid_fields_answer_422_in_the_pages_words(client: Client, world: Wor
     assert response.status_code == 422
     fields = response.json()["error"]["fields"]
     assert fields["date_of_birth"] == [
-        "The ID number gives 1980-01-01 as the date of birth, not 1980-01-02."
+        "The ID number gives 1 Jan 1980 as the date of birth, not 2 Jan 1980."
     ]
     assert "phototype" in fields
     assert not Patient.objects.filter(record_number="API-1").exists()

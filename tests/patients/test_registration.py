@@ -79,7 +79,7 @@ def test_a_birth_date_that_disagrees_with_the_id_number_is_named_and_nothing_is_
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert errors["date_of_birth"] == [
-        "The ID number gives 1987-03-14 as the date of birth, not 1987-03-15."
+        "The ID number gives 14 Mar 1987 as the date of birth, not 15 Mar 1987."
     ]
     assert "sex" not in errors
     assert not Patient.objects.filter(record_number="JHB-100").exists()

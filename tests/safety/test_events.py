@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from repigment.accounts.models import AuditAction, AuditEntry
+from repigment.core.templatetags.dates import day_text
 from repigment.safety.models import AdverseEvent, ReporterKind, Status
 from repigment.safety.terms import BOXED_REFERENCES, LABELLED_REFERENCES, TERMS, TermGroup
 from tests.conftest import World
@@ -131,7 +132,7 @@ def test_an_event_ending_before_it_starts_is_refused_with_a_clear_message(
     response = client.post(url, _staff_form(onset_date=onset.isoformat(), end_date=end.isoformat()))
     assert response.status_code == 200
     assert (
-        f"The event cannot end ({end.isoformat()}) before it started ({onset.isoformat()})."
+        f"The event cannot end ({day_text(end)}) before it started ({day_text(onset)})."
         in response.content.decode()
     )
     assert not AdverseEvent.objects.exists()
