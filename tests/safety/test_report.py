@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from pypdf import PdfReader
 
 from repigment.accounts.models import AuditAction, AuditEntry
+from repigment.core.templatetags.dates import day_text
 from repigment.safety import fhir
 from repigment.safety.case import build_case, initials
 from repigment.treatment.models import CoMedication
@@ -64,8 +65,8 @@ def test_the_pdf_opens_and_carries_the_event_fields(client: Client, world: World
         "Sex Female",
         "Prescriber Jhb",
         "Serious infection",
-        serious.onset_date.isoformat(),
-        serious.end_date.isoformat(),
+        day_text(serious.onset_date),  # the PDF is read by people: "14 Nov 2026"
+        day_text(serious.end_date),
         "Severe",
         "Caused or prolonged hospitalisation",
         "Other important medical event",
