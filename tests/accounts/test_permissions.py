@@ -131,3 +131,14 @@ def test_a_reset_for_an_unknown_address_sends_nothing(client: Client, world: Wor
     response = client.post(reverse("accounts:password_reset"), {"email": "nobody@x.test"})
     assert response.status_code == 302
     assert mail.outbox == []
+
+
+def test_the_dashboard_greets_by_the_whole_name_never_a_bare_title(
+    client: Client, world: World
+) -> None:
+    world.prescriber.full_name = "Dr Lindiwe Naidoo"
+    world.prescriber.save(update_fields=["full_name"])
+    client.force_login(world.prescriber)
+    page = client.get(reverse("accounts:dashboard")).content.decode()
+    assert "<h1>Hello, Dr Lindiwe Naidoo</h1>" in page
+    assert "Hello, Dr</h1>" not in page

@@ -23,7 +23,7 @@ def demo_world() -> None:
 def test_the_demo_prescriber_logs_in_and_sees_the_dashboard(page: Any, demo_world: None) -> None:
     log_in(page, "prescriber@example.org", DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
-    assert page.get_by_role("heading", name="Hello, Dr").is_visible()
+    assert page.get_by_role("heading", name="Hello, Dr Thandi Nkosi", exact=True).is_visible()
     assert page.get_by_role("heading", name="Prescriber").is_visible()
     assert AuditEntry.objects.filter(
         action=AuditAction.LOGIN, actor_email="prescriber@example.org"
