@@ -25,12 +25,14 @@ from tests.test_access_table import ROWS
 #: Who reads each page: the first of these it lets in.
 READERS = [Role.PRESCRIBER, Role.CLINIC_ADMIN, Role.PHARMACIST, Role.ANALYST, Role.AUDITOR,
            PATIENT, ANONYMOUS]  # fmt: skip
-SMALL, LARGER = 4, 40
-#: Builders left out of the larger world for now. With them, four pages ask a query per
-#: authorisation (found 2026-12-04, issue 13): /api/v1/authorisations (23 queries -> 100),
-#: /supply/orders/new/ (20 -> 59), /supply/dispensing/ (14 -> 27) and a clinic's
-#: authorisation pipeline (16 -> 17). Take a builder out of this list once its pages hold.
-NOT_YET = ("repigment.authorisations.scale.build", "repigment.supply.scale.build")
+SMALL, LARGER = 10, 40
+#: Scale builders left out of the larger world (none now: the authorisation API, the dispensing
+#: list and the new-order page count dispensed and ordered packs for the whole list at once).
+NOT_YET: tuple[str, ...] = ()
+#: Pages known to cost more at the larger size, until fixed. The clinic's authorisation pipeline
+#: asks one query more at 40 patients than at 10 (16 -> 17, found 2026-12-04, not yet traced);
+#: it must not grow further.
+KNOWN_GROWTH = {"/authorisations/clinic/": 1}
 
 
 def grow(world: World, first: int, count: int) -> None:
@@ -98,7 +100,12 @@ def test_every_page_and_api_list_costs_the_same_at_two_sizes(client: Client, wor
     small = {url: queries(client, world, kind, url) for kind, url in urls}
     grow(world, SMALL, LARGER)
     larger = {url: queries(client, world, kind, url) for kind, url in urls}
-    grew = {url: (small[url], larger[url]) for url in small if larger[url] != small[url]}
+    allowed = {url: next((n for p, n in KNOWN_GROWTH.items() if p in url), 0) for url in small}
+    grew = {
+        url: (small[url], larger[url])
+        for url in small
+        if not 0 <= larger[url] - small[url] <= allowed[url]
+    }
     assert not grew, "queries grew with the registry (small, larger): " + "".join(
         f"\n  {url}: {counts}" for url, counts in sorted(grew.items())
     )

@@ -138,8 +138,9 @@ def test_nothing_is_supplied_beyond_the_authorised_packs(world: World, settings)
         services_quantity.dispensed_providers.cache_clear()
 
 
-def all_seven(application: AuthorisationApplication) -> int:
-    return 7
+def all_seven(applications: list[AuthorisationApplication]) -> dict[int, int]:
+    """A provider that says 7 packs were dispensed against each application."""
+    return {application.pk: 7 for application in applications}
 
 
 def test_only_a_prescriber_moves_an_application(world: World) -> None:

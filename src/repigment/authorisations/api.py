@@ -36,7 +36,7 @@ from repigment.authorisations.models import (
     PrescriberRecord,
     State,
 )
-from repigment.authorisations.quantity import remaining
+from repigment.authorisations.quantity import remaining, remember_dispensed
 from repigment.core.errors import ApiError
 from repigment.core.pagination import PageQuery, page_of, paginate
 from repigment.core.schemas import Strict
@@ -290,14 +290,17 @@ def list_applications(
 ) -> dict[str, Any]:
     """Newest first, a page at a time."""
     user = acting_user(request)
-    found = visible_applications(user).select_related(
-        "patient__clinic", "route__country", "product", "prescriber", "importer"
+    found = (
+        visible_applications(user)
+        .select_related("patient__clinic", "route__country", "product", "prescriber", "importer")
+        .prefetch_related(*checklist.prefetch_for_rows())
     )
     if filters.state:
         found = found.filter(state=filters.state)
     if filters.clinic_id:
         found = found.filter(patient__clinic_id=filters.clinic_id)
     page = paginate(request, found.order_by("-created", "-pk"), pages)
+    remember_dispensed(page.items)
     prescribing = set(user_clinics(user, [Role.PRESCRIBER]).values_list("pk", flat=True))
     shown = [application.patient_id for application in page.items]
     audit.record(request, AuditAction.VIEW, object_type=f"{OBJECT_TYPE}_list", patient_ids=shown)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from repigment.access.models import ChecklistItem
@@ -66,13 +67,31 @@ class Row:
 def rows(application: AuthorisationApplication) -> list[Row]:
     """Every checklist item of the route, in order, with its newest document."""
     current: dict[int, ApplicationDocument] = {}
-    documents = application.documents.select_related("added_by", "checked_by").order_by(
-        "-added_at", "-pk"
-    )
+    cache = getattr(application, "_prefetched_objects_cache", {})
+    if "documents" in cache:  # a list prefetched them (see ``prefetch_for_rows``)
+        documents = sorted(cache["documents"], key=lambda d: (d.added_at, d.pk), reverse=True)
+    else:
+        documents = list(
+            application.documents.select_related("added_by", "checked_by").order_by(
+                "-added_at", "-pk"
+            )
+        )
     for document in documents:
         current.setdefault(document.item_id, document)
-    items = application.route.checklist.prefetch_related("sources").order_by("order", "pk")
+    if "checklist" in getattr(application.route, "_prefetched_objects_cache", {}):
+        items = list(application.route.checklist.all())
+    else:
+        items = list(
+            application.route.checklist.prefetch_related("sources").order_by("order", "pk")
+        )
     return [Row(item, current.get(item.pk)) for item in items]
+
+
+def prefetch_for_rows() -> tuple[Prefetch, Prefetch]:
+    """What a list of applications prefetches so that ``rows`` asks nothing per application."""
+    documents = ApplicationDocument.objects.select_related("added_by", "checked_by")
+    items = ChecklistItem.objects.prefetch_related("sources").order_by("order", "pk")
+    return Prefetch("documents", queryset=documents), Prefetch("route__checklist", queryset=items)
 
 
 def missing(application: AuthorisationApplication) -> list[Row]:

@@ -2,14 +2,15 @@
 
 The supply app records dispensing; access does not import it. Instead each function listed in
 ``settings.AUTHORISATION_DISPENSED_PROVIDERS`` is asked how many packs were dispensed against
-an application (a dotted path to ``f(application) -> int``). With none listed, nothing has
-been dispensed, and the authorised quantity and validity are shown as they are.
+applications (a dotted path to ``f(applications) -> {application id: packs}``, one query for a
+whole list). With none listed, nothing has been dispensed, and the authorised quantity and
+validity are shown as they are. A list page calls ``remember_dispensed`` once for its rows.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -20,7 +21,7 @@ from django.utils.module_loading import import_string
 
 from repigment.authorisations.models import AuthorisationApplication
 
-DispensedProvider = Callable[[AuthorisationApplication], int]
+DispensedProvider = Callable[[Sequence[AuthorisationApplication]], dict[int, int]]
 
 
 @cache
@@ -29,9 +30,28 @@ def dispensed_providers() -> tuple[DispensedProvider, ...]:
     return tuple(import_string(path) for path in paths)
 
 
+def dispensed_counts(applications: Sequence[AuthorisationApplication]) -> dict[int, int]:
+    """Packs dispensed against each application, as the listed providers count them."""
+    totals = dict.fromkeys((a.pk for a in applications), 0)
+    for provider in dispensed_providers():
+        for pk, packs in provider(applications).items():
+            totals[pk] = totals.get(pk, 0) + int(packs)
+    return totals
+
+
+def remember_dispensed(applications: Sequence[AuthorisationApplication]) -> None:
+    """Count once for a list, so that each row's ``packs_dispensed`` asks nothing more."""
+    counts = dispensed_counts(applications)
+    for application in applications:
+        application._dispensed_packs = counts[application.pk]  # type: ignore[attr-defined]
+
+
 def packs_dispensed(application: AuthorisationApplication) -> int:
-    """Packs dispensed against this application, as the listed providers count them (or 0)."""
-    return sum(int(provider(application)) for provider in dispensed_providers())
+    """Packs dispensed against this application (remembered for a list, else counted now)."""
+    remembered = getattr(application, "_dispensed_packs", None)
+    if remembered is not None:
+        return int(remembered)
+    return dispensed_counts([application])[application.pk]
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ it is still available, and a pack has at most one dispense (a unique key).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,9 +33,15 @@ class DispenseRefused(Exception):
         self.message = message
 
 
-def packs_dispensed(authorisation: AuthorisationApplication) -> int:
-    """The AUTHORISATION_DISPENSED_PROVIDERS entry: packs dispensed against an authorisation."""
-    return Dispense.objects.filter(authorisation=authorisation).count()
+def packs_dispensed(authorisations: Sequence[AuthorisationApplication]) -> dict[int, int]:
+    """The AUTHORISATION_DISPENSED_PROVIDERS entry: packs dispensed against each authorisation
+    (one query for the lot)."""
+    counted = (
+        Dispense.objects.filter(authorisation__in=[a.pk for a in authorisations])
+        .values("authorisation")
+        .annotate(packs=Count("pk"))
+    )
+    return {row["authorisation"]: row["packs"] for row in counted}
 
 
 def dispense(
@@ -117,7 +125,7 @@ def _check_authorisation(
         raise DispenseRefused("wrong_pack_size", _(
             "The authorisation is for %(authorised)s g packs; this pack is %(size)s g."
         ) % {"authorised": auth.pack_grams, "size": pack.product_pack.size_grams})  # fmt: skip
-    dispensed = packs_dispensed(auth)
+    dispensed = Dispense.objects.filter(authorisation=auth).count()  # now, inside the lock
     if dispensed + 1 > (auth.authorised_packs or 0):
         raise DispenseRefused("quantity_exceeded", _(
             "All %(authorised)s packs authorised have been dispensed (%(dispensed)s): one more "

@@ -68,6 +68,22 @@ def remaining_to_order(authorisation: AuthorisationApplication) -> int:
     return max((authorisation.authorised_packs or 0) - packs_committed(authorisation), 0)
 
 
+def remaining_to_order_each(
+    authorisations: Sequence[AuthorisationApplication],
+) -> list[tuple[AuthorisationApplication, int]]:
+    """``remaining_to_order`` for a whole list in two queries (as ``packs_committed`` counts)."""
+    ids = [a.pk for a in authorisations]
+    orders = ImportOrder.objects.filter(authorisation__in=ids)
+    committed = dict.fromkeys(ids, 0)
+    open_rows = orders.filter(closed_at__isnull=True).values("authorisation")
+    for row in open_rows.annotate(n=Sum("quantity")):
+        committed[row["authorisation"]] += int(row["n"] or 0)
+    received = Pack.objects.filter(order__in=orders.filter(closed_at__isnull=False))
+    for row in received.values("order__authorisation").annotate(n=Count("pk")):
+        committed[row["order__authorisation"]] += int(row["n"])
+    return [(a, max((a.authorised_packs or 0) - committed[a.pk], 0)) for a in authorisations]
+
+
 def orderable_authorisations(pharmacy: Clinic, day: date) -> list[AuthorisationApplication]:
     """Approved authorisations usable today for patients of clinics this pharmacy supplies."""
     found = AuthorisationApplication.objects.usable_on(day).filter(

@@ -17,7 +17,7 @@ from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role, User
 from repigment.accounts.permissions import role_required, user_clinics
 from repigment.authorisations.models import AuthorisationApplication
-from repigment.authorisations.quantity import remaining
+from repigment.authorisations.quantity import remaining, remember_dispensed
 from repigment.patients.uploads import stored_file_response
 from repigment.supply import batches, demo, dispensing, orders, reports
 from repigment.supply.forms import (
@@ -79,7 +79,9 @@ def order_create(request: HttpRequest) -> HttpResponse:
     if pharmacy is None:
         raise Http404("no pharmacy")
     usable = orders.orderable_authorisations(pharmacy, timezone.localdate())
-    choices = AuthorisationApplication.objects.filter(pk__in=[a.pk for a in usable])
+    choices = AuthorisationApplication.objects.filter(pk__in=[a.pk for a in usable]).select_related(
+        "route"
+    )
     form = OrderForm(request.POST or None, authorisations=choices,
                      packs=ProductPack.objects.select_related("product"))  # fmt: skip
     if request.method == "POST" and form.is_valid():
@@ -90,7 +92,7 @@ def order_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Order #%(id)s created.") % {"id": order.pk})
             return redirect("supply:order_detail", order_id=order.pk)
-    left = [(a, orders.remaining_to_order(a)) for a in usable]
+    left = orders.remaining_to_order_each(usable)
     status = 422 if form.errors else 200
     return render(request, "supply/order_form.html", {"form": form, "left": left}, status=status)
 
@@ -345,7 +347,9 @@ def dispensing_list(request: HttpRequest) -> HttpResponse:
     found = AuthorisationApplication.objects.filter(
         patient__clinic__in=served, state="approved"
     ).select_related("patient")
-    rows = [(a, remaining(a, today)) for a in found.order_by("valid_until")]
+    approved = list(found.order_by("valid_until"))
+    remember_dispensed(approved)  # one count for the list, not one per authorisation
+    rows = [(a, remaining(a, today)) for a in approved]
     audit.record(request, AuditAction.VIEW, object_type="dispensing_list", role=PHARMACIST,
                  patient_ids=[a.patient_id for a, _left in rows])  # fmt: skip
     return render(request, "supply/dispensing_list.html", {"rows": rows})
