@@ -394,6 +394,8 @@ SCALE_BUILDERS = [
 # (see repigment.reminders.registry). `repigment remind` runs them all.
 #: The public menu of every language-prefixed page: a function returning (url, label) pairs.
 PUBLIC_MENU = "repigment.knowledge.services.public_menu"
+#: The portal home's next visit (assessments sits below reminders, which own the review rule).
+PORTAL_NEXT_VISIT = "repigment.reminders.course.next_review"
 
 REMINDER_SOURCES = [
     "repigment.reminders.course.SOURCE",

@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from repigment.accounts.demo import DEMO_PASSWORD
 from repigment.accounts.models import ApiToken
+from repigment.core.templatetags.dates import day_text
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,5 +31,6 @@ def test_a_prescriber_makes_a_read_only_token_for_30_days(page: Any) -> None:
     token = ApiToken.objects.get(name="monthly report")
     assert token.read_only and token.expires - token.created == timedelta(days=30)
     row = page.get_by_role("row", name="monthly report")
-    expiry = timezone.localdate(token.expires).isoformat()
+    with translation.override("en"):
+        expiry = day_text(timezone.localdate(token.expires))  # as the page writes dates
     assert expiry in row.inner_text() and "read only" in row.inner_text()

@@ -12,10 +12,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from repigment.accounts.demo import DEMO_PASSWORD
+from repigment.core.templatetags.dates import day_text
 from repigment.patients import demo as patients_demo
 from repigment.patients.demo import DEMO_PATIENT_EMAIL
 from repigment.patients.models import Patient
@@ -131,7 +132,9 @@ def test_the_treatment_walkthrough_in_the_demo_world(page: Any, demo_world: None
     log_in(page, PRESCRIBER, DEMO_PASSWORD)
     page.wait_for_url("**/dashboard/")
     page.get_by_role("link", name="patient reports to review").first.click()
-    row = page.locator("tr", has_text=started.isoformat()).filter(has_text=own.full_name)
+    with translation.override("en"):
+        shown = day_text(started)  # as the page writes dates
+    row = page.locator("tr", has_text=shown).filter(has_text=own.full_name)
     row.get_by_role("link", name="Application-site pruritus").first.click()  # to review, and all
     expect(page.get_by_text("Reported by the patient; awaiting your review.")).to_be_visible()
     page.get_by_role("link", name="Review and confirm").click()

@@ -193,13 +193,20 @@ def demo_paths() -> dict[str, tuple[str, list[str]]]:
                 "/dashboard/",
                 f"/clinics/{clinic.pk}/members/",
                 f"/clinics/{clinic.pk}/settings/",
+                f"/clinics/{clinic.pk}/prices/",
             ],
         ),
         "auditor": ("auditor@example.org", ["/dashboard/", "/audit/"]),
         "registry analyst": ("analyst@example.org", ["/dashboard/", "/registry/"]),
         "patient": (
             PORTAL_DEMO_EMAIL,
-            ["/en/my/", "/en/my/diary/", "/en/my/side-effects/", "/en/my/side-effects/new/"],
+            [
+                "/en/my/",
+                "/en/my/diary/",
+                "/en/my/side-effects/",
+                "/en/my/side-effects/new/",
+                "/en/my/cost/",
+            ],
         ),
     }
 
