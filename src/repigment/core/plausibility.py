@@ -32,46 +32,32 @@ def _number(value: Decimal) -> str:
 
 def implausible_percent(region: str, percent: Decimal, age_years: int) -> str | None:
     """Why ``percent`` % of the body cannot be in ``region`` at this age; None when it can."""
-    found = check_region(region, percent, age_years)
-    if found is None:
-        return None
-    values = {
-        "region": REGION_SUBJECTS[region],
-        "max": _number(found.maximum),
-        "value": _number(percent),
-        "age": age_years,
-    }
-    if found.adult:
-        return (
-            _("%(region)s is about %(max)s %% of the body in adults; %(value)s %% cannot be right.")
-            % values
-        )
-    return (
-        _(
-            "%(region)s is about %(max)s %% of the body at age %(age)s; "
-            "%(value)s %% cannot be right."
-        )
-        % values
-    )
+    return _reason(
+        region, percent, age_years,
+        _("%(region)s is about %(max)s %% of the body in adults; %(value)s %% cannot be right."),
+        _("%(region)s is about %(max)s %% of the body at age %(age)s; "
+          "%(value)s %% cannot be right."),
+    )  # fmt: skip
 
 
 def implausible_hand_units(region: str, units: Decimal, age_years: int) -> str | None:
     """Why ``units`` hand units (one is about 1 % of the body) cannot fit ``region``; or None."""
-    found = check_region(region, units, age_years)
+    return _reason(
+        region, units, age_years,
+        _("%(region)s is about %(max)s hand units in adults; %(value)s cannot be right."),
+        _("%(region)s is about %(max)s hand units at age %(age)s; %(value)s cannot be right."),
+    )  # fmt: skip
+
+
+def _reason(region: str, value: Decimal, age_years: int, adult: str, child: str) -> str | None:
+    """The adult or the child wording filled in, when ``value`` exceeds the region's size."""
+    found = check_region(region, value, age_years)
     if found is None:
         return None
     values = {
         "region": REGION_SUBJECTS[region],
         "max": _number(found.maximum),
-        "value": _number(units),
+        "value": _number(value),
         "age": age_years,
     }
-    if found.adult:
-        return (
-            _("%(region)s is about %(max)s hand units in adults; %(value)s cannot be right.")
-            % values
-        )
-    return (
-        _("%(region)s is about %(max)s hand units at age %(age)s; %(value)s cannot be right.")
-        % values
-    )
+    return (adult if found.adult else child) % values

@@ -7,6 +7,7 @@ tube size the estimate says so and shows no number. Every change is audited.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TypeVar
 
 from django.http import HttpRequest
 
@@ -14,6 +15,8 @@ from repigment.accounts.audit import record
 from repigment.accounts.models import AuditAction, Clinic, Role
 from repigment.clinical.cost import CostEstimate, Price, Rate, estimate_cost
 from repigment.treatment.models import ExchangeRate, Prescription, TubePrice
+
+Kept = TypeVar("Kept", TubePrice, ExchangeRate)
 
 #: How many past prices and rates the administrator's page lists.
 HISTORY = 20
@@ -62,21 +65,21 @@ def cost_of(prescription: Prescription) -> CostEstimate | None:
 
 
 def record_price(request: HttpRequest, clinic: Clinic, price: TubePrice) -> TubePrice:
-    price.clinic = clinic
-    price.recorded_by = request.user  # type: ignore[assignment]
-    price.save()
-    record(request, AuditAction.CREATE, object_type="tube_price", object_id=price.pk,
-           clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
-    return price
+    return _keep(request, clinic, price, "tube_price")
 
 
 def record_rate(request: HttpRequest, clinic: Clinic, rate: ExchangeRate) -> ExchangeRate:
-    rate.clinic = clinic
-    rate.recorded_by = request.user  # type: ignore[assignment]
-    rate.save()
-    record(request, AuditAction.CREATE, object_type="exchange_rate", object_id=rate.pk,
+    return _keep(request, clinic, rate, "exchange_rate")
+
+
+def _keep(request: HttpRequest, clinic: Clinic, row: Kept, object_type: str) -> Kept:
+    """Save a price or a rate as the clinic's, by the signed-in administrator, audited."""
+    row.clinic = clinic
+    row.recorded_by = request.user  # type: ignore[assignment]
+    row.save()
+    record(request, AuditAction.CREATE, object_type=object_type, object_id=row.pk,
            clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
-    return rate
+    return row
 
 
 def history(clinic: Clinic) -> dict[str, list[object]]:
