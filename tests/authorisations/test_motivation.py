@@ -3,7 +3,10 @@ never the cream applied for (issue 18)."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+
+from django.utils import translation
 
 from repigment.authorisations import record
 from repigment.treatment.models import CoMedication, Product
@@ -51,3 +54,20 @@ def test_the_cream_typed_in_another_language_is_left_out_but_tablets_are_named(
     current = cream_prescription(patient)
     line = _treatments_line(record.draft_motivation(patient, current, "South Africa", 26, 7, 100))
     assert line == "Previous and current treatments: Ruxolitinib tablets (Jakavi)."
+
+
+def test_the_motivation_writes_days_in_english_words_whatever_the_page_language(
+    world: World,
+) -> None:
+    """It goes to the regulator in English: "4 December 2026", never ISO, never French months."""
+    patient = patient_ready(world)
+    tacrolimus = Product.objects.get_or_create(name="Tacrolimus ointment", form="ointment")[0]
+    started = TODAY() - timedelta(days=800)
+    cream_prescription(patient, started, product=tacrolimus)
+    current = cream_prescription(patient)
+    with translation.override("fr"):
+        text = record.draft_motivation(patient, current, "South Africa", 26, 7, 100)
+    born = patient.date_of_birth
+    assert f"born {born.day} {born:%B} {born.year}," in text
+    assert f"from {started.day} {started:%B} {started.year}" in _treatments_line(text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)

@@ -17,6 +17,7 @@ from pypdf import PdfReader
 
 from repigment.accounts.models import AuditEntry
 from repigment.authorisations.quantity import remaining
+from repigment.core.templatetags.dates import day_text
 from repigment.safety.services import suspect_lots
 from repigment.supply import dispensing, orders, reports
 from repigment.supply.models import (
@@ -220,6 +221,9 @@ def test_refused_when_the_authorisation_has_expired(world: World, catalogue: Cat
     with pytest.raises(dispensing.DispenseRefused, match="not valid on") as error:
         _dispense(world, stocked(world, "E1"), auth)
     assert error.value.code == "authorisation_not_valid"
+    ended = auth.valid_until
+    assert ended is not None and day_text(ended) in str(error.value)  # in words, not ISO
+    assert ended.isoformat() not in str(error.value)
 
 
 def test_refused_when_the_authorised_quantity_would_be_exceeded(

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.utils import dateformat, translation
+
 from repigment.assessments.models import Instrument, Visit
 from repigment.patients.models import Diagnosis, Patient
 from repigment.treatment.models import CoMedication, Prescription
@@ -19,6 +21,13 @@ PLACEHOLDER = (
     "[To be completed by the prescriber: why no medicine registered in {country} can be used "
     "for this patient.]"
 )
+
+
+def _day(value: date) -> str:
+    """A day as the regulator reads it in English ("4 December 2026"), whatever the language
+    of the prescriber's pages: ISO in a letter is easy to misread."""
+    with translation.override("en"):
+        return dateformat.format(value, "j F Y")
 
 
 @dataclass(frozen=True)
@@ -85,14 +94,14 @@ def previous_treatments(patient: Patient, prescription: Prescription) -> list[st
     if prescription.product.subject_to_ruxolitinib_label:
         others = others.exclude(product__subject_to_ruxolitinib_label=True)
     for other in others.order_by("start_date"):
-        until = f" to {other.stop_date.isoformat()}" if other.stop_date else ""
+        until = f" to {_day(other.stop_date)}" if other.stop_date else ""
         why = f" (stopped: {other.get_stop_reason_display()})" if other.stop_reason else ""
-        lines.append(f"{other.product} from {other.start_date.isoformat()}{until}{why}")
+        lines.append(f"{other.product} from {_day(other.start_date)}{until}{why}")
     for medicine in CoMedication.objects.filter(patient=patient).order_by("start_date", "pk"):
         if _is_the_cream(medicine.name, prescription):
             continue
-        since = f" from {medicine.start_date.isoformat()}" if medicine.start_date else ""
-        until = f" to {medicine.stop_date.isoformat()}" if medicine.stop_date else ""
+        since = f" from {_day(medicine.start_date)}" if medicine.start_date else ""
+        until = f" to {_day(medicine.stop_date)}" if medicine.stop_date else ""
         notes = f" ({medicine.notes})" if medicine.notes else ""
         lines.append(f"{medicine.name}{notes}{since}{until}")
     return lines
@@ -142,9 +151,9 @@ def _score_line(summary: ClinicalSummary) -> str:
     parts = []
     for score in summary.latest:
         first = baseline[score.instrument]
-        part = f"{score.instrument} {score.value.normalize():f} on {score.day.isoformat()}"
+        part = f"{score.instrument} {score.value.normalize():f} on {_day(score.day)}"
         if first.day != score.day:
-            part += f" (baseline {first.value.normalize():f} on {first.day.isoformat()})"
+            part += f" (baseline {first.value.normalize():f} on {_day(first.day)})"
         parts.append(part)
     return "Scores: " + "; ".join(parts) + "."
 
@@ -156,7 +165,7 @@ def draft_motivation(
     summary = clinical_summary(patient, prescription)
     previous = summary.previous_treatments or ["none recorded in Repigment"]
     lines = [
-        f"Patient: {patient.full_name}, born {patient.date_of_birth.isoformat()}, "
+        f"Patient: {patient.full_name}, born {_day(patient.date_of_birth)}, "
         f"Fitzpatrick phototype {patient.get_phototype_display()}.",
         _diagnosis_line(summary.diagnosis),
         f"Treated area: {prescription.treated_bsa_percent} % of body surface area.",

@@ -77,7 +77,7 @@ def check_pace(
         return PaceCheck(False, limit, days, grams, implied, prescribed_per_week, reason)
     if Decimal(grams) > limit * days / 7:
         reason = (
-            f"{grams} g in the {days} days to {today.isoformat()} with this pack is about "
+            f"{grams} g in the last {days} days with this pack is about "
             f"{implied} g a week, above the {jurisdiction} label's {shown}."
         )
         return PaceCheck(False, limit, days, grams, implied, prescribed_per_week, reason)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from repigment.accounts.models import User
+from repigment.core.templatetags.dates import day_text
 from repigment.patients import uploads
 from repigment.supply import stock
 from repigment.supply.models import (
@@ -103,7 +104,7 @@ def receive_batch(
         errors["lot_number"] = [str(m) for m in error.messages]
     if expiry < day:
         errors["expiry"] = [_("Batch expired on %(expiry)s: it is not received.")
-                            % {"expiry": expiry.isoformat()}]  # fmt: skip
+                            % {"expiry": day_text(expiry)}]  # fmt: skip
     if not maker:
         errors["maker"] = [_("Name the maker (the manufacturer or compounding pharmacy).")]
     if not maker_licence:
@@ -152,8 +153,8 @@ def _check_receipt(order: ImportOrder, lot_number: str, expiry: date, packs: int
     if known is not None and known.expiry != expiry:
         raise BatchRefused({"expiry": [_(
             "Batch %(lot)s is recorded with expiry %(known)s, not %(expiry)s: check the label."
-        ) % {"lot": lot_number, "known": known.expiry.isoformat(),
-             "expiry": expiry.isoformat()}]})  # fmt: skip
+        ) % {"lot": lot_number, "known": day_text(known.expiry),
+             "expiry": day_text(expiry)}]})  # fmt: skip
     taken = order.packs.count()
     if taken + packs > order.quantity:
         raise BatchRefused({"packs": [_(
@@ -227,7 +228,7 @@ def _mismatches(
     if expiry != lot.expiry:
         errors["expiry"] = [_(
             "The certificate gives expiry %(named)s, but the batch received expires %(lot)s."
-        ) % {"named": expiry.isoformat(), "lot": lot.expiry.isoformat()}]  # fmt: skip
+        ) % {"named": day_text(expiry), "lot": day_text(lot.expiry)}]  # fmt: skip
     if not results_conform:
         errors["results_conform"] = [_(
             "Only a certificate whose identity, assay and impurity results are within its "
@@ -260,7 +261,7 @@ def release_batch(
         "specification); maker %(maker)s, licence %(licence)s; %(items)s"
     ) % {"lot": batch.lot.number, "coa": certificate.pk,
          "checker": certificate.checked_by.full_name,
-         "strength": certificate.strength, "expiry": certificate.expiry.isoformat(),
+         "strength": certificate.strength, "expiry": day_text(certificate.expiry),
          "maker": batch.maker, "licence": batch.maker_licence,
          "items": "; ".join(str(item.label) for item in RELEASE_CHECKLIST)}  # fmt: skip
     if note.strip():

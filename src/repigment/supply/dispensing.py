@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from repigment.accounts.models import Clinic, User
 from repigment.authorisations.models import AuthorisationApplication
 from repigment.clinical.dispensing import PaceCheck, check_pace
+from repigment.core.templatetags.dates import day_text
 from repigment.supply import stock
 from repigment.supply.models import Dispense, Pack, PackState
 from repigment.treatment.models import Prescription
@@ -93,7 +94,7 @@ def _dispense(
 def _check_pack(pack: Pack, pharmacy: Clinic) -> None:
     earlier = Dispense.objects.filter(pack=pack).first()
     if earlier is not None or pack.state == PackState.DISPENSED:
-        when = earlier.dispensed_on.isoformat() if earlier else "—"
+        when = day_text(earlier.dispensed_on) if earlier else "—"
         raise DispenseRefused("dispensed_before", _(
             "Serial %(serial)s was dispensed before (%(when)s): a pack is dispensed once, ever. "
             "A pack in hand with this serial is a suspected falsified pack."
@@ -118,9 +119,9 @@ def _check_authorisation(
         raise DispenseRefused("authorisation_not_valid", _(
             "Authorisation %(number)s is not valid on %(today)s (%(state)s, valid %(from)s to "
             "%(until)s); nothing is dispensed against it."
-        ) % {"number": auth.authorisation_number or auth.pk, "today": today.isoformat(),
-             "state": auth.get_state_display(), "from": auth.approved_on or "—",
-             "until": auth.valid_until or "—"})  # fmt: skip
+        ) % {"number": auth.authorisation_number or auth.pk, "today": day_text(today),
+             "state": auth.get_state_display(), "from": day_text(auth.approved_on) or "—",
+             "until": day_text(auth.valid_until) or "—"})  # fmt: skip
     if pack.product_pack.size_grams != auth.pack_grams:
         raise DispenseRefused("wrong_pack_size", _(
             "The authorisation is for %(authorised)s g packs; this pack is %(size)s g."
@@ -143,8 +144,8 @@ def _current_prescription(auth: AuthorisationApplication, today: date) -> Prescr
         raise DispenseRefused("no_current_prescription", _(
             "The prescription behind this authorisation is not current on %(today)s (from "
             "%(start)s%(stop)s)."
-        ) % {"today": today.isoformat(), "start": prescription.start_date.isoformat(),
-             "stop": _(", stopped %(d)s") % {"d": prescription.stop_date}
+        ) % {"today": day_text(today), "start": day_text(prescription.start_date),
+             "stop": _(", stopped %(d)s") % {"d": day_text(prescription.stop_date)}
              if prescription.stop_date else ""})  # fmt: skip
     return prescription
 

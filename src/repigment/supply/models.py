@@ -28,6 +28,7 @@ from repigment.core.appendonly import (
     Break,
     WriteOnce,
 )
+from repigment.core.templatetags.dates import day_text
 from repigment.supply import gs1
 
 #: GS1 prefix 952 is reserved "for demonstrations and examples of the GS1 system": GTINs that
@@ -233,7 +234,10 @@ class Lot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} (exp. {self.expiry:%Y-%m-%d})"
+        return str(
+            _("%(number)s (expires %(day)s)")
+            % {"number": self.number, "day": day_text(self.expiry)}
+        )
 
 
 class Recall(models.Model):
