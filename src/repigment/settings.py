@@ -397,6 +397,21 @@ PUBLIC_MENU = "repigment.knowledge.services.public_menu"
 #: The portal home's next visit (assessments sits below reminders, which own the review rule).
 PORTAL_NEXT_VISIT = "repigment.reminders.course.next_review"
 
+# Each staff role's work queue on the dashboard, in order (safety first): dotted paths to
+# f(user, clinics, today) -> core.worklist.Group. The pharmacist's is supply.worklist's own.
+WORKLISTS: dict[str, list[str]] = {
+    "clinic_admin": [
+        "repigment.accounts.worklist.invitations",
+        "repigment.accounts.worklist.failed_jobs",
+        "repigment.treatment.worklist.missing_prices",
+        "repigment.accounts.worklist.without_two_factor",
+    ],
+    "auditor": ["repigment.accounts.worklist.sensitive_events"],
+    "analyst": [
+        "repigment.accounts.worklist.report_jobs",
+        "repigment.registry.worklist.consent",
+    ],
+}
 REMINDER_SOURCES = [
     "repigment.reminders.course.SOURCE",
     "repigment.reminders.monitoring.SOURCE",

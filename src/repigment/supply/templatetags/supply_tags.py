@@ -1,5 +1,6 @@
-"""``{% supply_panel clinics %}`` for the pharmacist's dashboard panel and ``{% supply_alerts
-clinics %}`` for the prescriber's: suspected falsified packs at the pharmacies supplying them."""
+"""``{% supply_panel clinics %}``, the pharmacist's work queue on the dashboard, and
+``{% supply_alerts clinics %}`` for the prescriber's: suspected falsified packs at the
+pharmacies supplying them."""
 
 from __future__ import annotations
 
@@ -7,31 +8,26 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
-from repigment.accounts.models import Clinic
-from repigment.supply import orders
-from repigment.supply.models import BatchRelease, Incident, UnapprovedBatch
+from repigment.accounts import audit
+from repigment.accounts.models import AuditAction, Clinic, Role
+from repigment.core.worklist import non_empty
+from repigment.supply import worklist
+from repigment.supply.models import Incident
 
 register = template.Library()
 
 
-@register.inclusion_tag("supply/_dashboard.html")
-def supply_panel(clinics: Iterable[Clinic]) -> dict[str, Any]:
+@register.inclusion_tag("supply/_dashboard.html", takes_context=True)
+def supply_panel(context: dict[str, Any], clinics: Iterable[Clinic]) -> dict[str, Any]:
+    """The pharmacist's work queue; reading the patients it names is one audit entry."""
     pharmacies = [c for c in clinics if c.kind == Clinic.Kind.PHARMACY]
-    counts = orders.stock_counts(pharmacies)
-    alerts = orders.open_alerts(pharmacies)
-    return {
-        "to_receive": orders.orders_to_receive(pharmacies),
-        "available": counts.get("available", 0),
-        "quarantined": counts.get("quarantined", 0),
-        "alerts": list(alerts.select_related("pharmacy")[:5]),
-        "alert_count": alerts.count(),
-        "awaiting_release": list(
-            UnapprovedBatch.objects.filter(pharmacy__in=pharmacies)
-            .exclude(pk__in=BatchRelease.objects.values("batch_id"))
-            .select_related("lot")[:5]
-        ),
-    }
+    groups, named = worklist.pharmacist_groups(pharmacies, timezone.localdate())
+    if named:
+        audit.record(context["request"], AuditAction.VIEW, object_type="dashboard",
+                     role=Role.PHARMACIST, patient_ids=named)  # fmt: skip
+    return {"groups": non_empty(groups), "role": Role.PHARMACIST}
 
 
 @register.inclusion_tag("supply/_clinic_alerts.html")

@@ -1,0 +1,56 @@
+"""A role's work queue on the dashboard: groups of work in a fixed order (safety first), each
+with its count, its first few items (most urgent first) and a link to the whole list.
+
+Each group is counted and sampled by a fixed number of queries, whatever the number of
+clinics or the size of the registry; only the first ``SHOWN`` rows of a group are read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
+
+#: Items shown per group; the rest are behind the group's link.
+SHOWN = 5
+
+Row = TypeVar("Row")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of work: what it is, and the link to the page where it is done."""
+
+    text: str
+    url: str
+    when: date | datetime | None = None
+    when_label: str = ""  # what the day is: "valid until", "found"...
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    title: str
+    count: int
+    items: tuple[Item, ...]
+    more_url: str = ""
+    safety: bool = False
+
+    @property
+    def more(self) -> bool:
+        """True when the group holds more than it shows."""
+        return self.count > len(self.items)
+
+
+def first_few(rows: QuerySet[Any]) -> tuple[list[Any], int]:
+    """The first ``SHOWN`` rows and the count of all; the count asks nothing more when the
+    first few are all there is."""
+    shown = list(rows[:SHOWN])
+    return shown, len(shown) if len(shown) < SHOWN else rows.count()
+
+
+def non_empty(groups: Sequence[Group]) -> list[Group]:
+    return [group for group in groups if group.count]
