@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from repigment.accounts.models import Role
+from repigment.accounts.models import Clinic, Membership, Role, User
 from repigment.core.scale import Chunk
 from tests.access_rules import ANONYMOUS, Row
 from tests.conftest import PATIENT, World
@@ -109,3 +109,41 @@ def test_every_page_and_api_list_costs_the_same_at_two_sizes(client: Client, wor
     assert not grew, "queries grew with the registry (small, larger): " + "".join(
         f"\n  {url}: {counts}" for url, counts in sorted(grew.items())
     )
+
+
+#: The homes that are work queues besides the prescriber's: each asks a fixed number of
+#: queries whatever the registry's size and however many clinics the person works for.
+QUEUE_HOMES = (Role.PHARMACIST, Role.CLINIC_ADMIN, Role.AUDITOR, Role.ANALYST)
+
+
+def more_clinics(world: World, count: int) -> None:
+    """``count`` more clinics (for the pharmacist, pharmacies) for each queue home's person,
+    each with a member of staff of its own."""
+    for n in range(count):
+        clinic = Clinic.objects.create(name=f"Budget Clinic {n}", city="Durban")
+        pharmacy = Clinic.objects.create(
+            name=f"Budget Pharmacy {n}", city="Durban", kind=Clinic.Kind.PHARMACY
+        )
+        pharmacy.served_clinics.add(clinic, world.clinic)
+        Membership.objects.create(user=world.pharmacist, clinic=pharmacy, role=Role.PHARMACIST)
+        for role in (Role.CLINIC_ADMIN, Role.AUDITOR, Role.ANALYST):
+            Membership.objects.create(user=world.user(role), clinic=clinic, role=role)
+        staff = User.objects.create_user(f"staff{n}@budget.test", None, full_name=f"Staff {n}")
+        Membership.objects.create(user=staff, clinic=clinic, role=Role.PRESCRIBER)
+
+
+@pytest.mark.django_db
+def test_the_work_queue_homes_cost_the_same_at_two_sizes_and_with_several_clinics(
+    client: Client, world: World
+) -> None:
+    consent(world.patient)
+    grow(world, 0, SMALL)
+    home = reverse("accounts:dashboard")
+    for kind in QUEUE_HOMES:
+        queries(client, world, kind, home)  # warm
+    small = {kind: queries(client, world, kind, home) for kind in QUEUE_HOMES}
+    grow(world, SMALL, LARGER)
+    larger = {kind: queries(client, world, kind, home) for kind in QUEUE_HOMES}
+    more_clinics(world, 4)
+    several = {kind: queries(client, world, kind, home) for kind in QUEUE_HOMES}
+    assert small == larger == several, f"small {small}, larger {larger}, 5 clinics {several}"
