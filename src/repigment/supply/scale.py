@@ -94,7 +94,7 @@ def build(chunk: Chunk) -> None:
 
 def _shared(chunk: Chunk) -> dict[str, Any] | None:
     if "supply" not in chunk.shared:
-        pharmacist = User.objects.filter(email=PHARMACIST).first()
+        pharmacist = chunk.shared.get("pharmacist") or User.objects.filter(email=PHARMACIST).first()
         packs = {
             pack.size_grams: pack
             for pack in ProductPack.objects.exclude(gtin="").filter(
