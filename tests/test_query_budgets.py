@@ -23,6 +23,7 @@ from tests.access_rules import ANONYMOUS, Row
 from tests.authorisations.helpers import importer, section_21
 from tests.conftest import PATIENT, World
 from tests.patients.helpers import consent
+from tests.supply.conftest import build_catalogue
 from tests.test_access_table import ROWS
 from tests.treatment.helpers import ruxolitinib
 
@@ -162,7 +163,12 @@ def test_the_work_queue_homes_cost_the_same_at_two_sizes_and_with_several_clinic
     client: Client, world: World
 ) -> None:
     consent(world.patient)
+    references(world)
+    build_catalogue(world.pharmacist)
+    before = rows_built()
     grow(world, 0, SMALL)
+    built = rows_built()
+    assert all(built[name] > before[name] for name in built), (before, built)
     home = reverse("accounts:dashboard")
     for kind in QUEUE_HOMES:
         queries(client, world, kind, home)  # warm
