@@ -4,6 +4,7 @@ concurrency of two pharmacists, registers and incident reports."""
 from __future__ import annotations
 
 import io
+import re
 import threading
 import time
 from datetime import timedelta
@@ -16,10 +17,11 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from repigment.accounts.models import AuditEntry
+from repigment.authorisations.models import AuthorisationApplication
 from repigment.authorisations.quantity import remaining
 from repigment.core.templatetags.dates import day_text
 from repigment.safety.services import suspect_lots
-from repigment.supply import dispensing, orders, reports
+from repigment.supply import dispensing, orders, pharmacy_views, reports
 from repigment.supply.models import (
     Discrepancy,
     Dispense,
@@ -461,3 +463,34 @@ def test_the_dispensing_list_names_every_patient_it_shows(
     assert world.patient.record_number in page
     entry = AuditEntry.objects.filter(object_type="dispensing_list").get()
     assert entry.patient_ids == [auth.patient_id] and entry.role == "pharmacist"
+
+
+def test_the_dispensing_list_pages_every_approved_authorisation_once_soonest_lapse_first(
+    world: World, client: Client, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pharmacy_views, "DISPENSING_PAGE", 3)
+    for n in range(7):  # three pairs lapse on the same day: the id breaks the tie
+        approved(world, authorisation_number=f"S21-PAGE-{n}",
+                 valid_until=today() + timedelta(days=100 + (6 - n) // 2))  # fmt: skip
+    expected = [
+        a.authorisation_number
+        for a in AuthorisationApplication.objects.filter(state="approved").order_by(
+            "valid_until", "pk"
+        )
+    ]
+    client.force_login(world.pharmacist)
+    url, query, seen, bodies = reverse("supply:dispensing_list"), "", [], []
+    while True:
+        body = client.get(url + query).content.decode()
+        bodies.append(body)
+        seen += re.findall(r"<td>(S21-PAGE-\d)</td>", body)
+        following = re.search(r'href="\?&amp;after=(\d+)"', body)
+        if following is None:
+            break
+        query = f"?after={following.group(1)}"
+    assert seen == expected and len(bodies) == 3
+    assert "7 approved authorisations" in bodies[0]
+    back = re.search(r'href="\?&amp;before=(\d+)"', bodies[-1])
+    assert back is not None
+    body = client.get(f"{url}?before={back.group(1)}").content.decode()
+    assert re.findall(r"<td>(S21-PAGE-\d)</td>", body) == expected[3:6]

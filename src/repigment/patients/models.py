@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
@@ -23,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Clinic
+from repigment.core.keyset import KeysetPage, keyset_page
 
 ADULT_AGE = 18  # POPIA: a child is a person under 18; a competent person consents for them
 ZA_ID_LENGTH = 13
@@ -77,29 +76,6 @@ def number_key(text: str) -> str:
 TOP = "\U0010ffff"
 
 
-@dataclass
-class KeysetPage:
-    """Patients of one page of a keyset-paged list, and whether pages lie either side."""
-
-    rows: list[Patient]
-    has_previous: bool
-    has_next: bool
-
-    def __iter__(self) -> Iterator[Patient]:
-        return iter(self.rows)
-
-    def __len__(self) -> int:
-        return len(self.rows)
-
-    @property
-    def first_id(self) -> int | None:
-        return self.rows[0].pk if self.rows else None
-
-    @property
-    def last_id(self) -> int | None:
-        return self.rows[-1].pk if self.rows else None
-
-
 class PatientQuerySet(models.QuerySet["Patient"]):
     def search(self, text: str) -> PatientQuerySet:
         """Patients whose record number, passport number or South African ID number is
@@ -145,30 +121,12 @@ class PatientQuerySet(models.QuerySet["Patient"]):
 
     def keyset(
         self, *, after: int | None = None, before: int | None = None, size: int = 25
-    ) -> KeysetPage:
+    ) -> KeysetPage[Patient]:
         """One page in list order (family name, given names, id) next to the patient ``after``
-        or ``before`` (ids of this queryset; an unknown id gives the first page). The page walks
-        the index that has the list's order, ``size + 1`` rows, however deep it is: no OFFSET."""
-        cursor_id = after if after is not None else before
-        forward = before is None or after is not None
-        rows = self.order_by("family_name", "given_names", "pk")
-        mark = (
-            self.order_by().filter(pk=cursor_id).values_list("family_name", "given_names").first()
-            if cursor_id is not None
-            else None
+        or ``before``, walking the index that has the list's order (no OFFSET)."""
+        return keyset_page(
+            self, ("family_name", "given_names"), after=after, before=before, size=size
         )
-        if mark is not None and cursor_id is not None:
-            table = Patient._meta.db_table
-            columns = f'("{table}"."family_name", "{table}"."given_names", "{table}"."id")'
-            where = f"{columns} {'>' if forward else '<'} (%s, %s, %s)"
-            rows = rows.extra(where=[where], params=[mark[0], mark[1], cursor_id])
-        if not forward and mark is not None:
-            found = list(rows.reverse()[: size + 1])
-            more = len(found) > size
-            found = found[:size][::-1]
-            return KeysetPage(found, has_previous=more, has_next=True)
-        found = list(rows[: size + 1])
-        return KeysetPage(found[:size], has_previous=mark is not None, has_next=len(found) > size)
 
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Patient]:
         """Rows inserted in bulk get their search keys too (``save()`` is not called)."""

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from repigment.accounts.models import Clinic, Role
 from repigment.accounts.permissions import clinic_member_required, role_required, user_clinics
+from repigment.core.keyset import cursors
 from repigment.patients import services
 from repigment.patients.access import (
     CLINICAL_ROLES,
@@ -49,10 +50,7 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         shown = user_clinics(request.user, RECORD_ROLES).values_list("pk", flat=True)  # type: ignore[arg-type]
         ids = [pk for pk in shown if active is None or pk == active.pk]
         patients = Patient.objects.in_clinics(ids).select_related("clinic")
-    page = patients.keyset(
-        after=_cursor(request.GET.get("after")), before=_cursor(request.GET.get("before")),
-        size=PAGE_SIZE,
-    )  # fmt: skip
+    page = patients.keyset(**cursors(request.GET), size=PAGE_SIZE)
     record_listed(request, page)
     clinics = Clinic.objects.filter(
         memberships__user=request.user, memberships__role__in=RECORD_ROLES
@@ -65,11 +63,6 @@ def patient_list(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
     }  # fmt: skip
     return render(request, "patients/list.html", context)
-
-
-def _cursor(value: str | None) -> int | None:
-    """A page cursor (a patient id) from the query string; anything else is the first page."""
-    return int(value) if value and value.isdigit() and len(value) < 12 else None
 
 
 @clinic_member_required(*RECORD_ROLES)

@@ -18,6 +18,7 @@ from repigment.accounts.models import AuditAction, Clinic, Role, User
 from repigment.accounts.permissions import role_required, user_clinics
 from repigment.authorisations.models import AuthorisationApplication
 from repigment.authorisations.quantity import remaining, remember_dispensed
+from repigment.core.keyset import count_upto, cursors, keyset_page
 from repigment.patients.uploads import stored_file_response
 from repigment.supply import batches, demo, dispensing, orders, reports
 from repigment.supply.forms import (
@@ -43,6 +44,8 @@ from repigment.supply.models import (
 )
 
 PHARMACIST = Role.PHARMACIST
+#: Authorisations on one page of the dispensing list.
+DISPENSING_PAGE = 25
 
 
 def _pharmacies(request: HttpRequest) -> QuerySet[Clinic]:
@@ -347,12 +350,14 @@ def dispensing_list(request: HttpRequest) -> HttpResponse:
     found = AuthorisationApplication.objects.filter(
         patient__clinic__in=served, state="approved"
     ).select_related("patient")
-    approved = list(found.order_by("valid_until"))
-    remember_dispensed(approved)  # one count for the list, not one per authorisation
-    rows = [(a, remaining(a, today)) for a in approved]
+    # The (state, valid_until) index has the list's order: a page walks it, however many.
+    page = keyset_page(found, ("valid_until",), **cursors(request.GET), size=DISPENSING_PAGE)
+    remember_dispensed(page.rows)  # one count for the page, not one per authorisation
+    rows = [(a, remaining(a, today)) for a in page]
     audit.record(request, AuditAction.VIEW, object_type="dispensing_list", role=PHARMACIST,
                  patient_ids=[a.patient_id for a, _left in rows])  # fmt: skip
-    return render(request, "supply/dispensing_list.html", {"rows": rows})
+    context = {"rows": rows, "page": page, "count": count_upto(found)}
+    return render(request, "supply/dispensing_list.html", context)
 
 
 def _minimum_patient(authorisation: AuthorisationApplication) -> dict[str, Any]:
