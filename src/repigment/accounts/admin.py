@@ -8,21 +8,49 @@ from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from repigment.accounts import audit
+from repigment.accounts import audit, services
 from repigment.accounts.models import (
     ApiToken,
     AuditAction,
     AuditEntry,
     Clinic,
     Membership,
+    Role,
     User,
 )
 
 
+class MembershipFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """Refuse to take away, by removal or by a change, a clinic's last active administrator."""
+
+    def clean(self) -> None:
+        super().clean()
+        leaving: dict[int, list[int]] = {}
+        for form in self.forms:
+            before = form.instance
+            if before.pk is None or (not form.has_changed() and not self._should_delete_form(form)):
+                continue
+            stored = Membership.objects.filter(pk=before.pk).values("clinic_id", "role").first()
+            if stored is None or stored["role"] != Role.CLINIC_ADMIN:
+                continue
+            kept = form.cleaned_data.get("role") == Role.CLINIC_ADMIN and (
+                form.cleaned_data.get("clinic") is None
+                or form.cleaned_data["clinic"].pk == stored["clinic_id"]
+            )
+            if self._should_delete_form(form) or not kept:
+                leaving.setdefault(stored["clinic_id"], []).append(before.pk)
+        for clinic_id, ids in leaving.items():
+            if not services.admins_left(clinic_id, ids):
+                raise ValidationError(services.last_admin_message(Clinic.objects.get(pk=clinic_id)))
+
+
 class MembershipInline(admin.TabularInline):  # type: ignore[type-arg]
     model = Membership
+    formset = MembershipFormSet
     extra = 0
 
 

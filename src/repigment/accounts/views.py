@@ -26,7 +26,15 @@ from repigment.accounts.forms import (
     SetPasswordForm,
 )
 from repigment.accounts.middleware import ACTIVE_CLINIC_KEY, active_clinic
-from repigment.accounts.models import ApiToken, AuditAction, AuditEntry, Clinic, Membership, Role
+from repigment.accounts.models import (
+    ApiToken,
+    AuditAction,
+    AuditEntry,
+    Clinic,
+    Membership,
+    Role,
+    User,
+)
 from repigment.accounts.permissions import clinic_member_required, role_required, user_clinics
 
 
@@ -124,19 +132,27 @@ def clinic_settings(request: HttpRequest, clinic: Clinic) -> HttpResponse:
 @clinic_member_required(Role.CLINIC_ADMIN)
 @require_http_methods(["GET", "POST"])
 def remove_member(request: HttpRequest, clinic: Clinic, membership_id: int) -> HttpResponse:
-    """Ask first, then remove; an administrator never removes their own administrator role."""
+    """Ask first, then remove; nobody removes their own administrator role, and a clinic keeps
+    an active administrator."""
     membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_id, clinic=clinic
+        Membership.objects.select_related("user", "clinic"), pk=membership_id, clinic=clinic
     )
-    own_admin = membership.user_id == request.user.pk and membership.role == Role.CLINIC_ADMIN
-    if request.method == "POST" and not own_admin and request.POST.get("confirm") == "yes":
-        audit.record(request, AuditAction.MEMBERSHIP, object_type="membership",
-                     object_id=membership.pk, clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
-        membership.delete()
-        messages.success(request, _("Membership removed."))
-        return redirect("accounts:clinic_members", clinic_id=clinic.pk)
-    status = 409 if own_admin and request.method == "POST" else 200
-    context = {"clinic": clinic, "membership": membership, "own_admin": own_admin}
+    user: User = request.user  # type: ignore[assignment]
+    refused = services.removal_refused(membership, user)
+    if request.method == "POST" and refused is None and request.POST.get("confirm") == "yes":
+        try:
+            services.remove_membership(membership, user)
+        except services.MembershipRefused as error:
+            refused = str(error)
+        else:
+            audit.record(
+                request, AuditAction.MEMBERSHIP, object_type="membership",
+                object_id=membership_id, clinic=clinic, role=Role.CLINIC_ADMIN,
+            )  # fmt: skip
+            messages.success(request, _("Membership removed."))
+            return redirect("accounts:clinic_members", clinic_id=clinic.pk)
+    status = 409 if refused and request.method == "POST" else 200
+    context = {"clinic": clinic, "membership": membership, "refused": refused}
     return render(request, "accounts/clinic_member_remove.html", context, status=status)
 
 
