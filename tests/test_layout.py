@@ -36,6 +36,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("access",),  # the country navigator: countries, routes, checklists
     ("authorisations",),  # applications on access's routes
     ("supply",),  # orders and dispenses against authorisations
+    ("worklist",),  # each role's home: the work of the apps below, ranked
     ("registry",),  # the de-identified dataset over all of the above
     ("knowledge",),  # the public pages: cite clinical facts and safety's reporting route
     ("interop",),  # the REST root (every app's router), FHIR, imports

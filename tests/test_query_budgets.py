@@ -18,11 +18,15 @@ from django.utils.module_loading import import_string
 from repigment.accounts.models import Clinic, Membership, Role, User
 from repigment.authorisations.models import AuthorisationApplication
 from repigment.core.scale import Chunk
+from repigment.patients.models import Patient
+from repigment.reminders import course
+from repigment.reminders.models import Reminder
 from repigment.supply.models import Dispense, ImportOrder, Pack
 from tests.access_rules import ANONYMOUS, Row
 from tests.authorisations.helpers import importer, section_21
 from tests.conftest import PATIENT, World
 from tests.patients.helpers import consent
+from tests.safety.helpers import event
 from tests.supply.conftest import build_catalogue
 from tests.test_access_table import ROWS
 from tests.treatment.helpers import ruxolitinib
@@ -178,3 +182,65 @@ def test_the_work_queue_homes_cost_the_same_at_two_sizes_and_with_several_clinic
     more_clinics(world, 4)
     several = {kind: queries(client, world, kind, home) for kind in QUEUE_HOMES}
     assert small == larger == several, f"small {small}, larger {larger}, 5 clinics {several}"
+
+
+def prescriber_clinics(world: World, count: int) -> list[Clinic]:
+    """``count`` more clinics where the world's prescriber works, supplied by its pharmacy."""
+    made = []
+    for n in range(count):
+        clinic = Clinic.objects.create(name=f"Prescribing Clinic {n}", city="Durban")
+        Membership.objects.create(user=world.prescriber, clinic=clinic, role=Role.PRESCRIBER)
+        world.pharmacy.served_clinics.add(clinic)
+        made.append(clinic)
+    return made
+
+
+def grow_at(world: World, clinics: list[Clinic], first: int, count: int) -> None:
+    """Like ``grow``, spread over ``clinics``."""
+    shared: dict[str, Any] = {
+        "clinics": clinics,
+        "prescribers": {clinic.pk: world.prescriber for clinic in clinics},
+        "pharmacy": world.pharmacy,
+        "pharmacist": world.pharmacist,
+    }
+    chunk = Chunk(7, first + count, first, count, timezone.localdate(), shared)
+    for path in settings.SCALE_BUILDERS:
+        import_string(path)(chunk)
+
+
+def work_at(clinics: list[Clinic]) -> None:
+    """Something in each group of the prescriber's queue at each clinic: a serious event, a
+    patient's report to review, a review and another reminder due (the scale world adds
+    authorisations in every state, so queries and reports owed too)."""
+    today = timezone.localdate()
+    for clinic in clinics:
+        patient = Patient.objects.filter(clinic=clinic).order_by("pk").first()
+        assert patient is not None
+        event(patient, seriousness=["hospitalisation"])
+        event(patient, by_patient=True)
+        for kind in (course.REASSESSMENT, "budget.other"):
+            Reminder.objects.create(
+                key=f"budget:{kind}:{clinic.pk}", kind=kind, due_on=today, clinic=clinic,
+                patient=patient, responsible_role=Role.PRESCRIBER,
+            )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_the_prescribers_home_costs_the_same_for_one_clinic_or_several_and_at_two_sizes(
+    client: Client, world: World
+) -> None:
+    """Issue 13: the prescriber's panels asked one set of queries per clinic (138 queries
+    with 40 clinics)."""
+    references(world)
+    url = reverse("accounts:dashboard")
+    grow(world, 0, SMALL)
+    work_at([world.clinic])
+    queries(client, world, Role.PRESCRIBER, url)  # warm
+    one = queries(client, world, Role.PRESCRIBER, url)
+    others = prescriber_clinics(world, 3)
+    grow_at(world, others, SMALL, SMALL)
+    work_at(others)
+    several = queries(client, world, Role.PRESCRIBER, url)
+    grow_at(world, [world.clinic, *others], 2 * SMALL, LARGER)
+    larger = queries(client, world, Role.PRESCRIBER, url)
+    assert (several, larger) == (one, one), f"1 clinic {one}, 4 {several}, 4 larger {larger}"

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "repigment.authorisations",
     "repigment.knowledge",
     "repigment.supply",
+    "repigment.worklist",
     "repigment.registry",
     "repigment.interop",
 ]

@@ -10,9 +10,9 @@ from django.test import Client
 from repigment.accounts.models import AuditEntry, Role
 from repigment.patients.models import Patient
 from repigment.reminders.models import Reminder
-from repigment.reminders.templatetags.reminder_tags import SHOWN
-from repigment.safety import dashboard
+from repigment.safety.models import AdverseEvent
 from repigment.safety.views import EVENTS_PAGE_SIZE, FIRST_SHOWN
+from repigment.worklist.queue import SHOWN
 from tests.conftest import World
 from tests.patients.helpers import TODAY
 from tests.safety.helpers import event
@@ -36,8 +36,8 @@ def test_the_reminders_panel_shows_the_first_few_and_links_to_them_all(
     patients = _reminders(world, SHOWN + 12)
     client.force_login(world.prescriber)
     html = client.get("/dashboard/").content.decode()
-    assert html.count("reminders/") - html.count("/reminders/?role") >= SHOWN
-    assert f"All {SHOWN + 12} reminders" in html
+    assert html.count("/done/") == SHOWN  # each shown with its Done button
+    assert f"All {SHOWN + 12} on the reminders page" in html
     entry = AuditEntry.objects.filter(object_type="dashboard").latest("id")
     assert len(entry.patient_ids) == SHOWN
     listed = client.get("/reminders/?role=prescriber")
@@ -56,17 +56,18 @@ def test_serious_events_to_report_are_counted_and_the_clinic_list_pages(
         event(patient, seriousness=["hospitalisation"])
     needing = (
         len(patients)
-        + dashboard.AdverseEvent.objects.filter(patient__clinic=world.clinic)
+        + AdverseEvent.objects.filter(patient__clinic=world.clinic)
         .needing_report()
         .exclude(patient__in=patients)
         .count()
     )
     client.force_login(world.prescriber)
     html = client.get("/dashboard/").content.decode()
-    assert html.count("/adverse-events/") <= dashboard.SHOWN + 3
-    assert f"All {needing} on the clinic" in html
+    safety = html.split('data-group="safety"')[1].split("</section>")[0]
+    assert safety.count('href="/adverse-events/') == 2 * SHOWN  # each: the event and its step
+    assert f"Adverse events to act on at {world.clinic.name}: " in html
     page = client.get(f"/clinics/{world.clinic.pk}/adverse-events/").content.decode()
     assert f"The first {FIRST_SHOWN} of {needing}" in page
-    total = dashboard.AdverseEvent.objects.filter(patient__clinic=world.clinic).count()
+    total = AdverseEvent.objects.filter(patient__clinic=world.clinic).count()
     if total > EVENTS_PAGE_SIZE:
         assert "Page 1 of" in page

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -247,17 +247,61 @@ def is_overdue(reminder: Reminder, today: date) -> bool:
     )
 
 
-def open_for(user: User, clinics: list[Clinic], role: str, today: date) -> QuerySet[Reminder]:
-    """Open reminders, due within the lead time, that are this person's or their role's."""
+def open_mine(user: User, clinics: list[Clinic], role: str, today: date) -> QuerySet[Reminder]:
+    """Open reminders, due within the lead time, that are this person's or their role's
+    (unordered: the one filter the lists and the counts share)."""
     mine = Q(responsible_user=user) | Q(responsible_user__isnull=True, responsible_role=role)
     return (
         Reminder.objects.open()
         .filter(clinic__in=clinics, due_on__lte=today + timedelta(days=lead_days()))
         .filter(mine)
-        .alias(urgency=urgency_of_kind())
-        .order_by("urgency", "due_on", "pk")
-        .select_related("patient__clinic", "clinic")
+        .order_by()
     )
+
+
+def open_for(
+    user: User, clinics: list[Clinic], role: str, today: date, urgency: Urgency | None = None
+) -> QuerySet[Reminder]:
+    """Open reminders, due within the lead time, that are this person's or their role's, the
+    most urgent first; only those of one ``urgency`` when given."""
+    # Prefetched, not joined: a join makes the database sort every open reminder before it
+    # keeps the first few; alone, it walks each clinic's in due order and stops early.
+    found = open_mine(user, clinics, role, today).prefetch_related("patient__clinic", "clinic")
+    if urgency is not None:  # one group: by its kinds, in the order of the open-work index
+        return of_urgency(found, urgency).order_by("due_on", "pk")
+    return found.alias(urgency=urgency_of_kind()).order_by("urgency", "due_on", "pk")
+
+
+def of_urgency(reminders: QuerySet[Reminder], urgency: Urgency) -> QuerySet[Reminder]:
+    """The reminders of one urgency; a kind no source registers counts as ``OTHER``."""
+    if urgency == Urgency.OTHER:
+        ranked = [code for code, kind in kinds().items() if kind.urgency != Urgency.OTHER]
+        return reminders.exclude(kind__in=ranked)
+    return reminders.filter(kind__in=[c for c, k in kinds().items() if k.urgency == urgency])
+
+
+def counts_by_urgency(
+    user: User, clinics: list[Clinic], role: str, today: date, leave_out: Iterable[str] = ()
+) -> dict[Urgency, int]:
+    """How many of ``open_for`` fall in each urgency, in one query (kinds in ``leave_out``
+    not counted: a work list that shows those from the record itself)."""
+    ranked = {u: [c for c, k in kinds().items() if k.urgency == u] for u in Urgency}
+    others = [code for u, codes in ranked.items() if u != Urgency.OTHER for code in codes]
+    # One scan of the open-work index, a filtered count per urgency (grouping by kind would
+    # walk the kind index and read every row); OTHER also takes kinds no source registers.
+    counts = (
+        open_mine(user, clinics, role, today)
+        .exclude(kind__in=list(leave_out))
+        .aggregate(
+            **{
+                u.name: Count(
+                    "pk", filter=~Q(kind__in=others) if u == Urgency.OTHER else Q(kind__in=codes)
+                )
+                for u, codes in ranked.items()
+            }
+        )
+    )
+    return {Urgency[name]: n for name, n in counts.items()}
 
 
 def urgency_of_kind() -> Case:

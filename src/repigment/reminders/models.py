@@ -56,7 +56,16 @@ class Reminder(models.Model):
 
     class Meta:
         ordering: ClassVar = ["due_on", "pk"]
-        indexes: ClassVar = [models.Index(fields=["clinic", "done_at", "due_on"])]
+        indexes: ClassVar = [
+            # Open reminders of the clinics, soonest due first, covering what a work list
+            # filters and counts on: its first few stop early in each clinic's due order, its
+            # counts read the index alone (issue 13: 490 ms at 100,000 patients without it).
+            models.Index(
+                fields=["clinic", "due_on", "id", "responsible_role", "kind", "responsible_user"],
+                condition=models.Q(done_at__isnull=True),
+                name="reminder_open_work",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy
 
 from repigment.accounts.models import Clinic, User
 from repigment.clinical.references import Reference, get_reference
@@ -32,6 +33,15 @@ class Urgency(IntEnum):
     REVIEW = 1
     REPORT = 2
     OTHER = 3
+
+
+#: What each group of a work list is called.
+URGENCY_LABELS = {
+    Urgency.SAFETY: gettext_lazy("Safety"),
+    Urgency.REVIEW: gettext_lazy("Reviews due"),
+    Urgency.REPORT: gettext_lazy("Reports owed to the regulator"),
+    Urgency.OTHER: gettext_lazy("Other reminders"),
+}
 
 
 @dataclass(frozen=True)

@@ -17,14 +17,18 @@ from repigment.accounts.permissions import deny, roles_in, user_clinics
 from repigment.patients.access import record_listed
 from repigment.reminders.engine import is_overdue, open_for, reminder_text
 from repigment.reminders.models import DoneReason, Reminder
+from repigment.reminders.registry import URGENCY_LABELS, Urgency
 
 #: Reminders per page of the list.
 PAGE_SIZE = 50
+#: ``?urgency=`` of the list: one group of a work list (``review`` for the reviews due).
+URGENCIES = {urgency.name.lower(): urgency for urgency in Urgency}
 
 
 @login_required
 def reminder_list(request: HttpRequest) -> HttpResponse:
-    """Every open reminder of one of the user's roles (``?role=``), soonest due first."""
+    """Every open reminder of one of the user's roles (``?role=``), the most urgent and soonest
+    due first; ``?urgency=`` keeps one group (safety, review, report, other)."""
     user = request.user
     assert isinstance(user, User)
     role = request.GET.get("role", "")
@@ -32,7 +36,8 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         role = next(iter(sorted(set(user.memberships.values_list("role", flat=True)))), "")
     clinics = list(user_clinics(user, [role]))
     today = timezone.localdate()
-    page = Paginator(open_for(user, clinics, role, today), PAGE_SIZE).get_page(
+    urgency = URGENCIES.get(request.GET.get("urgency", ""))
+    page = Paginator(open_for(user, clinics, role, today, urgency), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     reminders = list(page.object_list)
@@ -41,10 +46,16 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {"reminder": r, "text": reminder_text(r), "late": is_overdue(r, today)} for r in reminders
     ]
-    label = Role(role).label if role else ""
-    return render(
-        request, "reminders/list.html", {"rows": rows, "page": page, "role": role, "label": label}
-    )
+    context = {
+        "rows": rows,
+        "page": page,
+        "role": role,
+        "label": Role(role).label if role else "",
+        "urgency": urgency.name.lower() if urgency is not None else "",
+        "urgency_label": URGENCY_LABELS[urgency] if urgency is not None else "",
+        "urgencies": [(u.name.lower(), URGENCY_LABELS[u]) for u in Urgency],
+    }
+    return render(request, "reminders/list.html", context)
 
 
 @require_POST

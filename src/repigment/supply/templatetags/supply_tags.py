@@ -1,6 +1,5 @@
-"""``{% supply_panel clinics %}``, the pharmacist's work queue on the dashboard, and
-``{% supply_alerts clinics %}`` for the prescriber's: suspected falsified packs at the
-pharmacies supplying them."""
+"""``{% supply_panel clinics %}``, the pharmacist's work queue on the dashboard (the prescriber's
+queue lists the suspected falsified packs at the pharmacies supplying them itself)."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, Role
 from repigment.core.worklist import non_empty
 from repigment.supply import worklist
-from repigment.supply.models import Incident
 
 register = template.Library()
 
@@ -28,12 +26,3 @@ def supply_panel(context: dict[str, Any], clinics: Iterable[Clinic]) -> dict[str
         audit.record(context["request"], AuditAction.VIEW, object_type="dashboard",
                      role=Role.PHARMACIST, patient_ids=named)  # fmt: skip
     return {"groups": non_empty(groups), "role": Role.PHARMACIST}
-
-
-@register.inclusion_tag("supply/_clinic_alerts.html")
-def supply_alerts(clinics: Iterable[Clinic]) -> dict[str, Any]:
-    supplying = Clinic.objects.filter(served_clinics__in=list(clinics)).distinct()
-    found = Incident.objects.filter(
-        pharmacy__in=supplying, kind=Incident.Kind.SUSPECTED_FALSIFIED
-    ).select_related("pharmacy")
-    return {"clone_alerts": list(found[:5])}
