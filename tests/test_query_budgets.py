@@ -101,7 +101,20 @@ def pages(world: World) -> list[tuple[str, str]]:
         home = world.home_clinic(kind) if kind != ANONYMOUS else world.clinic
         kwargs = row.kwargs(world, home) if row.kwargs else {}
         found.append((kind, reverse(row.name, kwargs=kwargs)))
-    return found + api_lists(world)
+    return found + api_lists(world) + later_pages(world)
+
+
+def later_pages(world: World) -> list[tuple[str, str]]:
+    """Keyset-paged lists beyond their first page (the cursor's row is looked up too)."""
+    pipeline = reverse("authorisations:pipeline", args=[world.clinic.pk])
+    dispensing = reverse("supply:dispensing_list")
+    first = AuthorisationApplication.objects.order_by("pk").first()
+    after = first.pk if first else 0
+    return [
+        (Role.PRESCRIBER, f"{pipeline}?state=approved"),
+        (Role.PRESCRIBER, f"{pipeline}?state=draft&after={after}"),
+        (Role.PHARMACIST, f"{dispensing}?after={after}"),
+    ]
 
 
 def queries(client: Client, world: World, kind: str, url: str) -> int:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import statistics
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from repigment.accounts.models import AuditEntry
 from repigment.authorisations import pipeline, services, states
-from repigment.authorisations.models import State
+from repigment.authorisations.models import AuthorisationApplication, State
 from tests.authorisations.helpers import (
     actor,
     approval,
@@ -27,6 +28,7 @@ from tests.authorisations.helpers import (
 )
 from tests.conftest import World
 from tests.patients.helpers import TODAY
+from tests.test_query_budgets import grow, references
 
 pytestmark = pytest.mark.usefixtures("quick_pdfs")
 assert quick_pdfs
@@ -70,7 +72,7 @@ def test_turnaround_is_the_median_and_90th_percentile_of_days_to_decide(world: W
 
 def test_each_application_shows_its_days_in_each_state(world: World) -> None:
     _decided(world, 10, 4)
-    lines = pipeline.lines(world.clinic, TODAY())
+    lines = pipeline.first_lines(world.clinic, TODAY())
     [line] = lines[State.APPROVED]
     assert [(stay.state, stay.days) for stay in line.stays] == [
         (State.DRAFT, 0), (State.READY, 0), (State.SUBMITTED, 4), (State.APPROVED, 6),
@@ -112,3 +114,42 @@ def test_the_pipeline_names_every_patient_it_shows(client: Client, world: World)
     client.get("/api/v1/authorisations")
     listed = AuditEntry.objects.filter(object_type="authorisation_application_list").get()
     assert listed.patient_ids == [application.patient_id]
+
+
+def test_the_overview_shows_each_states_longest_waiting_and_its_pages_show_every_one_once(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    references(world)
+    grow(world, 0, 60)
+    monkeypatch.setattr(pipeline, "FIRST", 2)
+    monkeypatch.setattr(pipeline, "STATE_PAGE", 3)
+    approved = AuthorisationApplication.objects.filter(
+        patient__clinic=world.clinic, state=State.APPROVED
+    ).order_by("state_changed_at", "pk")
+    expected = [str(pk) for pk in approved.values_list("pk", flat=True)]
+    assert len(expected) > 6
+    client.force_login(world.prescriber)
+    url = reverse("authorisations:pipeline", args=[world.clinic.pk])
+    overview = client.get(url).content.decode()
+    assert f"Approved ({len(expected)})" in overview
+    assert _approved_rows(overview) == expected[:2]
+    assert f'href="?state=approved">All {len(expected)}: approved</a>' in overview
+    seen, query, pages = [], "?state=approved", 0
+    while True:
+        body = client.get(url + query).content.decode()
+        seen += _approved_rows(body)
+        pages += 1
+        following = re.search(r'href="\?state=approved&amp;after=(\d+)"', body)
+        if following is None:
+            break
+        query = f"?state=approved&after={following.group(1)}"
+    assert seen == expected and pages == -(-len(expected) // 3)
+    assert "Draft (" not in body and "All states" in body
+    entry = AuditEntry.objects.filter(object_type="authorisation_pipeline").latest("pk")
+    shown = approved.filter(pk__in=[int(pk) for pk in expected[(pages - 1) * 3 :]])
+    assert entry.patient_ids == sorted({a.patient_id for a in shown})
+
+
+def _approved_rows(body: str) -> list[str]:
+    section = body.split('id="state-approved"')[1].split("</section>")[0]
+    return re.findall(r'href="/authorisations/(\d+)/"', section)

@@ -258,7 +258,11 @@ class AuthorisationApplication(models.Model):
                 name="authorisation_number_unique_on_route",
             ),
         ]
-        indexes: ClassVar = [models.Index(fields=["state", "valid_until"])]
+        indexes: ClassVar = [
+            models.Index(fields=["state", "valid_until"]),  # the dispensing list's order
+            # A state's pages in the pipeline: longest in the state first.
+            models.Index(fields=["state", "state_changed_at"], name="application_state_since"),
+        ]
 
     def __str__(self) -> str:
         number = self.authorisation_number or self.reference_number or f"#{self.pk}"

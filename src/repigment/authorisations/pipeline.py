@@ -1,5 +1,9 @@
 """A clinic's applications by state with their ages, and turnaround per route.
 
+The overview shows each state's count and the few applications longest in it; a state's own
+pages show the rest, a keyset page at a time (longest in the state first: the order of
+``state_changed_at``, when the step was recorded).
+
 Ages and turnaround are counted in days between the days recorded on the application's
 events (the day it was submitted, the day of the regulator's letter), so a step recorded the
 next morning still counts from the day it happened.
@@ -11,6 +15,10 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import groupby
+
+from django.db.models import Count, F, QuerySet, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 
 from repigment.access.models import AccessRoute
 from repigment.accounts.models import Clinic
@@ -19,8 +27,12 @@ from repigment.authorisations.models import (
     AuthorisationApplication,
     State,
 )
+from repigment.core.keyset import PAGE_SIZE, KeysetPage, keyset_page
 
 DECISIONS = (State.APPROVED, State.REJECTED)
+#: Applications of each state on the pipeline's overview, and on a page of one state.
+FIRST = 5
+STATE_PAGE = PAGE_SIZE
 
 
 @dataclass(frozen=True)
@@ -47,25 +59,62 @@ def stays(events: list[ApplicationEvent], today: date) -> list[Stay]:
     return found
 
 
-def lines(clinic: Clinic, today: date) -> dict[str, list[Line]]:
-    """The clinic's applications grouped by state (in the machine's order), oldest first."""
-    applications = (
-        AuthorisationApplication.objects.filter(patient__clinic=clinic)
-        .select_related("patient", "route__country")
-        .prefetch_related("events")
+def _applications(clinic: Clinic) -> QuerySet[AuthorisationApplication]:
+    return AuthorisationApplication.objects.filter(patient__clinic=clinic).select_related(
+        "patient", "route__country"
     )
+
+
+def counts(clinic: Clinic) -> dict[str, int]:
+    """The clinic's applications in each state (every state, in the machine's order)."""
+    # From the clinic's patients (their index), not by scanning every application's state.
+    mine = AuthorisationApplication.objects.filter(patient__in=clinic.patients.values("pk"))
+    found = dict(mine.order_by().values_list("state").annotate(n=Count("pk")))
+    return {state: found.get(state, 0) for state in State.values}
+
+
+def first_lines(clinic: Clinic, today: date, size: int = FIRST) -> dict[str, list[Line]]:
+    """The ``size`` applications longest in each state, by state, in three queries however
+    many the clinic has: their ids (a row number within each state, over the clinic's
+    applications found through its patients' index, narrow rows only), the rows, their events."""
+    place = Window(
+        RowNumber(), partition_by=[F("state")], order_by=[F("state_changed_at"), F("pk")]
+    )
+    mine = AuthorisationApplication.objects.filter(patient__in=clinic.patients.values("pk"))
+    ids = list(mine.annotate(place=place).filter(place__lte=size).values_list("pk", flat=True))
+    shown = _applications(clinic).filter(pk__in=ids).order_by("state_changed_at", "pk")
     grouped: dict[str, list[Line]] = {state: [] for state in State.values}
+    for line in _lines(list(shown), today):
+        grouped[line.application.state].append(line)
+    return grouped
+
+
+def state_page(
+    clinic: Clinic,
+    state: str,
+    today: date,
+    *,
+    after: int | None = None,
+    before: int | None = None,
+    size: int = PAGE_SIZE,
+) -> tuple[KeysetPage[AuthorisationApplication], list[Line]]:
+    """One page of the clinic's applications in ``state``, longest in it first."""
+    rows = _applications(clinic).filter(state=state)
+    page = keyset_page(rows, ("state_changed_at",), after=after, before=before, size=size)
+    return page, _lines(page.rows, today)
+
+
+def _lines(applications: list[AuthorisationApplication], today: date) -> list[Line]:
+    """Each application's line (in the order given), its events fetched in one query."""
+    prefetch_related_objects(applications, "events")
+    found = []
     for application in applications:
         events = sorted(application.events.all(), key=lambda e: (e.at, e.pk))
         if not events:
             continue
         visited = stays(events, today)
-        grouped[application.state].append(
-            Line(application, visited[-1].days, (today - events[0].on).days, visited)
-        )
-    for group in grouped.values():
-        group.sort(key=lambda line: -line.days_in_state)
-    return grouped
+        found.append(Line(application, visited[-1].days, (today - events[0].on).days, visited))
+    return found
 
 
 @dataclass(frozen=True)
@@ -77,14 +126,14 @@ class Turnaround:
     queried: int
 
 
-def decision_days(application: AuthorisationApplication) -> int | None:
-    """Days from the first submission to the regulator's decision."""
-    events = sorted(application.events.all(), key=lambda e: (e.at, e.pk))
-    submitted = next((e for e in events if e.to_state == State.SUBMITTED), None)
-    decided = next((e for e in events if e.to_state in DECISIONS), None)
+def decision_days(steps: list[tuple[str, date]]) -> int | None:
+    """Days from the first submission to the regulator's decision (``steps``: each event's
+    state reached and day, in the order they happened)."""
+    submitted = next((on for state, on in steps if state == State.SUBMITTED), None)
+    decided = next((on for state, on in steps if state in DECISIONS), None)
     if submitted is None or decided is None:
         return None
-    return (decided.on - submitted.on).days
+    return (decided - submitted).days
 
 
 def percentile_90(values: list[int]) -> float:
@@ -95,29 +144,34 @@ def percentile_90(values: list[int]) -> float:
 
 
 def turnaround(clinics: Iterable[Clinic]) -> list[Turnaround]:
-    """Per route: decisions, median and 90th percentile of days to decide, queried share."""
-    applications = (
-        AuthorisationApplication.objects.filter(patient__clinic__in=list(clinics))
-        .exclude(approved_on__isnull=True, rejection_reason="")
-        .select_related("route__country")
-        .prefetch_related("events")
+    """Per route: decisions, median and 90th percentile of days to decide, queried share.
+    Two queries: the decided applications' steps as plain values, then their routes."""
+    decided = AuthorisationApplication.objects.filter(patient__clinic__in=list(clinics)).exclude(
+        approved_on__isnull=True, rejection_reason=""
     )
-    by_route: dict[int, tuple[AccessRoute, list[int], int]] = {}
-    for application in applications:
-        days = decision_days(application)
+    steps = (
+        ApplicationEvent.objects.filter(application__in=decided)
+        .order_by("-application__created", "-application_id", "at", "pk")
+        .values_list("application_id", "application__route_id", "to_state", "on")
+    )
+    by_route: dict[int, tuple[list[int], int]] = {}
+    for (_, route_id), rows in groupby(steps, key=lambda row: (row[0], row[1])):
+        history = [(state, on) for _, _, state, on in rows]
+        days = decision_days(history)
         if days is None:
             continue
-        route, values, queried = by_route.get(application.route_id, (application.route, [], 0))
+        values, queried = by_route.get(route_id, ([], 0))
         values.append(days)
-        was_queried = any(e.to_state == State.QUERIED for e in application.events.all())
-        by_route[application.route_id] = (route, values, queried + was_queried)
+        was_queried = any(state == State.QUERIED for state, _ in history)
+        by_route[route_id] = (values, queried + was_queried)
+    routes = AccessRoute.objects.select_related("country").in_bulk(list(by_route))
     return [
         Turnaround(
-            route,
+            routes[route_id],
             len(values),
             float(statistics.median(values)),
             percentile_90(values),
             queried,
         )
-        for route, values, queried in by_route.values()
+        for route_id, (values, queried) in by_route.items()
     ]

@@ -31,9 +31,11 @@ from repigment.authorisations.models import (
     Importer,
     PrescriberRecord,
     ReportTask,
+    State,
 )
 from repigment.authorisations.quantity import remaining, supply_runs_out_on
 from repigment.authorisations.reporting import mark_submitted
+from repigment.core.keyset import count_upto, cursors
 from repigment.patients.access import acting_user, record_read
 from repigment.patients.uploads import stored_file_response
 from repigment.reminders.engine import lead_days
@@ -55,13 +57,28 @@ def _pdf(content: bytes, name: str, inline: bool = True) -> HttpResponse:
 
 # --- A clinic's pipeline ---------------------------------------------------------------------
 
+#: Reports owed shown on the pipeline, soonest due first (the reminders list has them all).
+REPORTS_SHOWN = 10
+
 
 @clinic_member_required(Role.PRESCRIBER, Role.CLINIC_ADMIN)
 @require_safe
 def clinic_pipeline(request: HttpRequest, clinic: Clinic) -> HttpResponse:
+    """Reports owed and each state's count with its longest-waiting applications; with
+    ``?state=``, that state's applications a page at a time. Bounded however large the clinic."""
     today = timezone.localdate()
-    tasks = list(reporting.owed(today + timedelta(days=lead_days()), [clinic]))
-    lines = pipeline.lines(clinic, today)
+    owed = reporting.owed(today + timedelta(days=lead_days()), [clinic])
+    tasks = list(owed[:REPORTS_SHOWN])
+    counts = pipeline.counts(clinic)
+    state = request.GET.get("state")
+    page = None
+    if state in State.values:
+        page, rows = pipeline.state_page(
+            clinic, state, today, **cursors(request.GET), size=pipeline.STATE_PAGE
+        )
+        lines = {state: rows}
+    else:
+        state, lines = None, pipeline.first_lines(clinic, today, pipeline.FIRST)
     shown = [line.application.patient_id for rows in lines.values() for line in rows]
     is_prescriber = has_role(request.user, [Role.PRESCRIBER], clinic)
     audit.record(
@@ -72,11 +89,16 @@ def clinic_pipeline(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     context = {
         "clinic": clinic,
         "groups": [
-            (state, label, rows)
-            for (state, label), rows in zip(services.State.choices, lines.values(), strict=True)
+            (value, label, counts[value], lines[value])
+            for value, label in State.choices
+            if value in lines and counts[value]
         ],
+        "state": state,
+        "page": page,
+        "query": f"state={state}",
         "turnaround": pipeline.turnaround([clinic]),
         "tasks": tasks,
+        "tasks_count": count_upto(owed),
         "is_prescriber": is_prescriber,
         "today": today,
     }
