@@ -64,6 +64,14 @@ ROWS = [
         kwargs=clinic_kwargs,
         other=403,
     ),
+    # Resending to someone already in only says so.
+    Row(
+        "accounts:resend_invitation",
+        own=only(Role.CLINIC_ADMIN, status=302),
+        kwargs=_membership,
+        other=403,
+        method="POST",
+    ),
     Row(
         "accounts:invite_accept",
         own=PUBLIC,

@@ -11,6 +11,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from repigment.accounts import invitations
 from repigment.accounts.models import AuditEntry, Membership, Role, User
 from tests.conftest import World
 
@@ -86,3 +87,28 @@ def test_only_the_clinic_administrator_invites(client: Client, world: World) -> 
     response = client.post(url, {"email": "x@y.test", "full_name": "X", "role": Role.PRESCRIBER})
     assert response.status_code == 403
     assert not User.objects.filter(email="x@y.test").exists()
+
+
+def test_an_expired_invitation_gets_a_new_link_from_the_members_page(
+    world: World, client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(world.clinic_admin)
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = invitations.invite(clinic=world.clinic, email="late@jhb.test",
+                                     full_name="Late Nurse", role=Role.PRESCRIBER,
+                                     base_url="http://testserver")  # fmt: skip
+    members = client.get(reverse("accounts:clinic_members", args=[world.clinic.pk]))
+    resend = reverse("accounts:resend_invitation", args=[world.clinic.pk, waiting.pk])
+    assert resend in members.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = client.post(resend, follow=True)
+    assert "A new invitation link was sent to late@jhb.test." in sent.content.decode()
+    assert [m.to for m in mail.outbox] == [["late@jhb.test"], ["late@jhb.test"]]
+    assert "/accounts/invitation/" in mail.outbox[-1].body
+    active = Membership.objects.get(user=world.prescriber)
+    with django_capture_on_commit_callbacks(execute=True):
+        refused = client.post(
+            reverse("accounts:resend_invitation", args=[world.clinic.pk, active.pk]), follow=True
+        )
+    assert "has already accepted the invitation" in refused.content.decode()
+    assert len(mail.outbox) == 2

@@ -1,7 +1,8 @@
 """A clinic administrator, on a phone (390 px) and with the keyboard alone, invites a new
-member of staff (the invitation's link arrives by e-mail and opens the account) and removes
-a member's role through the confirmation page; the clinic's last administrator cannot be
-removed. Every page is checked for sideways scrolling, console errors and axe findings."""
+member of staff (the invitation's link arrives by e-mail, can be sent again and opens the
+account) and removes a member's role through the confirmation page; the clinic's last
+administrator cannot be removed. Every page is checked for sideways scrolling, console
+errors and axe findings."""
 
 from __future__ import annotations
 
@@ -79,7 +80,15 @@ def test_an_administrator_invites_and_removes_with_the_keyboard_on_a_phone(
     assert "invited, not yet active" in row.inner_text()
     check_page(phone)
 
-    # The invited person's link opens the account once.
+    # A new link for an invitation that lapsed (or went astray).
+    press(phone, phone.get_by_role("button", name="Send a new link to Sister Dlamini"))
+    assert (
+        "A new invitation link was sent to sister@jhb.test." in phone.locator("main").inner_text()
+    )
+    check_page(phone)
+
+    # The invited person's newest link opens the account.
+    assert [m.to for m in mail.outbox] == [["sister@jhb.test"]] * 2
     invited = mail.outbox[-1]
     assert invited.to == ["sister@jhb.test"]
     link = re.search(r"https?://\S+/accounts/invit\S+", invited.body)

@@ -24,6 +24,26 @@ def invite(*, clinic: Clinic, email: str, full_name: str, role: str, base_url: s
     with transaction.atomic():
         user = User.objects.create_user(email, None, full_name=full_name, is_active=False)
         membership = Membership.objects.create(user=user, clinic=clinic, role=role)
+    _send_link(membership, base_url)
+    return membership
+
+
+def is_waiting(membership: Membership) -> bool:
+    """Invited and not yet in: the account is closed and was never used."""
+    return not membership.user.is_active and membership.user.last_login is None
+
+
+def resend(membership: Membership, base_url: str) -> bool:
+    """A new link for an invitation not yet accepted (the old one may have lapsed); False, and
+    nothing sent, for anyone else."""
+    if not is_waiting(membership):
+        return False
+    _send_link(membership, base_url)
+    return True
+
+
+def _send_link(membership: Membership, base_url: str) -> None:
+    user, clinic = membership.user, membership.clinic
     link = base_url + reverse(
         "accounts:invite_accept",
         kwargs={
@@ -37,4 +57,3 @@ def invite(*, clinic: Clinic, email: str, full_name: str, role: str, base_url: s
     subject = render_to_string("accounts/email/invite_subject.txt", context).strip()
     body = render_to_string("accounts/email/invite.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
-    return membership

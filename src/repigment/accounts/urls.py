@@ -24,6 +24,11 @@ urlpatterns = [
     ),
     path("clinics/<int:clinic_id>/members/invite/", views.invite_member, name="invite_member"),
     path(
+        "clinics/<int:clinic_id>/members/<int:membership_id>/resend/",
+        views.resend_invitation,
+        name="resend_invitation",
+    ),
+    path(
         "accounts/invitation/<uidb64>/<token>/",
         views.InviteAcceptView.as_view(),
         name="invite_accept",

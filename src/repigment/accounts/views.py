@@ -117,6 +117,27 @@ def invite_member(request: HttpRequest, clinic: Clinic) -> HttpResponse:
 
 
 @clinic_member_required(Role.CLINIC_ADMIN)
+@require_POST
+def resend_invitation(request: HttpRequest, clinic: Clinic, membership_id: int) -> HttpResponse:
+    """A new link for someone invited who has not yet chosen a password."""
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "clinic"), pk=membership_id, clinic=clinic
+    )
+    base_url = request.build_absolute_uri("/").rstrip("/")
+    if invitations.resend(membership, base_url):
+        audit.record(request, AuditAction.MEMBERSHIP, object_type="invitation_resent",
+                     object_id=membership.pk, clinic=clinic, role=Role.CLINIC_ADMIN)  # fmt: skip
+        messages.success(
+            request,
+            _("A new invitation link was sent to %(email)s.") % {"email": membership.user.email},
+        )
+    else:
+        messages.error(request, _("%(name)s has already accepted the invitation.")
+                       % {"name": membership.user.full_name or membership.user.email})  # fmt: skip
+    return redirect("accounts:clinic_members", clinic_id=clinic.pk)
+
+
+@clinic_member_required(Role.CLINIC_ADMIN)
 @require_http_methods(["GET", "POST"])
 def clinic_settings(request: HttpRequest, clinic: Clinic) -> HttpResponse:
     form = ClinicSettingsForm(request.POST or None, instance=clinic)

@@ -76,7 +76,7 @@ def invitations(user: User, clinics: Sequence[Clinic], today: date) -> Group:
     for member in shown:
         expired = member.user.date_joined + lapse < timezone.now()
         text = (
-            _("%(name)s (%(role)s at %(clinic)s): the invitation link has expired")
+            _("%(name)s (%(role)s at %(clinic)s): the invitation link has expired, send a new one")
             if expired
             else _("%(name)s (%(role)s at %(clinic)s) has not yet accepted the invitation")
         ) % {"name": member.user.full_name or member.user.email,
