@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -94,7 +94,7 @@ def build(
     """Read the dataset of the consenting patients of ``clinics`` (all clinics when None) whose
     treatment started within ``started`` (either end open when None)."""
     chosen = chosen_patients(clinics)
-    with _chosen_ids(chosen) as ids:
+    with _without_jit(), _chosen_ids(chosen) as ids:
         people = _people(chosen, ids, started)
         visits = _visits(people, ids)
         events = _adverse_events(people, ids)
@@ -113,6 +113,22 @@ def build(
         frames={table: frames[table].select(columns(table)) for table in frames},
         patient_ids=people.get_column("patient_id").to_list(),
     )
+
+
+@contextmanager
+def _without_jit() -> Iterator[None]:
+    """PostgreSQL: no JIT compilation for the dataset's queries, in a transaction of their own.
+
+    At a national registry's size their cost estimates pass ``jit_above_cost`` and PostgreSQL
+    compiles them, which took longer than running them: JIT pays off only for queries that run
+    for many seconds, not for a page.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 @contextmanager
