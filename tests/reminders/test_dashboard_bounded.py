@@ -29,7 +29,7 @@ def _reminders(world: World, count: int) -> list[Patient]:
     return patients
 
 
-def test_the_reminders_panel_shows_the_first_few_and_links_to_them_all(
+def test_the_other_reminders_group_shows_the_first_few_and_links_to_them_all(
     client: Client, world: World
 ) -> None:
     grow(world, 0, SHOWN + 15)

@@ -17,7 +17,7 @@ from repigment.authorisations import reminders as authorisation_kinds
 from repigment.authorisations import states
 from repigment.authorisations.models import ReportTask, State
 from repigment.patients.models import Patient
-from repigment.reminders import course, monitoring
+from repigment.reminders import course, engine, monitoring
 from repigment.reminders.models import Reminder
 from repigment.supply.models import Incident
 from repigment.worklist.queue import SHOWN
@@ -241,3 +241,19 @@ def test_the_reminders_page_keeps_one_group(client: Client, world: World) -> Non
     every = client.get(reverse("reminders:list") + "?role=prescriber").content.decode()
     assert "Week-24 reassessment" in every and "expires on" in every
     assert timezone.localdate()  # the list's day is today's
+
+
+def test_a_large_group_is_counted_up_to_the_cap(
+    client: Client, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counting every open reminder of a national registry's clinics would scan them all: past
+    the cap the group says "N+" and links to the full list."""
+    monkeypatch.setattr(engine, "COUNT_CAP", SHOWN + 2)
+    grow(world, 0, SHOWN + 4)
+    for n, patient in enumerate(Patient.objects.filter(clinic=world.clinic)[: SHOWN + 4]):
+        reminder(world, course.REASSESSMENT, n, patient, n)
+    html = dashboard(client, world)
+    reviews = group(html, "review")
+    assert f'data-count="{SHOWN + 2}">{SHOWN + 2}+</span>' in reviews
+    assert f"All of them on the reminders page ({SHOWN + 2} or more)" in reviews
+    assert len(items(reviews)) == SHOWN

@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -280,28 +280,16 @@ def of_urgency(reminders: QuerySet[Reminder], urgency: Urgency) -> QuerySet[Remi
     return reminders.filter(kind__in=[c for c, k in kinds().items() if k.urgency == urgency])
 
 
-def counts_by_urgency(
-    user: User, clinics: list[Clinic], role: str, today: date, leave_out: Iterable[str] = ()
-) -> dict[Urgency, int]:
-    """How many of ``open_for`` fall in each urgency, in one query (kinds in ``leave_out``
-    not counted: a work list that shows those from the record itself)."""
-    ranked = {u: [c for c, k in kinds().items() if k.urgency == u] for u in Urgency}
-    others = [code for u, codes in ranked.items() if u != Urgency.OTHER for code in codes]
-    # One scan of the open-work index, a filtered count per urgency (grouping by kind would
-    # walk the kind index and read every row); OTHER also takes kinds no source registers.
-    counts = (
-        open_mine(user, clinics, role, today)
-        .exclude(kind__in=list(leave_out))
-        .aggregate(
-            **{
-                u.name: Count(
-                    "pk", filter=~Q(kind__in=others) if u == Urgency.OTHER else Q(kind__in=codes)
-                )
-                for u, codes in ranked.items()
-            }
-        )
-    )
-    return {Urgency[name]: n for name, n in counts.items()}
+#: A work list counts a group's reminders up to this many and says "1000+" beyond: the exact
+#: figure says nothing more to the reader, and counting every open reminder of a national
+#: registry's clinics scans them all (the first COUNT_CAP stop early on the open-work index).
+COUNT_CAP = 1000
+
+
+def count_open(reminders: QuerySet[Reminder]) -> tuple[int, bool]:
+    """How many ``reminders`` there are, up to ``COUNT_CAP``, and whether the cap was reached."""
+    count = reminders.order_by()[:COUNT_CAP].count()
+    return count, count >= COUNT_CAP
 
 
 def urgency_of_kind() -> Case:

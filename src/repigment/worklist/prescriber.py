@@ -28,7 +28,7 @@ from repigment.authorisations.models import ApplicationEvent, AuthorisationAppli
 from repigment.core.templatetags.dates import day_text
 from repigment.reminders import course
 from repigment.reminders.engine import (
-    counts_by_urgency,
+    count_open,
     is_overdue,
     lead_days,
     open_for,
@@ -42,6 +42,8 @@ from repigment.supply.models import Incident
 from repigment.worklist.queue import SHOWN, Group, Item, Link
 
 ROLE = Role.PRESCRIBER
+#: The reminders page's ``?urgency=`` of each group.
+URGENCY_CODES = frozenset(urgency.name.lower() for urgency in Urgency)
 #: Reminder kinds whose work the queue reads from the record itself (queries, reports to review).
 FROM_THE_RECORD = (authorisation_reminders.QUERY, safety_reminders.REVIEW)
 #: Reminders done by recording a visit: their step is the visit form.
@@ -224,13 +226,19 @@ def _reminder_item(reminder: Reminder, today: date, rank: int) -> Item:
     )
 
 
-def _all_reminders(group: Group, urgency: Urgency) -> None:
-    group.more.append(
-        Link(
-            _("All %(n)s on the reminders page") % {"n": group.count},
-            f"{reverse('reminders:list')}?role={ROLE}&urgency={urgency.name.lower()}",
-        )
-    )
+def reminders_group(group: Group, reminders: QuerySet[Reminder], today: date, rank: int) -> None:
+    """Add ``reminders`` (one urgency's, most urgent first) to ``group``: a capped count, the
+    first few, and the reminders page filtered to the urgency when there are more."""
+    count, capped = count_open(reminders)
+    group.add(count, reminder_items(reminders, today, rank), capped)
+    if count > SHOWN:
+        text = (
+            _("All of them on the reminders page (%(n)s or more)")
+            if capped
+            else _("All %(n)s on the reminders page")
+        ) % {"n": count}
+        urgency = group.code if group.code in URGENCY_CODES else "other"
+        group.more.append(Link(text, f"{reverse('reminders:list')}?role={ROLE}&urgency={urgency}"))
 
 
 # --- Reports owed --------------------------------------------------------------------------------
@@ -280,29 +288,13 @@ def prescriber_queue(user: User, clinics: list[Clinic], today: date) -> list[Gro
     safety, reviews, reports, rest = (
         Group(urgency.name.lower(), URGENCY_LABELS[urgency]) for urgency in Urgency
     )
-    counts = counts_by_urgency(user, clinics, ROLE, today, leave_out=FROM_THE_RECORD)
     serious_events(safety, by_pk)
     queries(safety, by_pk)
     if other_safety_kinds():  # none today: no query for them
         mine = open_for(user, clinics, ROLE, today, Urgency.SAFETY)
-        safety.add(
-            counts.get(Urgency.SAFETY, 0),
-            reminder_items(mine.exclude(kind__in=FROM_THE_RECORD), today, 3),
-        )
+        reminders_group(safety, mine.exclude(kind__in=FROM_THE_RECORD), today, 3)
     falsified_packs(safety, by_pk)
-    if counts.get(Urgency.SAFETY):
-        safety.more.append(
-            Link(
-                _("Safety reminders: %(n)s") % {"n": counts[Urgency.SAFETY]},
-                f"{reverse('reminders:list')}?role={ROLE}&urgency=safety",
-            )
-        )
     for group, urgency in ((reviews, Urgency.REVIEW), (rest, Urgency.OTHER)):
-        group.add(
-            counts.get(urgency, 0),
-            reminder_items(open_for(user, clinics, ROLE, today, urgency), today, 0),
-        )
-        if group.hidden:
-            _all_reminders(group, urgency)
+        reminders_group(group, open_for(user, clinics, ROLE, today, urgency), today, 0)
     reports_owed(reports, by_pk, today)
     return [safety, reviews, reports, rest]

@@ -1,5 +1,7 @@
-"""The shape of a work queue: groups in a fixed order, each counted, with its first few items,
-each item linking to where it is done."""
+"""The shape of the prescriber's queue: groups in a fixed order, each counted, with its first
+few items, each linking to where it is done. Richer than ``core.worklist`` (the other roles'):
+an item names its patient, its step and a Done form, and a group gathers several sources, so it
+links to several full lists (each clinic's)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,8 @@ from datetime import date
 from django.utils.functional import Promise
 
 from repigment.accounts.models import Clinic
+from repigment.core.worklist import SHOWN  # as many as the other roles' queues show
 from repigment.patients.models import Patient
-
-#: Items shown per group; the rest are on the group's full list.
-SHOWN = 5
 
 
 @dataclass(frozen=True)
@@ -51,11 +51,13 @@ class Group:
     count: int = 0
     items: list[Item] = field(default_factory=list)
     more: list[Link] = field(default_factory=list)
+    capped: bool = False  # a source counted only up to its cap: "1000+"
 
-    def add(self, count: int, items: Iterable[Item]) -> None:
+    def add(self, count: int, items: Iterable[Item], capped: bool = False) -> None:
         """Count ``count`` more and merge ``items`` (each source gives at most SHOWN), keeping
         the first SHOWN by rank."""
         self.count += count
+        self.capped = self.capped or capped
         self.items = sorted([*self.items, *items], key=lambda item: item.rank)[:SHOWN]
 
     @property
