@@ -177,3 +177,21 @@ def test_rows_written_through_the_cursor_read_back_as_the_orm_writes_them(world:
     entry = AuditEntry.objects.get(action=AuditAction.CREATE, object_type="redcap_import")
     assert AuditPatient.objects.filter(entry=entry).count() == 3
     assert verify_chain(AuditEntry).broken is None
+
+
+def test_every_problem_of_a_row_is_listed_and_short_lines_are_read(world: World) -> None:
+    """A bad value does not hide a missing one after it in the same section; a line cut
+    short (trailing empty cells left out) reads as empty cells, a blank line is skipped."""
+    dictionary, records, mapping = files(world)
+    lines = records.splitlines()
+    lines[4] = lines[4].replace("Kwame,Asante,1984-09-30,2,6", ",Asante,1984-09-30,7,")
+    lines[5] = lines[5].rstrip(",")  # RC002 week 12: no trailing empty cells
+    lines.insert(6, "")
+    report = run_import(dictionary, "\n".join(lines) + "\n", mapping)
+    found = sorted((p.line, p.record, p.field) for p in report.problems)
+    assert found == [(5, "RC002", "first_name"), (5, "RC002", "fitzpatrick"), (5, "RC002", "sex")]
+    assert "patient: phototype is missing" in " ".join(str(p) for p in report.problems)
+    fixed = [line for line in lines if line]
+    fixed[4] = files(world)[1].splitlines()[4]
+    report = run_import(dictionary, "\n".join(fixed) + "\n", mapping)
+    assert report.ok and report.created["visit"] == 5, report.problems

@@ -31,7 +31,14 @@ from repigment.clinical.scoring import (
 )
 from repigment.interop.redcap.bulk import BATCH, bulk_insert
 from repigment.interop.redcap.mapping import ROW_KEYS, SECTIONS, Mapping, Source, parse_mapping
-from repigment.interop.redcap.reader import Field, FileProblem, Row, read_dictionary, read_records
+from repigment.interop.redcap.reader import (
+    Field,
+    FileProblem,
+    Records,
+    Row,
+    read_dictionary,
+    read_records,
+)
 from repigment.patients.models import (
     Activity,
     Diagnosis,
@@ -110,175 +117,277 @@ def _choices(kind: str) -> set[str]:
 
 
 RANGES = {"phototype": (1, 6), "vns": (1, 5), "int": (0, 100_000)}
+#: Rows between two calls of the progress callback (a progress bar or a job's row).
+PROGRESS_EVERY = 2000
 
 
 def _day(text: str) -> date:
     return date.fromisoformat(text[:10])
 
 
-class Checker:
-    """Turns raw REDCap values into Repigment values, noting every problem."""
+def _decimal(raw: str) -> Decimal:
+    """A finite number of zero or more, from its text; ValueError says why not."""
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        raise ValueError(f"{raw!r} is not a number") from None
+    if not number.is_finite() or number < 0:
+        raise ValueError(f"{raw!r} is not a number of zero or more")
+    return number
 
-    def __init__(self, dictionary: dict[str, Field], problems: list[Problem]) -> None:
-        self.dictionary = dictionary
+
+class Failure(str):
+    """A conversion's reason for refusing a value (kept in a memo like a value)."""
+
+
+class Target:
+    """One mapped Repigment field, resolved against the records file once.
+
+    ``convert`` takes the cell's text through the dictionary's choices, the mapping's
+    translation and the target's kind; its answers are remembered per text, since codes,
+    dates and numbers repeat through a file.
+    """
+
+    __slots__ = ("column", "constant", "convert", "label", "memo", "name", "required")
+
+    def __init__(
+        self,
+        name: str,
+        label: str,
+        column: int,
+        constant: str | None,
+        required: bool,
+        convert: Callable[[str], Any],
+    ) -> None:
+        self.name, self.label, self.column, self.constant = name, label, column, constant
+        self.required, self.convert = required, convert
+        self.memo: dict[str, Any] = {}
+
+    def value(self, raw: str) -> Any:
+        """The converted value of a non-empty ``raw`` (not in ``memo`` yet), or its ``Failure``."""
+        memo = self.memo
+        try:
+            done = self.convert(raw)
+        except ValueError as error:
+            done = Failure(str(error))
+        if len(memo) < 100_000:  # free text (names) repeats little: do not keep all of it
+            memo[raw] = done
+        return done
+
+
+class Checker:
+    """Turns a records file's raw cells into Repigment values, noting every problem."""
+
+    def __init__(
+        self,
+        mapping: Mapping,
+        dictionary: dict[str, Field],
+        index: dict[str, int],
+        problems: list[Problem],
+    ) -> None:
         self.problems = problems
         self.choice_sets: dict[str, set[str]] = {}
-        # Values repeat (sexes, dates, codes): each (kind, raw text) is converted once.
-        self.converted: dict[tuple[str, str], Any] = {}
-        self.specs: dict[tuple[int, str], list[tuple[str, str, bool, Source]]] = {}
-
-    def spec(self, mapping: Mapping, name: str) -> list[tuple[str, str, bool, Source]]:
-        """The section's mapped targets as (target, kind, required, source), worked out once."""
-        key = (id(mapping), name)
-        if key not in self.specs:
-            given = mapping.sections[name]
-            self.specs[key] = [
-                (target, kind, required, given[target])
+        self.sections = {
+            name: [
+                self._target(target, kind, required, given[target], dictionary, index)
                 for target, (kind, required) in SECTIONS[name].items()
                 if target in given
             ]
-        return self.specs[key]
-
-    def value(self, kind: str, source: Source, row: Row, target: str) -> Any:
-        raw = source.raw(row.values)
-        if raw == "":
-            return None
-        name = source.field or target
-        known = self.dictionary.get(source.field) if source.field else None
-        if known and known.choices and raw not in known.choices:
-            return self._bad(
-                row, name, f"{raw!r} is not one of the field's choices ({', '.join(known.choices)})"
+            for name, given in mapping.sections.items()
+        }
+        #: Per routed section, the target whose value marks a row as holding it.
+        self.row_keys = [
+            (name, next(t for t in self.sections[name] if t.name == key))
+            for name, key in ROW_KEYS.items()
+            if name in self.sections
+        ]
+        #: (table, instrument, [(region, hand units column, grade column, their fields)])
+        self.vasi_tables = [
+            (
+                table,
+                instrument,
+                [
+                    (region, index[units], index[grade], units, grade)
+                    for region, (units, grade) in mapping.regions.get(("visit", table), {}).items()
+                ],
             )
-        if source.values:
-            if raw not in source.values:
-                return self._bad(row, name, f"{raw!r} has no translation in the mapping")
-            raw = source.values[raw]
-        done = self.converted.get((kind, raw), self)
-        if done is not self:
-            return done
-        try:
-            done = self.converted[(kind, raw)] = self._convert(kind, raw)
-        except ValueError as error:
-            return self._bad(row, name, str(error))
-        return done
+            for table, instrument in (("fvasi", Instrument.FVASI), ("tvasi", Instrument.TVASI))
+        ]
+        self.areas = [
+            (region, index[bsa], bsa)
+            for region, (bsa,) in mapping.regions.get(("prescription", "treated_areas"), {}).items()
+        ]
+        # A region's entry and an instrument's total are pure functions of their texts and
+        # entries, and the same few hand units and grades come back row after row.
+        self.entries: dict[tuple[str, str, str], VasiEntry | tuple[str, str]] = {}
+        self.scores: dict[tuple[Any, ...], Decimal | Failure] = {}
 
-    def _convert(self, kind: str, raw: str) -> Any:
+    def _target(
+        self,
+        target: str,
+        kind: str,
+        required: bool,
+        source: Source,
+        dictionary: dict[str, Field],
+        index: dict[str, int],
+    ) -> Target:
+        known = dictionary.get(source.field) if source.field else None
+        choices = known.choices if known else {}
+        translate = source.values
+        as_kind = self._kind(kind)
+
+        def convert(raw: str) -> Any:
+            if choices and raw not in choices:
+                raise ValueError(
+                    f"{raw!r} is not one of the field's choices ({', '.join(choices)})"
+                )
+            if translate:
+                if raw not in translate:
+                    raise ValueError(f"{raw!r} has no translation in the mapping")
+                raw = translate[raw]
+            return as_kind(raw)
+
+        column = index[source.field] if source.field else -1
+        return Target(target, source.field or target, column, source.constant, required, convert)
+
+    def _kind(self, kind: str) -> Callable[[str], Any]:
+        """The conversion of a translated text into the target's kind."""
         if kind == "str":
-            return raw
+            return str
         if kind == "date":
-            try:
-                return _day(raw)
-            except ValueError:
-                raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)") from None
+
+            def day(raw: str) -> date:
+                try:
+                    return _day(raw)
+                except ValueError:
+                    raise ValueError(f"{raw!r} is not a date (YYYY-MM-DD)") from None
+
+            return day
         if kind in RANGES:
             low, high = RANGES[kind]
-            if not raw.isdigit() or not low <= int(raw) <= high:
-                raise ValueError(f"{raw!r} is not a whole number from {low} to {high}")
-            return int(raw)
+
+            def whole(raw: str) -> int:
+                if not raw.isdigit() or not low <= int(raw) <= high:
+                    raise ValueError(f"{raw!r} is not a whole number from {low} to {high}")
+                return int(raw)
+
+            return whole
         if kind == "decimal":
-            return self.decimal(raw)
-        if kind not in self.choice_sets:
-            self.choice_sets[kind] = _choices(kind)
-        allowed = self.choice_sets[kind]
-        if raw not in allowed:
-            raise ValueError(f"{raw!r} is not one of {', '.join(sorted(allowed))}")
-        return raw
+            return _decimal
 
-    @staticmethod
-    def decimal(raw: str) -> Decimal:
-        try:
-            number = Decimal(raw)
-        except InvalidOperation:
-            raise ValueError(f"{raw!r} is not a number") from None
-        if not number.is_finite() or number < 0:
-            raise ValueError(f"{raw!r} is not a number of zero or more")
-        return number
+        def choice(raw: str) -> str:
+            if kind not in self.choice_sets:
+                self.choice_sets[kind] = _choices(kind)
+            allowed = self.choice_sets[kind]
+            if raw not in allowed:
+                raise ValueError(f"{raw!r} is not one of {', '.join(sorted(allowed))}")
+            return raw
 
-    def _bad(self, row: Row, name: str, reason: str) -> None:
-        self.problems.append(Problem(row.line, row.record, name, reason))
-        return None
+        return choice
 
+    def section(self, name: str, row: Row) -> dict[str, Any] | None:
+        """The section's values from one row, or None if a required one is missing or bad."""
+        values: dict[str, Any] = {}
+        good, cells = True, row.cells
+        for target in self.sections[name]:
+            raw = target.constant if target.constant is not None else cells[target.column].strip()
+            if raw == "":
+                value = None
+                if target.required:
+                    what = f"{name.replace('_', ' ')}: {target.name} is missing"
+                    self.problems.append(Problem(row.line, row.record, target.label, what))
+                    good = False
+            else:
+                value = target.memo.get(raw, Target)  # Target: not converted yet
+                if value is Target:
+                    value = target.value(raw)
+                if type(value) is Failure:
+                    self.problems.append(Problem(row.line, row.record, target.label, value))
+                    value, good = None, False
+            values[target.name] = value
+        return values if good else None
 
-def _section(check: Checker, mapping: Mapping, name: str, row: Row) -> dict[str, Any] | None:
-    """The section's values from one row, or None if a required one is missing or bad."""
-    values, good = {}, True
-    before = len(check.problems)
-    for target, kind, required, source in check.spec(mapping, name):
-        value = check.value(kind, source, row, target)
-        if value is None and required and len(check.problems) == before:
-            check.problems.append(
+    def vasi(self, row: Row, totals: dict[str, Decimal]) -> dict[str, list[VasiEntry]] | None:
+        """A visit's entries per instrument (totals filled in), or None after a problem."""
+        found: dict[str, list[VasiEntry]] = {}
+        cells = row.cells
+        for table, instrument, regions in self.vasi_tables:
+            entries = []
+            for region, units_at, grade_at, units_field, grade_field in regions:
+                units, grade = cells[units_at].strip(), cells[grade_at].strip()
+                if not units and not grade:
+                    continue
+                entry = self.entries.get((region, units, grade))
+                if entry is None:
+                    entry = self.entries[(region, units, grade)] = _entry(
+                        region, units, grade, units_field, grade_field
+                    )
+                if not isinstance(entry, VasiEntry):
+                    self.problems.append(Problem(row.line, row.record, *entry))
+                    return None
+                entries.append(entry)
+            if entries:
+                key = (table, *entries)
+                score = self.scores.get(key)
+                if score is None:
+                    score = self.scores[key] = _total(table, entries)
+                if type(score) is Failure:
+                    self.problems.append(Problem(row.line, row.record, table, score))
+                    return None
+                totals[instrument] = score
+                found[instrument] = entries
+        return found
+
+    def treated_areas(self, row: Row) -> list[dict[str, str]] | None:
+        areas = []
+        for region, at, bsa_field in self.areas:
+            raw = row.cells[at].strip()
+            if not raw:
+                continue
+            try:
+                bsa = _decimal(raw)
+            except ValueError as error:
+                self.problems.append(Problem(row.line, row.record, bsa_field, str(error)))
+                return None
+            if bsa > 100:
+                self.problems.append(
+                    Problem(row.line, row.record, bsa_field, f"{raw} % is over 100")
+                )
+                return None
+            areas.append({"region": region, "bsa_percent": str(bsa)})
+        if not areas:
+            self.problems.append(
                 Problem(
                     row.line,
                     row.record,
-                    source.field or target,
-                    f"{name.replace('_', ' ')}: {target} is missing",
+                    "treated_areas",
+                    "a prescription needs at least one treated area",
                 )
             )
-        if value is None and required:
-            good = False
-        values[target] = value
-    return values if good and len(check.problems) == before else None
-
-
-def _vasi(
-    check: Checker, mapping: Mapping, row: Row, totals: dict[str, Decimal]
-) -> dict[str, list[VasiEntry]] | None:
-    found: dict[str, list[VasiEntry]] = {}
-    for table, instrument in (("fvasi", Instrument.FVASI), ("tvasi", Instrument.TVASI)):
-        regions = mapping.regions.get(("visit", table), {})
-        entries = []
-        for region, (units_field, grade_field) in regions.items():
-            units, grade = row.values.get(units_field, ""), row.values.get(grade_field, "")
-            if not units and not grade:
-                continue
-            try:
-                hand_units = check.decimal(units)
-                if not grade.isdigit() or int(grade) not in DEPIGMENTATION_LADDER:
-                    ladder = ", ".join(str(g) for g in DEPIGMENTATION_LADDER)
-                    raise ValueError(f"{grade!r} is not a grade of the ladder ({ladder})")
-                entries.append(VasiEntry(region, hand_units, int(grade)))
-            except ValueError as error:
-                field = grade_field if "grade" in str(error) else units_field
-                check.problems.append(Problem(row.line, row.record, field, str(error)))
-                return None
-        if entries:
-            try:
-                totals[instrument] = (score_fvasi if table == "fvasi" else score_tvasi)(
-                    entries
-                ).score
-            except ClinicalInputError as error:
-                check.problems.append(Problem(row.line, row.record, table, str(error)))
-                return None
-            found[instrument] = entries
-    return found
-
-
-def _areas(check: Checker, mapping: Mapping, row: Row) -> list[dict[str, str]] | None:
-    areas = []
-    for region, (bsa_field,) in mapping.regions.get(("prescription", "treated_areas"), {}).items():
-        raw = row.values.get(bsa_field, "")
-        if not raw:
-            continue
-        try:
-            bsa = check.decimal(raw)
-        except ValueError as error:
-            check.problems.append(Problem(row.line, row.record, bsa_field, str(error)))
             return None
-        if bsa > 100:
-            check.problems.append(Problem(row.line, row.record, bsa_field, f"{raw} % is over 100"))
-            return None
-        areas.append({"region": region, "bsa_percent": str(bsa)})
-    if not areas:
-        check.problems.append(
-            Problem(
-                row.line,
-                row.record,
-                "treated_areas",
-                "a prescription needs at least one treated area",
-            )
-        )
-        return None
-    return areas
+        return areas
+
+
+def _total(table: str, entries: list[VasiEntry]) -> Decimal | Failure:
+    """The F-VASI or T-VASI of a visit's entries, or why the clinical rules refuse them."""
+    try:
+        return (score_fvasi if table == "fvasi" else score_tvasi)(entries).score
+    except ClinicalInputError as error:
+        return Failure(str(error))
+
+
+def _entry(
+    region: str, units: str, grade: str, units_field: str, grade_field: str
+) -> VasiEntry | tuple[str, str]:
+    """One region's VASI entry from its two texts, or (field, reason) of what is wrong."""
+    try:
+        hand_units = _decimal(units)
+        if not grade.isdigit() or int(grade) not in DEPIGMENTATION_LADDER:
+            ladder = ", ".join(str(g) for g in DEPIGMENTATION_LADDER)
+            raise ValueError(f"{grade!r} is not a grade of the ladder ({ladder})")
+        return VasiEntry(region, hand_units, int(grade))
+    except ValueError as error:
+        return (grade_field if "grade" in str(error) else units_field, str(error))
 
 
 ITEM_KEYS = {
@@ -292,72 +401,86 @@ ITEM_KEYS = {
 def plan_records(
     mapping: Mapping,
     dictionary: dict[str, Field],
-    rows: list[Row],
+    records: Records,
     problems: list[Problem],
     progress: Progress | None = None,
 ) -> list[Plan]:
-    check = Checker(dictionary, problems)
+    check = Checker(mapping, dictionary, records.index, problems)
     by_record: dict[str, list[Row]] = {}
-    for row in rows:
+    for row in records.rows:
         if not row.record:
             problems.append(Problem(row.line, "", mapping.record_id, "the record id is empty"))
             continue
         by_record.setdefault(row.record, []).append(row)
-    plans, done = [], 0
-    once = [
-        source.field
-        for name in ("patient", "diagnosis")
-        for source in mapping.sections.get(name, {}).values()
-        if source.field
-    ]
+    # The patient and diagnosis fields are read once a record: the first non-empty value.
+    once = sorted(
+        {t.column for name in ("patient", "diagnosis") for t in check.sections.get(name, [])} - {-1}
+    )
+    blank = [""] * len(records.columns)
+    plans, done, told, total = [], 0, 0, len(records.rows)
     for record, record_rows in by_record.items():
-        merged = Row(record_rows[0].line, record, "", "", "", {})
-        for row in record_rows:
-            for key in once:  # the first non-empty value of each once-a-record field
-                if key not in merged.values and row.values.get(key):
-                    merged.values[key] = row.values[key]
-        patient = _section(check, mapping, "patient", merged)
+        cells = blank[:]
+        for at in once:
+            for row in record_rows:
+                if value := row.cells[at].strip():
+                    cells[at] = value
+                    break
+        merged = Row(record_rows[0].line, record, cells)
+        patient = check.section("patient", merged)
         plan = Plan(record, merged.line, patient or {})
-        if "diagnosis" in mapping.sections:
-            diagnosis = _section(check, mapping, "diagnosis", merged)
+        if "diagnosis" in check.sections:
+            diagnosis = check.section("diagnosis", merged)
             if diagnosis:
                 plan.items["diagnosis"].append(Item(merged.line, diagnosis))
         for row in record_rows:
-            for name, key in ROW_KEYS.items():
-                if name not in mapping.sections or not mapping.sections[name][key].raw(row.values):
+            for name, key in check.row_keys:
+                raw = key.constant if key.constant is not None else row.cells[key.column].strip()
+                if not raw:
                     continue
-                values = _section(check, mapping, name, row)
+                values = check.section(name, row)
                 if values is None:
                     continue
                 extra: Any = None
                 totals: dict[str, Decimal] = {}
                 if name == "visit":
-                    extra = _vasi(check, mapping, row, totals)
+                    extra = check.vasi(row, totals)
+                    if extra is None:
+                        continue
                 elif name == "prescription":
-                    extra = _areas(check, mapping, row)
-                if extra is None and name in ("visit", "prescription"):
-                    continue
+                    extra = check.treated_areas(row)
+                    if extra is None:
+                        continue
                 plan.items[name].append(Item(row.line, values, extra, totals))
-        for name, items in plan.items.items():
-            seen: dict[tuple[Any, ...], int] = {}
-            for item in items:
-                key = tuple(item.values[k] for k in ITEM_KEYS[name])
-                if key in seen:
-                    problems.append(
-                        Problem(
-                            item.line,
-                            record,
-                            name,
-                            f"the same {name.replace('_', ' ')} as on line {seen[key]}",
-                        )
-                    )
-                seen[key] = item.line
+        _repeated_items(plan, problems)
         if patient:
             plans.append(plan)
         done += len(record_rows)
-        if progress:
-            progress(done, len(rows))
+        if progress and done - told >= PROGRESS_EVERY:
+            progress(done, total)
+            told = done
+    if progress:
+        progress(total, total)
     return plans
+
+
+def _repeated_items(plan: Plan, problems: list[Problem]) -> None:
+    """A problem for each item that repeats an earlier one of the record (same key)."""
+    for name, items in plan.items.items():
+        if len(items) < 2:
+            continue
+        seen: dict[tuple[Any, ...], int] = {}
+        for item in items:
+            key = tuple(item.values[k] for k in ITEM_KEYS[name])
+            if key in seen:
+                problems.append(
+                    Problem(
+                        item.line,
+                        plan.record,
+                        name,
+                        f"the same {name.replace('_', ' ')} as on line {seen[key]}",
+                    )
+                )
+            seen[key] = item.line
 
 
 def run_import(
@@ -376,20 +499,21 @@ def run_import(
     try:
         mapping = parse_mapping(mapping_text)
         dictionary = read_dictionary(dictionary_data)
-        columns, rows = read_records(records_data, mapping.record_id)
+        records = read_records(records_data, mapping.record_id)
     except FileProblem as error:
         report.problems.append(Problem(0, "", "", str(error)))
         return report
     except ValueError as error:  # MappingProblem
         report.problems += [Problem(0, "", "", p) for p in getattr(error, "problems", [str(error)])]
         return report
-    report.rows, report.records = len(rows), len({row.record for row in rows})
+    report.rows = len(records.rows)
+    report.records = len({row.record for row in records.rows})
     for name in sorted(mapping.fields()):
         if name not in dictionary and name != mapping.record_id:
             report.problems.append(
                 Problem(0, "", name, "the mapping names a field the data dictionary does not have")
             )
-        elif name not in columns:
+        elif name not in records.index:
             report.problems.append(Problem(0, "", name, "the records file has no such column"))
     clinic = Clinic.objects.filter(name=mapping.clinic, kind=Clinic.Kind.CLINIC).first()
     prescriber = User.objects.filter(email=mapping.prescriber.lower(), is_active=True).first()
@@ -415,7 +539,7 @@ def run_import(
         )
     if report.problems:
         return report
-    plans = plan_records(mapping, dictionary, rows, report.problems, progress)
+    plans = plan_records(mapping, dictionary, records, report.problems, progress)
     if report.problems:
         return report
     assert clinic is not None and prescriber is not None
@@ -476,28 +600,43 @@ def _write(
     report.patient_ids = sorted(pk for pk in ids.values() if pk is not None)
     patient_of = {plan.record: ids.get(numbers[plan.record]) for plan in plans}
     products = dict(Product.objects.values_list("name", "pk"))
-    known = _existing_keys([pk for pk in ids.values() if pk is not None])
+    # Only a patient that was there before the import can have rows the files repeat.
+    known = _existing_keys(list(existing.values()))
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     scores: list[tuple[tuple[int, date], dict[str, list[VasiEntry]]]] = []
+    before = set(existing.values())
     for plan in plans:
         patient_id = patient_of[plan.record]
         for name, items in plan.items.items():
+            if patient_id in before:  # a new patient has nothing yet: every item is new
+                items = _new_items(name, patient_id, items, known[name], products)
+                report.unchanged[name] += len(plan.items[name]) - len(items)
+            report.created[name] += len(items)
+            made = rows[name]
             for item in items:
-                v = item.values
-                key = (
-                    patient_id,
-                    *(products[v[k]] if k == "product" else v[k] for k in ITEM_KEYS[name]),
-                )
-                if key in known[name]:
-                    report.unchanged[name] += 1
-                    continue
-                report.created[name] += 1
-                rows[name].append(_row(name, patient_id, item, prescriber, products, plan.record))
-                if name == "visit" and patient_id is not None:
-                    scores.append(((patient_id, v["visit_date"]), item.extra))
+                made.append(_row(name, patient_id, item, prescriber.pk, products, plan.record))
+            if name == "visit" and patient_id is not None:
+                scores += [((patient_id, i.values["visit_date"]), i.extra) for i in items]
     if save:
         _save(rows, scores)
     report.created, report.unchanged = +report.created, +report.unchanged  # drop the zeros
+
+
+def _new_items(
+    name: str,
+    patient_id: int,
+    items: list[Item],
+    known: set[tuple[Any, ...]],
+    products: dict[str, int],
+) -> list[Item]:
+    """The items whose key (see ``ITEM_KEYS``) the patient does not have yet."""
+    fresh = []
+    for item in items:
+        v = item.values
+        key = (patient_id, *(products[v[k]] if k == "product" else v[k] for k in ITEM_KEYS[name]))
+        if key not in known:
+            fresh.append(item)
+    return fresh
 
 
 def _patient_ids(clinic: Clinic, numbers: list[str]) -> dict[str, int]:
@@ -536,7 +675,7 @@ def _row(
     name: str,
     patient_id: int | None,
     item: Item,
-    prescriber: User,
+    prescriber_id: int,
     products: dict[str, int],
     record: str,
 ) -> dict[str, Any]:
@@ -544,13 +683,13 @@ def _row(
     v, extra = item.values, item.extra
     note = f"Imported from REDCap record {record}."
     if name == "diagnosis":
-        return {"patient_id": patient_id, "recorded_by_id": prescriber.pk, "notes": note, **v}
+        return {"patient_id": patient_id, "recorded_by_id": prescriber_id, "notes": note, **v}
     if name == "visit":
         return {
             "patient_id": patient_id,
             "visit_date": v["visit_date"],
             "vns": v.get("vns"),
-            "assessor_id": prescriber.pk,
+            "assessor_id": prescriber_id,
             "notes": note,
             "fvasi_scored": Instrument.FVASI in extra,
             "tvasi_scored": Instrument.TVASI in extra,
@@ -567,7 +706,7 @@ def _row(
             "frequency": v.get("frequency") or Frequency.TWICE_DAILY,
             "start_date": v["start_date"],
             "planned_weeks": v["planned_weeks"],
-            "prescriber_id": prescriber.pk,
+            "prescriber_id": prescriber_id,
             "notes": note,
         }
     return {
@@ -580,7 +719,7 @@ def _row(
         "action_taken": v.get("action_taken") or ActionTaken.UNKNOWN,
         "description": v.get("description") or note,
         "reporter_kind": ReporterKind.PRESCRIBER,
-        "reported_by_id": prescriber.pk,
+        "reported_by_id": prescriber_id,
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 DICTIONARY_NAME = "Variable / Field Name"
 DICTIONARY_COLUMNS = (DICTIONARY_NAME, "Form Name", "Field Type")
@@ -78,37 +79,47 @@ def read_dictionary(data: bytes | str) -> dict[str, Field]:
     return fields
 
 
-@dataclass(frozen=True)
-class Row:
-    """One line of the records export (``line`` counts the header as line 1)."""
+class Row(NamedTuple):
+    """One line of the records export (``line`` counts the header as line 1).
+
+    ``cells`` are the line's raw values in the file's column order, as many as the header
+    names (a short line is padded with ""); ``Records.index`` says which column is which.
+    Values are stripped where they are read, so only the mapped columns cost anything.
+    """
 
     line: int
     record: str
-    event: str
-    instrument: str
-    instance: str
-    values: dict[str, str]
+    cells: list[str]
 
 
-def read_records(data: bytes | str, record_field: str) -> tuple[list[str], list[Row]]:
-    reader = csv.DictReader(io.StringIO(_text(data, "records file")))
-    columns = list(reader.fieldnames or [])
+@dataclass(frozen=True)
+class Records:
+    columns: list[str]
+    index: dict[str, int]  # column name -> position
+    rows: list[Row]
+
+
+def read_records(data: bytes | str, record_field: str) -> Records:
+    reader = csv.reader(io.StringIO(_text(data, "records file")))
+    columns = next(reader, [])
     if record_field not in columns:
         raise FileProblem(
             f"The records file has no {record_field!r} column (the record id the "
             "mapping names); export the raw records as CSV."
         )
+    index: dict[str, int] = {}
+    for position, name in enumerate(columns):
+        if name:
+            index[name] = position  # a repeated name: the last column, as csv.DictReader
+    width, at = len(columns), index[record_field]
+    padding = [""] * width
     rows = []
-    for number, values in enumerate(reader, start=2):
-        clean = {key: (value or "").strip() for key, value in values.items() if key}
-        rows.append(
-            Row(
-                number,
-                clean[record_field],
-                clean.get("redcap_event_name", ""),
-                clean.get("redcap_repeat_instrument", ""),
-                clean.get("redcap_repeat_instance", ""),
-                clean,
-            )
-        )
-    return columns, rows
+    number = 1
+    for cells in reader:
+        if not cells:  # a blank line, skipped as csv.DictReader skips it
+            continue
+        number += 1
+        if len(cells) < width:
+            cells += padding[len(cells) :]
+        rows.append(Row(number, cells[at].strip(), cells))
+    return Records(columns, index, rows)
