@@ -15,15 +15,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
 from repigment.authorisations import reporting, services
-from repigment.authorisations.models import AuthorisationApplication, State
+from repigment.authorisations.models import ApplicationEvent, AuthorisationApplication, State
 from repigment.authorisations.quantity import supply_runs_out_on
-from repigment.reminders.engine import lead_days
-from repigment.reminders.registry import Due, Kind, Urgency
+from repigment.reminders.engine import chunk_size, lead_days
+from repigment.reminders.registry import Due, Kind, Urgency, url_with_pk
 
 #: Reminder keys keep the "access." prefix they had before this app left access: reminders
 #: already sent are stored under them, and each is sent once.
@@ -89,23 +88,47 @@ def _due(
         patient=application.patient,
         responsible_role=Role.PRESCRIBER,
         params=params,
-        url=reverse("authorisations:detail", args=[application.pk]),
+        url=url_with_pk("authorisations:detail", application.pk),
     )
 
 
-def _approved() -> list[AuthorisationApplication]:
-    return list(
-        AuthorisationApplication.objects.filter(state=State.APPROVED).select_related(
-            "patient__clinic", "prescription"
-        )
+def _approved() -> Iterator[list[AuthorisationApplication]]:
+    """The approved applications, a chunk at a time (the next ids after the last chunk's)."""
+    approved = (
+        AuthorisationApplication.objects.filter(state=State.APPROVED)
+        .select_related("patient__clinic", "prescription")
+        .order_by("pk")
     )
+    last = 0
+    while chunk := list(approved.filter(pk__gt=last)[: chunk_size()]):
+        last = chunk[-1].pk
+        yield chunk
 
 
-def expiry(application: AuthorisationApplication, today: date) -> Iterator[Due]:
-    """The latest expiry notice whose day has come (the earlier one is then resolved)."""
+def _renewed(chunk: list[AuthorisationApplication]) -> tuple[set[int], set[int]]:
+    """Of these applications, those with an approved renewal, and those with a renewal under
+    way or approved (``services.current_renewal``): one query for the chunk."""
+    renewals = AuthorisationApplication.objects.filter(renews_id__in=[a.pk for a in chunk]).exclude(
+        state__in=[State.REJECTED, State.WITHDRAWN]
+    )
+    approved, current = set(), set()
+    for renews, state in renewals.values_list("renews_id", "state"):
+        current.add(renews)
+        if state == State.APPROVED:
+            approved.add(renews)
+    return approved, current
+
+
+def expiry(
+    application: AuthorisationApplication, today: date, renewed: bool | None = None
+) -> Iterator[Due]:
+    """The latest expiry notice whose day has come (the earlier one is then resolved).
+    ``renewed``: whether an approved renewal exists, if already known."""
     valid_until = application.valid_until
     assert valid_until is not None
-    if application.renewals.filter(state=State.APPROVED).exists():
+    if renewed is None:
+        renewed = application.renewals.filter(state=State.APPROVED).exists()
+    if renewed:
         return  # renewed in time: the new authorisation takes over
     reached = [
         (kind, days) for kind, days in EXPIRY_NOTICES if today >= valid_until - timedelta(days=days)
@@ -122,9 +145,16 @@ def expiry(application: AuthorisationApplication, today: date) -> Iterator[Due]:
         )
 
 
-def reauthorisation(application: AuthorisationApplication) -> Iterator[Due]:
+def reauthorisation(
+    application: AuthorisationApplication, under_way: bool | None = None
+) -> Iterator[Due]:
+    """``under_way``: whether a renewal is under way or approved, if already known."""
     runs_out = supply_runs_out_on(application)
-    if runs_out is None or services.current_renewal(application) is not None:
+    if runs_out is None:
+        return
+    if under_way is None:
+        under_way = services.current_renewal(application) is not None
+    if under_way:
         return
     why = (
         _("validity ends")
@@ -159,21 +189,33 @@ def reports(today: date) -> Iterator[Due]:
 
 
 def queries() -> Iterator[Due]:
-    waiting = AuthorisationApplication.objects.filter(state=State.QUERIED).select_related(
-        "patient__clinic"
+    """A chunk of queried applications at a time, with their latest query in one query."""
+    waiting = (
+        AuthorisationApplication.objects.filter(state=State.QUERIED)
+        .select_related("patient__clinic")
+        .order_by("pk")
     )
-    for application in waiting:
-        event = application.events.filter(to_state=State.QUERIED).order_by("-at", "-pk").first()
-        if event is None:
-            continue
-        yield _due(
-            application,
-            QUERY,
-            str(event.pk),
-            event.on,
-            reference=application.reference_number or str(application.pk),
-            queried=event.on.isoformat(),
-        )
+    last = 0
+    while chunk := list(waiting.filter(pk__gt=last)[: chunk_size()]):
+        last = chunk[-1].pk
+        latest: dict[int, ApplicationEvent] = {}
+        events = ApplicationEvent.objects.filter(
+            application_id__in=[a.pk for a in chunk], to_state=State.QUERIED
+        ).order_by("application_id", "at", "pk")
+        for event in events:
+            latest[event.application_id] = event  # the latest last
+        for application in chunk:
+            event = latest.get(application.pk)
+            if event is None:
+                continue
+            yield _due(
+                application,
+                QUERY,
+                str(event.pk),
+                event.on,
+                reference=application.reference_number or str(application.pk),
+                queried=event.on.isoformat(),
+            )
 
 
 class AuthorisationReminders:
@@ -181,10 +223,12 @@ class AuthorisationReminders:
 
     def due(self, today: date) -> Iterator[Due]:
         services.expire_lapsed(today)
-        reporting.sync_all(today)
-        for application in _approved():
-            yield from expiry(application, today)
-            yield from reauthorisation(application)
+        reporting.sync_all(today, chunk_size())
+        for chunk in _approved():
+            renewed, under_way = _renewed(chunk)
+            for application in chunk:
+                yield from expiry(application, today, application.pk in renewed)
+                yield from reauthorisation(application, application.pk in under_way)
         yield from reports(today)
         yield from queries()
 

@@ -14,7 +14,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.http import HttpRequest
 from django.template.loader import render_to_string
@@ -204,6 +204,16 @@ def require_consent(patient: Patient, purpose: str) -> None:
 def may_contact(patient: Patient) -> bool:
     """Whether reminders and messages may be sent (consent to contact by SMS or e-mail)."""
     return has_consent(patient, ConsentPurpose.CONTACT)
+
+
+def contact_consent(patient: str = "pk") -> Exists:
+    """``may_contact`` as SQL, for a list: the row's patient (``patient``, an outer
+    reference) has a current consent to contact."""
+    return Exists(
+        Consent.objects.filter(
+            patient=OuterRef(patient), purpose=ConsentPurpose.CONTACT, withdrawn_on__isnull=True
+        )
+    )
 
 
 def registry_patients(patients: QuerySet[Patient] | None = None) -> QuerySet[Patient]:

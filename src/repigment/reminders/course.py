@@ -21,14 +21,13 @@ from datetime import date, timedelta
 from itertools import islice
 
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
 from repigment.assessments.models import Visit
 from repigment.patients.models import Patient
 from repigment.reminders.engine import chunk_size
-from repigment.reminders.registry import Due, Kind, Urgency
+from repigment.reminders.registry import Due, Kind, Urgency, url_with_pk
 from repigment.treatment.models import Jurisdiction, Prescription
 
 REASSESSMENT_WEEK = 24
@@ -177,7 +176,7 @@ def _due(course: CourseOfCream, kind: str, key: str, day: date, **params: str) -
         patient=course.patient,
         responsible_role=Role.PRESCRIBER,
         params=params,
-        url=reverse("patients:detail", args=[course.patient.pk]),
+        url=url_with_pk("patients:detail", course.patient.pk),
         notify_patient=bool(KINDS[kind].patient_subject),
     )
 

@@ -26,8 +26,8 @@ from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, User
 from repigment.core.languages import Scope, covers
 from repigment.core.templatetags.dates import day_text
-from repigment.patients.services import may_contact
-from repigment.reminders.channels import channel_for
+from repigment.patients.services import contact_consent
+from repigment.reminders.channels import CHANNELS, channel_for
 from repigment.reminders.models import DoneReason, PatientMessage, Reminder
 from repigment.reminders.registry import Due, Urgency, kind_of, kinds, sources
 
@@ -54,17 +54,6 @@ class RunResult:
 
 def lead_days() -> int:
     return int(settings.REMINDER_LEAD_DAYS)
-
-
-def _audit(action: str, reminder: Reminder, object_type: str = "reminder") -> None:
-    audit.record(
-        None,
-        action,
-        object_type=object_type,
-        object_id=reminder.pk,
-        patient_id=reminder.patient_id,
-        clinic=reminder.clinic,
-    )
 
 
 #: Reminders handled per statement: lists of keys and ids never grow with the registry.
@@ -180,52 +169,108 @@ def message_text(reminder: Reminder, language: str) -> tuple[str, str]:
         return subject, render_to_string("reminders/email/patient_message.txt", context)
 
 
-def _notify(reminder: Reminder, result: RunResult) -> None:
-    patient = reminder.patient
-    assert patient is not None
-    if not may_contact(patient):
-        result.no_consent += 1
-        return
-    channel = channel_for(patient)
-    if channel is None:
-        result.no_address += 1
-        return
-    language = patient_language(patient.preferred_language)
-    try:
-        with transaction.atomic():
-            claim = PatientMessage.objects.create(
-                reminder=reminder, channel=channel.name, language=language
-            )
-    except IntegrityError:
-        return  # another run claimed it: it is theirs to send
-    try:
-        subject, body = message_text(reminder, language)
-        channel.send(patient, subject, body)
-    except Exception:
-        logger.exception("message for reminder %s could not be sent", reminder.pk)
-        claim.delete()
-        result.failed += 1
-        return
-    _audit(AuditAction.CREATE, reminder, "patient_message")
-    result.sent += 1
-
-
 def _messages_due(today: date) -> QuerySet[Reminder]:
+    """Open reminders due within the lead time whose patient has not had their message yet,
+    in id order, each knowing whether its patient consents to contact (``contact``)."""
     kinds = [code for source in sources() for code, k in source.kinds.items() if k.patient_subject]
     return (
         Reminder.objects.open()
         .filter(notify_patient=True, patient__isnull=False, kind__in=kinds, message__isnull=True)
         .filter(due_on__lte=today + timedelta(days=lead_days()))
+        .annotate(contact=contact_consent("patient"))
         .select_related("patient__clinic", "clinic")
+        .order_by("pk")
     )
+
+
+#: A message ready to go: its reminder, language, subject and body.
+Ready = tuple[Reminder, str, str, str]
+
+
+def notify(today: date, result: RunResult) -> None:
+    """Message the patients of the reminders due, a chunk at a time: a chunk is one query
+    (the next ids after the last chunk's), one insert of its claims, one mail connection
+    and one audit entry naming the patients messaged."""
+    due, last = _messages_due(today), 0
+    while chunk := list(due.filter(pk__gt=last)[: chunk_size()]):
+        last = chunk[-1].pk
+        ready: dict[str, list[Ready]] = {}
+        for reminder in chunk:
+            message = _ready(reminder, result)
+            if message is not None:
+                ready.setdefault(message[0], []).append(message[1])
+        for channel, messages in ready.items():
+            _send(channel, messages, result)
+
+
+def _ready(reminder: Reminder, result: RunResult) -> tuple[str, Ready] | None:
+    """The channel and the message for this reminder's patient, or None (counted why)."""
+    patient = reminder.patient
+    assert patient is not None
+    if not reminder.contact:  # type: ignore[attr-defined]
+        result.no_consent += 1
+        return None
+    channel = channel_for(patient)
+    if channel is None:
+        result.no_address += 1
+        return None
+    language = patient_language(patient.preferred_language)
+    try:
+        subject, body = message_text(reminder, language)
+    except Exception:
+        logger.exception("message for reminder %s could not be written", reminder.pk)
+        result.failed += 1
+        return None
+    return channel.name, (reminder, language, subject, body)
+
+
+def _send(channel: str, messages: list[Ready], result: RunResult) -> None:
+    """Claim the messages, send them, and release the claims of those that failed (the next
+    run tries them again): a message is never sent twice."""
+    claimed = _claim(channel, messages)
+    went = CHANNELS[channel].send_all(
+        [(reminder.patient, subject, body) for reminder, _, subject, body in claimed]  # type: ignore[misc]
+    )
+    failed = [message[0].pk for message, ok in zip(claimed, went, strict=True) if not ok]
+    if failed:
+        PatientMessage.objects.filter(reminder_id__in=failed).delete()
+    sent = [message[0].patient_id for message, ok in zip(claimed, went, strict=True) if ok]
+    if sent:
+        _audit_many(AuditAction.CREATE, [pid for pid in sent if pid is not None], "patient_message")
+    result.sent += len(sent)
+    result.failed += len(failed)
+
+
+def _claim(channel: str, messages: list[Ready]) -> list[Ready]:
+    """Claim every message (one row per reminder) in one insert; if another run claimed some
+    of them meanwhile, claim one at a time and keep only those this run claimed."""
+    try:
+        with transaction.atomic():
+            PatientMessage.objects.bulk_create(
+                PatientMessage(reminder=reminder, channel=channel, language=language)
+                for reminder, language, *_ in messages
+            )
+        return messages
+    except IntegrityError:
+        pass
+    mine = []
+    for message in messages:
+        try:
+            with transaction.atomic():
+                PatientMessage.objects.create(
+                    reminder=message[0], channel=channel, language=message[1]
+                )
+        except IntegrityError:
+            continue  # another run claimed it: it is theirs to send
+        mine.append(message)
+    return mine
 
 
 def run(today: date | None = None) -> RunResult:
     today = today or timezone.localdate()
     result = RunResult()
     collect(today, result)
-    for reminder in _messages_due(today).iterator(chunk_size=chunk_size()):
-        _notify(reminder, result)
+    notify(today, result)
     return result
 
 

@@ -15,14 +15,13 @@ from datetime import date
 from itertools import islice
 from typing import Any
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
 from repigment.clinical import monitoring as rules
 from repigment.reminders.course import CourseOfCream, courses
 from repigment.reminders.engine import chunk_size
-from repigment.reminders.registry import Due, Kind, Urgency
+from repigment.reminders.registry import Due, Kind, Urgency, url_with_pk
 from repigment.treatment.models import SkinExam, TbScreening
 
 TB_SCREENING = "monitoring.tb_screening"
@@ -70,7 +69,7 @@ def _due(course: CourseOfCream, kind: str, day: date) -> Due:
         clinic=course.patient.clinic,
         patient=course.patient,
         responsible_role=Role.PRESCRIBER,
-        url=reverse("treatment:monitoring", args=[course.patient.pk]),
+        url=url_with_pk("treatment:monitoring", course.patient.pk),
         notify_patient=bool(KINDS[kind].patient_subject),
     )
 

@@ -12,13 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Protocol
 
 from django.conf import settings
+from django.urls import get_script_prefix, reverse
 from django.utils.functional import Promise
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from repigment.accounts.models import Clinic, User
 from repigment.clinical.references import Reference, get_reference
@@ -106,3 +107,21 @@ def kinds() -> dict[str, Kind]:
 
 def kind_of(code: str) -> Kind | None:
     return kinds().get(code)
+
+
+#: A number no URL holds otherwise, reversed in its place and then swapped for the id.
+_MARKER = 987654321987
+
+
+def url_with_pk(name: str, pk: int) -> str:
+    """``reverse(name, args=[pk])`` for a source that makes thousands of reminders: the
+    pattern is reversed once (per script prefix and language), then only the id changes."""
+    before, after = _url_parts(name, get_script_prefix(), get_language())
+    return f"{before}{pk}{after}"
+
+
+@lru_cache(maxsize=64)
+def _url_parts(name: str, prefix: str, language: str | None) -> tuple[str, str]:
+    before, marker, after = reverse(name, args=[_MARKER]).rpartition(str(_MARKER))
+    assert marker, f"{name} does not show its argument"
+    return before, after

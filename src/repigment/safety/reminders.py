@@ -6,12 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
-from repigment.reminders.registry import Due, Kind, Urgency
+from repigment.reminders.registry import Due, Kind, Urgency, url_with_pk
 from repigment.safety.models import AdverseEvent
 
 REVIEW = "safety.review_patient_report"
@@ -39,7 +38,7 @@ class UnreviewedReports:
                 patient=event.patient,
                 responsible_role=Role.PRESCRIBER,
                 params={"term": event.term_text},
-                url=reverse("safety:event_detail", args=[event.pk]),
+                url=url_with_pk("safety:event_detail", event.pk),
             )
 
 
