@@ -28,6 +28,7 @@ from repigment.supply.models import (
     Incident,
     Pack,
     PackState,
+    Recall,
     Scan,
     ScanOutcome,
 )
@@ -250,6 +251,26 @@ def test_refused_when_the_serial_was_dispensed_before(world: World, setup: Setup
     with pytest.raises(dispensing.DispenseRefused, match="dispensed before") as error:
         _dispense(world, pack, setup.auth)
     assert error.value.code == "dispensed_before"
+
+
+def test_refused_when_a_recall_recorded_after_receipt_names_the_pack(
+    world: World, client: Client, setup: Setup
+) -> None:
+    """The pack passed every check on receipt; the lot was recalled later."""
+    pack = stocked(world, "RC1", lot="L24B")
+    Recall.objects.create(
+        product_pack=pack.product_pack, scope=Recall.Scope.LOT, lot_number="L24B",
+        reason="Out of specification", recalled_on=today(), source_document="Letter 9",
+        entered_by=world.pharmacist,
+    )  # fmt: skip
+    with pytest.raises(dispensing.DispenseRefused, match="is recalled") as error:
+        _dispense(world, pack, setup.auth)
+    assert error.value.code == "recalled"
+    assert Pack.objects.get(pk=pack.pk).state == PackState.AVAILABLE
+    client.force_login(world.pharmacist)
+    page = client.get(reverse("supply:dispense", args=[setup.auth.pk])).content.decode()
+    assert "RC1" not in page  # not offered at the counter
+    assert "RC1" in client.get(reverse("accounts:dashboard")).content.decode()  # on the queue
 
 
 def test_refused_above_the_label_weekly_limit_without_justification(

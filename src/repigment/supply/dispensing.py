@@ -20,7 +20,7 @@ from repigment.accounts.models import Clinic, User
 from repigment.authorisations.models import AuthorisationApplication
 from repigment.clinical.dispensing import PaceCheck, check_pace
 from repigment.core.templatetags.dates import day_text
-from repigment.supply import stock
+from repigment.supply import recalls, stock
 from repigment.supply.models import Dispense, Pack, PackState
 from repigment.treatment.models import Prescription
 
@@ -106,6 +106,13 @@ def _check_pack(pack: Pack, pharmacy: Clinic) -> None:
             "Pack %(serial)s is %(state)s, not verified and available: only a pack that passed "
             "every check on receipt is dispensed."
         ) % {"serial": pack.serial, "state": pack.get_state_display().lower()})  # fmt: skip
+    recall = recalls.recall_of(pack)
+    if recall is not None:
+        raise DispenseRefused("recalled", _(
+            "Pack %(serial)s is recalled (%(reason)s, %(day)s): it is not dispensed. Set it "
+            "aside for the recall."
+        ) % {"serial": pack.serial, "reason": recall.reason,
+             "day": day_text(recall.recalled_on)})  # fmt: skip
 
 
 def _check_authorisation(

@@ -20,7 +20,7 @@ from repigment.authorisations.models import AuthorisationApplication
 from repigment.authorisations.quantity import remaining, remember_dispensed
 from repigment.core.keyset import count_upto, cursors, keyset_page
 from repigment.patients.uploads import stored_file_response
-from repigment.supply import batches, demo, dispensing, orders, reports
+from repigment.supply import batches, demo, dispensing, orders, recalls, reports
 from repigment.supply.forms import (
     BatchReceiveForm,
     CertificateForm,
@@ -382,9 +382,13 @@ def dispense(request: HttpRequest, authorisation_id: int) -> HttpResponse:
     authorisation = _authorisation(request, authorisation_id)
     pharmacies = _pharmacies(request)
     available = Pack.objects.filter(
-        pharmacy__in=pharmacies, state=PackState.AVAILABLE,
+        pharmacy__in=pharmacies,
+        state=PackState.AVAILABLE,
         product_pack__size_grams=authorisation.pack_grams or 0,
-    ).select_related("lot", "product_pack__product").order_by("expiry", "serial")  # fmt: skip
+    ).exclude(recalls.naming_pack())  # a recall recorded after receipt takes it off the list
+    available = available.select_related("lot", "product_pack__product").order_by(
+        "expiry", "serial"
+    )  # fmt: skip
     form = DispenseForm(request.POST or None, packs=available)
     status = 200
     _audit_patient(request, authorisation, "dispensing")

@@ -23,7 +23,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Exists, Model, OuterRef, Q
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +32,7 @@ from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, User
 from repigment.core.scale import insert_rows
 from repigment.supply import gs1
-from repigment.supply.models import ProductPack, Recall
+from repigment.supply.models import Pack, ProductPack, Recall
 
 COLUMNS = ("gtin", "lot", "serial", "recalled_on", "reason", "source_url", "source_document")
 REQUIRED_COLUMNS = ("gtin", "recalled_on", "reason")
@@ -51,6 +51,24 @@ _PLAIN_URL = re.compile(
     re.IGNORECASE,
 )
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def naming_pack() -> Q:
+    """A filter of packs: a recall names the pack's lot or its serial (whenever it was
+    recorded: a recall imported after the pack was received counts too)."""
+    recall = Recall.objects.filter(product_pack=OuterRef("product_pack_id"))
+    by_lot = recall.filter(scope=Recall.Scope.LOT, lot_number=OuterRef("lot__number"))
+    by_serial = recall.filter(scope=Recall.Scope.SERIAL, serial=OuterRef("serial"))
+    return Q(Exists(by_lot)) | Q(Exists(by_serial))
+
+
+def recall_of(pack: Pack) -> Recall | None:
+    """The first recall that names this pack, or None."""
+    found = Recall.objects.filter(product_pack_id=pack.product_pack_id).filter(
+        Q(scope=Recall.Scope.LOT, lot_number=pack.lot.number)
+        | Q(scope=Recall.Scope.SERIAL, serial=pack.serial)
+    )
+    return found.order_by("recalled_on", "pk").first()
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from repigment.accounts.models import Clinic
 from repigment.authorisations.models import AuthorisationApplication
 from repigment.core.worklist import Group, Item, first_few
+from repigment.supply import recalls
 from repigment.supply.models import (
     Approval,
     BatchRelease,
@@ -27,7 +28,6 @@ from repigment.supply.models import (
     Incident,
     Pack,
     PackState,
-    Recall,
     UnapprovedBatch,
 )
 
@@ -53,11 +53,8 @@ def pharmacist_groups(pharmacies: Sequence[Clinic], today: date) -> tuple[list[G
 def recalled_packs(pharmacies: Sequence[Clinic]) -> QuerySet[Pack]:
     """Packs still on the shelf whose lot or serial a recall names (recorded after receipt:
     a pack recalled at receipt went straight into quarantine)."""
-    recall = Recall.objects.filter(product_pack=OuterRef("product_pack_id"))
-    by_lot = recall.filter(scope=Recall.Scope.LOT, lot_number=OuterRef("lot__number"))
-    by_serial = recall.filter(scope=Recall.Scope.SERIAL, serial=OuterRef("serial"))
     return Pack.objects.filter(pharmacy__in=pharmacies, state__in=ON_SHELF).filter(
-        Q(Exists(by_lot)) | Q(Exists(by_serial))
+        recalls.naming_pack()
     )
 
 
@@ -67,7 +64,7 @@ def recalled_on_shelf(pharmacies: Sequence[Clinic]) -> Group:
     stock = reverse("supply:stock")
     items = tuple(
         Item(
-            _("Lot %(lot)s, serial %(serial)s is recalled: take it off the shelf")
+            _("Lot %(lot)s, serial %(serial)s is recalled: not dispensed, take it off the shelf")
             % {"lot": pack.lot.number, "serial": pack.serial},
             f"{stock}?state={pack.state}",
             pack.expiry,
