@@ -238,8 +238,12 @@ class Patient(models.Model):
         ]
         indexes: ClassVar = [
             models.Index(fields=["clinic", "family_name", "date_of_birth"]),
-            # The list's order, whole and within a clinic: keyset pages walk these.
-            models.Index(fields=["family_name", "given_names", "id"], name="patient_list_order"),
+            # The list's order, whole and within a clinic: keyset pages walk these. The clinic
+            # last makes the whole list's index cover its filter, so an API page's OFFSET skips
+            # index entries, not table rows (core/pagination.py asks for the ids first).
+            models.Index(
+                fields=["family_name", "given_names", "id", "clinic"], name="patient_list_order"
+            ),
             models.Index(
                 fields=["clinic", "family_name", "given_names", "id"],
                 name="patient_clinic_list_order",
