@@ -4,6 +4,7 @@ items with a link to where the work is done, the patients it names audited once.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.test import Client
 from django.urls import reverse
@@ -111,3 +112,16 @@ def test_the_queue_asks_the_same_queries_for_one_pharmacy_or_several(
     with CaptureQueriesContext(connection) as several:
         client.get(reverse("accounts:dashboard"))
     assert len(several) == len(one)
+
+
+def test_a_large_group_is_counted_only_up_to_a_bound(
+    world: World, client: Client, catalogue: Catalogue, monkeypatch: Any
+) -> None:
+    """The count reads at most COUNT_UPTO + 1 rows, whatever the registry's size."""
+    monkeypatch.setattr("repigment.core.worklist.COUNT_UPTO", 6)
+    auth = approved(world, packs=20)
+    for _ in range(7):
+        order(world, catalogue, auth, quantity=1)
+    block = home(client, world).split('data-group="receive"', 1)[1].split("</section>", 1)[0]
+    assert "more than 6" in block and "See them all" in block
+    assert block.count("<li>") == 5

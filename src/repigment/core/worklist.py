@@ -14,6 +14,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from repigment.core.keyset import COUNT_UPTO
+
 #: Items shown per group; the rest are behind the group's link.
 SHOWN = 5
 
@@ -42,11 +44,21 @@ class Group:
         """True when the group holds more than it shows."""
         return self.count > len(self.items)
 
+    @property
+    def over(self) -> bool:
+        """True when the group was counted only up to ``COUNT_UPTO`` ("more than 1,000")."""
+        return self.count > COUNT_UPTO
+
+    @property
+    def shown_count(self) -> int:
+        return min(self.count, COUNT_UPTO)
+
 
 def first_few(rows: QuerySet[Any]) -> tuple[list[Any], int]:
-    """The first ``SHOWN`` rows and the count of all: two queries, always (not one when the
-    rows are few), so the home asks the same number of queries at every size."""
-    return list(rows[:SHOWN]), rows.count()
+    """The first ``SHOWN`` rows and how many there are, counted up to ``COUNT_UPTO`` and one
+    more (so the count reads a bounded number of rows at any size; one over means "more").
+    Two queries, always, so the home asks the same number of queries at every size."""
+    return list(rows[:SHOWN]), rows.order_by()[: COUNT_UPTO + 1].count()
 
 
 def non_empty(groups: Sequence[Group]) -> list[Group]:
