@@ -53,6 +53,7 @@ def test_next_and_previous_walk_every_patient_once_in_order(client: Client, worl
             break
         query = f"?after={after.group(1)}"
     assert seen == expected and len(pages) == 3
+    assert f"{len(expected)} patients" in client.get(url).content.decode()  # every page's count
     last = client.get(url + pages[-1]).content.decode()
     before = re.search(r'href="\?&amp;before=(\d+)"', last)
     assert before
