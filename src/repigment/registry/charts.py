@@ -3,6 +3,7 @@ cumulative F-VASI75 response and the forest plot of week-24 F-VASI75 by subgroup
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import Any
 
@@ -13,6 +14,22 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 
 from repigment.registry.analysis import SUPPRESSED_NOTE
+
+KM_TITLE = "Time to F-VASI75"
+FOREST_TITLE = "Week-24 F-VASI75 by subgroup"
+
+
+def data_uris(body: dict[str, Any]) -> dict[str, str]:
+    """Both figures of this report as ``data:`` URIs (``km_src``, ``forest_src``) for a page or
+    PDF that shows them: drawn from the report at hand, not computed again for each image."""
+    return {
+        "km_src": _data_uri(km_svg(body, KM_TITLE)),
+        "forest_src": _data_uri(forest_svg(body, FOREST_TITLE)),
+    }
+
+
+def _data_uri(svg: bytes) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 
 
 def _svg(figure: Figure) -> bytes:

@@ -3,7 +3,6 @@ registry takes a while, and the page should not wait for it."""
 
 from __future__ import annotations
 
-import base64
 from datetime import date
 from typing import Any
 
@@ -13,9 +12,6 @@ from django.utils import timezone
 from repigment.accounts.models import Clinic, User
 from repigment.clinical.references import get_reference
 from repigment.registry.services import Filters, outcomes
-
-KM_TITLE = "Time to F-VASI75"
-FOREST_TITLE = "Week-24 F-VASI75 by subgroup"
 
 
 def filters_as_params(filters: Filters) -> dict[str, Any]:
@@ -53,23 +49,18 @@ def with_sources(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def _data_uri(svg: bytes) -> str:
-    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
-
-
 def report_pdf(body: dict[str, Any]) -> bytes:
     from weasyprint import HTML  # slow to load; only the PDF needs it
     from weasyprint.urls import URLFetcher
 
-    from repigment.registry.charts import forest_svg, km_svg  # matplotlib, only for the PDF
+    from repigment.registry.charts import data_uris  # matplotlib, only for the PDF
 
     html = render_to_string(
         "registry/report_pdf.html",
         {
             "body": with_sources(body),
             "made": timezone.localdate(),
-            "km_src": _data_uri(km_svg(body, KM_TITLE)),
-            "forest_src": _data_uri(forest_svg(body, FOREST_TITLE)),
+            **data_uris(body),
         },
     )
     pdf: bytes = HTML(string=html, url_fetcher=URLFetcher(allowed_protocols={"data"})).write_pdf()

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from repigment.accounts.permissions import role_required
 from repigment.core.filejobs import start_file_job
@@ -30,14 +29,12 @@ def _report(request: HttpRequest) -> tuple[CohortForm, dict[str, Any] | None]:
 @role_required(*VIEWER_ROLES)
 def outcomes_page(request: HttpRequest) -> HttpResponse:
     form, body = _report(request)
-    query = request.GET.urlencode()
-    context = {
-        "form": form,
-        "body": body and with_sources(body),
-        "query": query,
-        "km_src": f"{reverse('registry:km_chart')}?{query}",
-        "forest_src": f"{reverse('registry:forest_chart')}?{query}",
-    }
+    context = {"form": form, "body": body and with_sources(body), "query": request.GET.urlencode()}
+    if body is not None:
+        from repigment.registry.charts import data_uris  # matplotlib loads only when drawn
+
+        # in the page: as images of their own URLs each would compute the whole report again
+        context.update(data_uris(body))
     return render(request, "registry/outcomes.html", context, status=200 if body else 400)
 
 
@@ -52,16 +49,16 @@ def _svg(request: HttpRequest, draw: Any, title: str) -> HttpResponse:
 
 @role_required(*VIEWER_ROLES)
 def km_chart(request: HttpRequest) -> HttpResponse:
-    from repigment.registry.charts import km_svg  # matplotlib loads only when a chart is drawn
+    from repigment.registry.charts import KM_TITLE, km_svg  # matplotlib loads only when drawn
 
-    return _svg(request, km_svg, "Time to F-VASI75")
+    return _svg(request, km_svg, KM_TITLE)
 
 
 @role_required(*VIEWER_ROLES)
 def forest_chart(request: HttpRequest) -> HttpResponse:
-    from repigment.registry.charts import forest_svg  # matplotlib loads only when drawn
+    from repigment.registry.charts import FOREST_TITLE, forest_svg  # matplotlib, when drawn
 
-    return _svg(request, forest_svg, "Week-24 F-VASI75 by subgroup")
+    return _svg(request, forest_svg, FOREST_TITLE)
 
 
 def _csv_rows(body: dict[str, Any]) -> list[list[Any]]:
