@@ -125,3 +125,18 @@ def test_a_large_group_is_counted_only_up_to_a_bound(
     block = home(client, world).split('data-group="receive"', 1)[1].split("</section>", 1)[0]
     assert "more than 6" in block and "See them all" in block
     assert block.count("<li>") == 5
+
+
+def test_a_pack_recalled_by_its_serial_is_listed_and_its_lot_neighbours_are_not(
+    world: World, client: Client, setup: Setup, catalogue: Catalogue
+) -> None:
+    stocked(world, "ONE", setup.order, lot="L9")
+    stocked(world, "TWO", setup.order, lot="L9")
+    Recall.objects.create(
+        product_pack=catalogue.pack_60, scope=Recall.Scope.SERIAL, serial="TWO",
+        reason="Reported tampered.", recalled_on=today(), source_document="Letter 8",
+        entered_by=world.pharmacist,
+    )  # fmt: skip
+    page = home(client, world)
+    assert count(page, "recalled") == 1
+    assert "serial TWO is recalled" in page and "serial ONE" not in page

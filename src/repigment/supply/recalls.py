@@ -32,7 +32,7 @@ from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, User
 from repigment.core.scale import insert_rows
 from repigment.supply import gs1
-from repigment.supply.models import Pack, ProductPack, Recall
+from repigment.supply.models import Lot, Pack, ProductPack, Recall
 
 COLUMNS = ("gtin", "lot", "serial", "recalled_on", "reason", "source_url", "source_document")
 REQUIRED_COLUMNS = ("gtin", "recalled_on", "reason")
@@ -55,11 +55,25 @@ _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 def naming_pack() -> Q:
     """A filter of packs: a recall names the pack's lot or its serial (whenever it was
-    recorded: a recall imported after the pack was received counts too)."""
-    recall = Recall.objects.filter(product_pack=OuterRef("product_pack_id"))
-    by_lot = recall.filter(scope=Recall.Scope.LOT, lot_number=OuterRef("lot__number"))
-    by_serial = recall.filter(scope=Recall.Scope.SERIAL, serial=OuterRef("serial"))
-    return Q(Exists(by_lot)) | Q(Exists(by_serial))
+    recorded: a recall imported after the pack was received counts too).
+
+    The packs are found from the recalls' side, as the union of two index walks (the packs of
+    recalled lots; the packs whose serial a recall names), never by a test of every pack on
+    the shelf: an OR of the two made SQLite check each of 4,000 packs (18 ms against 1.5).
+    """
+    by_lot = Recall.objects.filter(
+        scope=Recall.Scope.LOT, product_pack=OuterRef("product_pack"), lot_number=OuterRef("number")
+    )
+    of_lots = Pack.objects.filter(lot__in=Lot.objects.filter(Exists(by_lot)).values("pk"))
+    by_serial = Recall.objects.filter(
+        scope=Recall.Scope.SERIAL,
+        product_pack=OuterRef("product_pack_id"),
+        serial=OuterRef("serial"),
+    )
+    serials = Recall.objects.filter(scope=Recall.Scope.SERIAL).values("serial")
+    of_serials = Pack.objects.filter(serial__in=serials).filter(Exists(by_serial))
+    named = of_lots.order_by().values("pk").union(of_serials.order_by().values("pk"))
+    return Q(pk__in=named)
 
 
 def recall_of(pack: Pack) -> Recall | None:
