@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import islice
 
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from repigment.accounts.models import Role
@@ -111,40 +111,51 @@ class CourseOfCream:
         return self.stopped_on is not None and self.stopped_on < day
 
 
+#: A cream prescription as a course reads it: start, stop and label (no model instance).
+Cream = tuple[date, date | None, str]
+CREAM_COLUMNS = ("start_date", "stop_date", "jurisdiction")
+
+
 def courses() -> Iterator[CourseOfCream]:
-    """Every course of the cream, a chunk of patients at a time: their prescriptions
-    prefetched, their visit days read as plain values (no visit objects built)."""
-    prescriptions = Prescription.objects.ruxolitinib().order_by("start_date", "pk")
+    """Every course of the cream, a chunk of patients at a time (in id order): their cream
+    prescriptions and visit days read as plain values, one query each per chunk."""
+    cream = Prescription.objects.ruxolitinib().order_by("start_date", "pk")
     patients = (
         Patient.objects.filter(
-            Q(prescriptions__product__subject_to_ruxolitinib_label=True)
-            | Q(treatment_start__isnull=False)
+            Q(Exists(cream.filter(patient=OuterRef("pk")))) | Q(treatment_start__isnull=False)
         )
-        .distinct()
         .select_related("clinic")
-        .prefetch_related(Prefetch("prescriptions", queryset=prescriptions, to_attr="cream"))
+        .order_by("pk")
     )
     found = patients.iterator(chunk_size=chunk_size())
     while chunk := list(islice(found, chunk_size())):
+        ids = [patient.pk for patient in chunk]
+        prescribed: dict[int, list[Cream]] = defaultdict(list)
+        for patient_id, *row in cream.filter(patient_id__in=ids).values_list(
+            "patient_id", *CREAM_COLUMNS
+        ):
+            prescribed[patient_id].append(tuple(row))  # type: ignore[arg-type]
         days: dict[int, list[date]] = defaultdict(list)
-        seen = Visit.objects.filter(patient_id__in=[patient.pk for patient in chunk])
+        seen = Visit.objects.filter(patient_id__in=ids)
         for patient_id, day in seen.order_by("visit_date").values_list("patient_id", "visit_date"):
             days[patient_id].append(day)
         for patient in chunk:
-            yield _course(patient, days[patient.pk])
+            yield _course(patient, prescribed[patient.pk], days[patient.pk])
 
 
 def course_of(patient: Patient) -> CourseOfCream | None:
     """One patient's course of the cream, read as ``courses`` reads every course; None
     before any cream is prescribed or a treatment start recorded."""
-    cream = list(
-        Prescription.objects.ruxolitinib().filter(patient=patient).order_by("start_date", "pk")
+    prescribed = list(
+        Prescription.objects.ruxolitinib()
+        .filter(patient=patient)
+        .order_by("start_date", "pk")
+        .values_list(*CREAM_COLUMNS)
     )
-    if not cream and patient.treatment_start is None:
+    if not prescribed and patient.treatment_start is None:
         return None
-    patient.cream = cream  # type: ignore[attr-defined]
     days = list(patient.visits.order_by("visit_date").values_list("visit_date", flat=True))
-    return _course(patient, days)
+    return _course(patient, prescribed, days)
 
 
 def next_review(patient: Patient) -> date | None:
@@ -157,13 +168,12 @@ def next_review(patient: Patient) -> date | None:
     return min((due.due_on for due in reviews(course)), default=None)
 
 
-def _course(patient: Patient, visit_days: list[date]) -> CourseOfCream:
-    cream: list[Prescription] = patient.cream  # type: ignore[attr-defined]
-    start = cream[0].start_date if cream else patient.treatment_start
+def _course(patient: Patient, cream: list[Cream], visit_days: list[date]) -> CourseOfCream:
+    start = cream[0][0] if cream else patient.treatment_start
     assert start is not None
-    stops = [p.stop_date for p in cream]
+    stops = [stop for _, stop, _ in cream]
     stopped = max(stops) if cream and None not in stops else None  # type: ignore[type-var]
-    label = (cream[-1].jurisdiction if cream else "") or patient.clinic.label_jurisdiction
+    label = (cream[-1][2] if cream else "") or patient.clinic.label_jurisdiction
     return CourseOfCream(patient, start, stopped, label, visit_days)
 
 
