@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils import timezone
+
 from repigment.core.keyset import count_upto, keyset_page
 from repigment.patients.models import Patient
 from tests.conftest import World
@@ -53,3 +55,32 @@ def test_a_count_stops_past_its_bound_and_says_there_are_more(world: World) -> N
     rows = Patient.objects.filter(record_number__startswith="KP-")
     assert (count_upto(rows, 7).rows, count_upto(rows, 7).more) == (7, False)
     assert (count_upto(rows, 6).rows, count_upto(rows, 6).more) == (6, True)
+
+
+def test_a_descending_order_pages_newest_first_both_ways(world: World) -> None:
+    expected = _patients(world, 9)[::-1]  # family name then id, both descending
+    rows = Patient.objects.filter(record_number__startswith="KP-")
+    first = keyset_page(rows, ("-family_name",), size=4)
+    second = keyset_page(rows, ("-family_name",), after=first.last_id, size=4)
+    third = keyset_page(rows, ("-family_name",), after=second.last_id, size=4)
+    assert [p.pk for page in (first, second, third) for p in page] == expected
+    assert not third.has_next
+    back = keyset_page(rows, ("-family_name",), before=third.first_id, size=4)
+    assert [p.pk for p in back] == expected[4:8]
+
+
+def test_rows_at_the_same_moment_are_neither_repeated_nor_skipped(world: World) -> None:
+    """A datetime cursor is compared as the database stores it (SQLite: naive UTC text)."""
+    expected = _patients(world, 7)
+    rows = Patient.objects.filter(record_number__startswith="KP-")
+    rows.update(created=timezone.now())
+    for order in (("created",), ("-created",)):
+        want = sorted(expected, reverse=order == ("-created",))
+        seen, after = [], None
+        while True:
+            page = keyset_page(rows, order, after=after, size=3)
+            seen += [p.pk for p in page]
+            if not page.has_next:
+                break
+            after = page.last_id
+        assert seen == want, order

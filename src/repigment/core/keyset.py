@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
-from django.db import models
+from django.db import connections, models
 
 Row = TypeVar("Row", bound=models.Model)
 
@@ -83,21 +83,25 @@ def keyset_page(
     before: int | None = None,
     size: int = PAGE_SIZE,
 ) -> KeysetPage[Row]:
-    """One page of ``rows`` in ``order`` (ascending names of non-null fields; the id is added
-    last) next to the row ``after`` or ``before``."""
-    fields = [*order, "pk"]
+    """One page of ``rows`` in ``order`` (names of non-null fields, all ascending or all
+    descending with ``-``; the id is added last, the same way) next to the row ``after`` or
+    ``before``."""
+    descending = all(name.startswith("-") for name in order) and bool(order)
+    names = [name.lstrip("-") for name in order]
+    fields = [*names, "pk"]
     cursor_id = after if after is not None else before
     forward = before is None or after is not None
-    ordered = rows.order_by(*fields)
+    ordered = rows.order_by(*(f"-{name}" if descending else name for name in fields))
     mark = (
-        rows.order_by().filter(pk=cursor_id).values_list(*order).first()
+        rows.order_by().filter(pk=cursor_id).values_list(*names).first()
         if cursor_id is not None
         else None
     )
     if mark is not None:
+        sign = ">" if forward != descending else "<"
         ordered = ordered.extra(
-            where=[f"{_columns(rows.model, fields)} {'>' if forward else '<'} ({_marks(fields)})"],
-            params=[*mark, cursor_id],
+            where=[f"{_columns(rows.model, fields)} {sign} ({_marks(fields)})"],
+            params=[*_db_values(rows, names, mark), cursor_id],
         )
     if not forward and mark is not None:
         found = list(ordered.reverse()[: size + 1])
@@ -110,6 +114,16 @@ def _columns(model: type[models.Model], fields: list[str]) -> str:
     meta = model._meta
     names = [meta.pk.column if f == "pk" else meta.get_field(f).column for f in fields]  # type: ignore[union-attr]
     return "(" + ", ".join(f'"{meta.db_table}"."{name}"' for name in names) + ")"
+
+
+def _db_values(rows: models.QuerySet[Row], names: list[str], values: tuple[Any, ...]) -> list[Any]:
+    """The cursor row's values as the database stores them (SQLite keeps an aware datetime as
+    naive UTC text: compared as given, '...+00:00' sorts after the stored text)."""
+    meta, connection = rows.model._meta, connections[rows.db]
+    return [
+        meta.get_field(name).get_db_prep_value(value, connection)
+        for name, value in zip(names, values, strict=True)
+    ]
 
 
 def _marks(fields: list[str]) -> str:
