@@ -21,7 +21,7 @@ from repigment.authorisations.models import AuthorisationApplication
 from repigment.authorisations.quantity import remaining
 from repigment.core.templatetags.dates import day_text
 from repigment.safety.services import suspect_lots
-from repigment.supply import dispensing, orders, pharmacy_views, reports
+from repigment.supply import dispensing, orders, pharmacy_views, reports, stock
 from repigment.supply.models import (
     Discrepancy,
     Dispense,
@@ -515,3 +515,29 @@ def test_the_dispensing_list_pages_every_approved_authorisation_once_soonest_lap
     assert back is not None
     body = client.get(f"{url}?before={back.group(1)}").content.decode()
     assert re.findall(r"<td>(S21-PAGE-\d)</td>", body) == expected[3:6]
+
+
+def test_the_stock_list_pages_every_pack_once_newest_first_whole_and_by_state(
+    world: World, client: Client, catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pharmacy_views, "STOCK_PAGE", 2)
+    for n in range(5):
+        stocked(world, f"STK{n}")
+    stock.move(Pack.objects.get(serial="STK1"), PackState.DESTROYED, by=world.pharmacist,
+               reason="Dented.")  # fmt: skip
+    client.force_login(world.pharmacist)
+    url = reverse("supply:stock")
+    for query, state in (("", None), ("state=available", PackState.AVAILABLE)):
+        packs = Pack.objects.filter(pharmacy=world.pharmacy)
+        if state:
+            packs = packs.filter(state=state)
+        expected = list(packs.order_by("-received_at", "-pk").values_list("serial", flat=True))
+        seen, cursor = [], ""
+        while True:
+            body = client.get(f"{url}?{query}{cursor}").content.decode()
+            seen += re.findall(r"<td>(STK\d)</td>", body)
+            following = re.search(rf'href="\?{query}&amp;after=(\d+)"', body)
+            if following is None:
+                break
+            cursor = f"&after={following.group(1)}"
+        assert seen == expected and len(seen) == (5 if state is None else 4), (query, seen)

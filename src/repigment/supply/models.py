@@ -377,6 +377,13 @@ class Pack(AppendOnly):
             models.UniqueConstraint(fields=["product_pack", "serial"], name="serial_once_per_gtin"),
             models.CheckConstraint(condition=Q(state__in=PackState.values), name="known_state"),
         ]
+        indexes: ClassVar = [
+            # The stock list, newest first, whole or in one state: its pages walk these.
+            models.Index(fields=["pharmacy", "received_at", "id"], name="pack_stock_order"),
+            models.Index(
+                fields=["pharmacy", "state", "received_at", "id"], name="pack_stock_state_order"
+            ),
+        ]
 
     def __str__(self) -> str:
         if not self.product_pack.gtin:  # an unapproved product: no GS1 code, a pharmacy number

@@ -44,8 +44,9 @@ from repigment.supply.models import (
 )
 
 PHARMACIST = Role.PHARMACIST
-#: Authorisations on one page of the dispensing list.
+#: Authorisations on one page of the dispensing list; packs on one page of the stock list.
 DISPENSING_PAGE = 25
+STOCK_PAGE = 50
 
 
 def _pharmacies(request: HttpRequest) -> QuerySet[Clinic]:
@@ -327,19 +328,28 @@ def stock_list(request: HttpRequest) -> HttpResponse:
     packs = Pack.objects.filter(pharmacy__in=pharmacies).select_related(
         "product_pack__product", "lot", "order"
     )
-    batch_ids = {
-        (b.order_id, b.lot_id): b.pk
-        for b in UnapprovedBatch.objects.filter(pharmacy__in=pharmacies)
-    }
     state = request.GET.get("state")
     if state in PackState.values:
         packs = packs.filter(state=state)
-    shown = list(packs[:500])
-    for pack in shown:
+    else:
+        state = None
+    # Newest received first, a page at a time on the (pharmacy, [state,] received_at) indexes:
+    # it showed the first 500 and said nothing of the rest.
+    page = keyset_page(packs, ("-received_at",), **cursors(request.GET), size=STOCK_PAGE)
+    batch_ids = {
+        (b.order_id, b.lot_id): b.pk
+        for b in UnapprovedBatch.objects.filter(
+            pharmacy__in=pharmacies, order_id__in={pack.order_id for pack in page}
+        )
+    }
+    for pack in page:
         pack.batch_id = batch_ids.get((pack.order_id, pack.lot_id))  # type: ignore[attr-defined]
     counts = orders.stock_counts(pharmacies)
     states = [(value, label, counts[value]) for value, label in PackState.choices]
-    context = {"packs": shown, "states": states, "state": state}
+    context = {
+        "packs": page.rows, "page": page, "states": states, "state": state,
+        "query": f"state={state}" if state else "",
+    }  # fmt: skip
     return render(request, "supply/stock.html", context)
 
 
