@@ -6,7 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -325,9 +325,11 @@ def quarantine_scan(request: HttpRequest, session_id: int, scan_id: int) -> Http
 @role_required(PHARMACIST)
 def stock_list(request: HttpRequest) -> HttpResponse:
     pharmacies = _pharmacies(request)
-    packs = Pack.objects.filter(pharmacy__in=pharmacies).select_related(
-        "product_pack__product", "lot", "order"
-    )
+    # One pharmacy by equality, so that a page walks its index in order (over an IN list the
+    # database sorts every pack of every pharmacy named).
+    ids = list(pharmacies.values_list("pk", flat=True))
+    mine = Q(pharmacy_id=ids[0]) if len(ids) == 1 else Q(pharmacy_id__in=ids)
+    packs = Pack.objects.filter(mine).select_related("product_pack__product", "lot", "order")
     state = request.GET.get("state")
     if state in PackState.values:
         packs = packs.filter(state=state)
