@@ -10,8 +10,10 @@ already is left as it is.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -483,6 +485,25 @@ def _repeated_items(plan: Plan, problems: list[Problem]) -> None:
             seen[key] = item.line
 
 
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while an import builds its rows.
+
+    An import of 100,000 rows keeps a few million small lists, dicts and tuples alive until
+    it is written; each of the collector's passes walks all of them again, and measured on
+    the bench they cost about two thirds of the check's CPU time. The import makes no
+    reference cycles of its own, so nothing is lost by collecting once, afterwards. The
+    switch is process-wide: another thread of the process collects no cycles meanwhile.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run_import(
     dictionary_data: bytes | str,
     records_data: bytes | str,
@@ -495,6 +516,30 @@ def run_import(
     clinic_id: int | None = None,
 ) -> Report:
     """Check everything; write it all in one transaction unless ``dry_run`` or any problem."""
+    with _without_cycle_collection():
+        return _import(
+            dictionary_data,
+            records_data,
+            mapping_text,
+            dry_run=dry_run,
+            user=user,
+            request=request,
+            progress=progress,
+            clinic_id=clinic_id,
+        )
+
+
+def _import(
+    dictionary_data: bytes | str,
+    records_data: bytes | str,
+    mapping_text: str,
+    *,
+    dry_run: bool,
+    user: User | None,
+    request: Any,
+    progress: Progress | None,
+    clinic_id: int | None,
+) -> Report:
     report = Report()
     try:
         mapping = parse_mapping(mapping_text)
