@@ -30,6 +30,8 @@ from repigment.authorisations.models import (
 from repigment.core.keyset import PAGE_SIZE, KeysetPage, keyset_page
 
 DECISIONS = (State.APPROVED, State.REJECTED)
+#: The steps the turnaround reads (the others change neither the days nor the queried share).
+STEPS_TIMED = (State.SUBMITTED, State.QUERIED, *DECISIONS)
 #: Applications of each state on the pipeline's overview, and on a page of one state.
 FIRST = 5
 STATE_PAGE = PAGE_SIZE
@@ -150,7 +152,7 @@ def turnaround(clinics: Iterable[Clinic]) -> list[Turnaround]:
         approved_on__isnull=True, rejection_reason=""
     )
     steps = (
-        ApplicationEvent.objects.filter(application__in=decided)
+        ApplicationEvent.objects.filter(application__in=decided, to_state__in=STEPS_TIMED)
         .order_by("-application__created", "-application_id", "at", "pk")
         .values_list("application_id", "application__route_id", "to_state", "on")
     )
