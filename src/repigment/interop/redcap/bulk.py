@@ -8,13 +8,16 @@ through its field's own ``get_db_prep_save``, so the database sees what ``save()
 sent. Defaults (``default=``, ``auto_now``) are taken once per call, as ``bulk_create`` would
 take them. Nothing here fires signals or calls ``save()``: only for tables that need neither,
 and never for append-only tables (they are chained row by row, see ``core.appendonly``).
+SQLite gets ``executemany`` in batches; PostgreSQL gets ``COPY ... FROM STDIN``, which on the
+bench wrote the same rows in about half the importer's CPU time and much less of the server's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -90,28 +93,42 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
                 raise ValueError(f"{model.__name__} has no columns {', '.join(sorted(unknown))}")
             rest = [name for name in fields if name not in given]
             columns = [fields[name].column for name in (*given, *rest)]
-            sql = (
-                f"INSERT INTO {quote(model._meta.db_table)} "
-                f"({', '.join(quote(c) for c in columns)}) "
-                f"VALUES ({', '.join(['%s'] * len(columns))})"
-            )
-            tail = [defaults[name] for name in rest]
-            prepared = [
-                (i, prepare)
-                for i, name in enumerate(given)
-                if (prepare := _column(fields[name], db)) is not None
-            ]
-            take, single = itemgetter(*given), len(given) == 1  # one name: a value, not a tuple
-            for start in range(0, len(members), BATCH):
-                batch = []
-                for row in members[start : start + BATCH]:
-                    values = [take(row), *tail] if single else [*take(row), *tail]
-                    for i, prepare in prepared:
-                        if values[i] is not None:
-                            values[i] = prepare(values[i])
-                    batch.append(values)
+            into = f"{quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+            if db.vendor == "postgresql":
+                # COPY: one stream of rows instead of a statement per row (psycopg 3).
+                with cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                    for values in _values(members, given, rest, fields, defaults, db):
+                        copy.write_row(values)
+                continue
+            sql = f"INSERT INTO {into} VALUES ({', '.join(['%s'] * len(columns))})"
+            rows_of = _values(members, given, rest, fields, defaults, db)
+            while batch := list(islice(rows_of, BATCH)):
                 cursor.executemany(sql, batch)
     return len(rows)
+
+
+def _values(
+    rows: list[dict[str, Any]],
+    given: tuple[str, ...],
+    rest: list[str],
+    fields: dict[str, models.Field[Any, Any]],
+    defaults: dict[str, Any],
+    db: BaseDatabaseWrapper,
+) -> Iterator[list[Any]]:
+    """Each row's values: the ``given`` columns prepared, then the defaults of the ``rest``."""
+    tail = [defaults[name] for name in rest]
+    prepared = [
+        (i, prepare)
+        for i, name in enumerate(given)
+        if (prepare := _column(fields[name], db)) is not None
+    ]
+    take, single = itemgetter(*given), len(given) == 1  # one name: a value, not a tuple
+    for row in rows:
+        values = [take(row), *tail] if single else [*take(row), *tail]
+        for i, prepare in prepared:
+            if values[i] is not None:
+                values[i] = prepare(values[i])
+        yield values
 
 
 def _defaults(fields: list[models.Field[Any, Any]], db: BaseDatabaseWrapper) -> dict[str, Any]:
