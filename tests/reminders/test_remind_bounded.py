@@ -69,6 +69,7 @@ def test_patients_are_messaged_a_chunk_at_a_time(
     """A chunk of messages is one insert of claims, one mail connection and one audit entry
     naming its patients, never a query or a connection per message."""
     monkeypatch.setattr(engine, "CHUNK", CHUNK)
+    monkeypatch.setattr(engine, "ANALYSE_AFTER", 0)  # PostgreSQL's statistics refreshed too
     grow(world, 0, 60)
     connections = []
     real = mail.get_connection
