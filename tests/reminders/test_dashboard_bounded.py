@@ -8,11 +8,11 @@ from datetime import timedelta
 from django.test import Client
 
 from repigment.accounts.models import AuditEntry, Role
+from repigment.core.worklist import SHOWN
 from repigment.patients.models import Patient
 from repigment.reminders.models import Reminder
 from repigment.safety.models import AdverseEvent
 from repigment.safety.views import EVENTS_PAGE_SIZE, FIRST_SHOWN
-from repigment.worklist.queue import SHOWN
 from tests.conftest import World
 from tests.patients.helpers import TODAY
 from tests.safety.helpers import event

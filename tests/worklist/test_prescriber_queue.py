@@ -16,11 +16,11 @@ from repigment.accounts.models import AuditEntry, Clinic, Role
 from repigment.authorisations import reminders as authorisation_kinds
 from repigment.authorisations import states
 from repigment.authorisations.models import ReportTask, State
+from repigment.core.worklist import SHOWN
 from repigment.patients.models import Patient
-from repigment.reminders import course, engine, monitoring
+from repigment.reminders import course, monitoring
 from repigment.reminders.models import Reminder
 from repigment.supply.models import Incident
-from repigment.worklist.queue import SHOWN
 from tests.authorisations.helpers import application_in, quick_pdfs  # noqa: F401
 from tests.conftest import World
 from tests.patients.helpers import TODAY
@@ -247,13 +247,13 @@ def test_a_large_group_is_counted_up_to_the_cap(
     client: Client, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Counting every open reminder of a national registry's clinics would scan them all: past
-    the cap the group says "N+" and links to the full list."""
-    monkeypatch.setattr(engine, "COUNT_CAP", SHOWN + 2)
+    the cap the group says "more than N" and links to the full list."""
+    monkeypatch.setattr("repigment.core.worklist.COUNT_UPTO", SHOWN + 2)
     grow(world, 0, SHOWN + 4)
     for n, patient in enumerate(Patient.objects.filter(clinic=world.clinic)[: SHOWN + 4]):
         reminder(world, course.REASSESSMENT, n, patient, n)
     html = dashboard(client, world)
     reviews = group(html, "review")
-    assert f'data-count="{SHOWN + 2}">{SHOWN + 2}+</span>' in reviews
-    assert f"All of them on the reminders page ({SHOWN + 2} or more)" in reviews
+    assert f'data-count="{SHOWN + 2}">more than {SHOWN + 2}</span>' in reviews
+    assert f"All of them on the reminders page (more than {SHOWN + 2})" in reviews
     assert len(items(reviews)) == SHOWN

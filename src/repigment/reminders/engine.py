@@ -350,18 +350,6 @@ def of_urgency(reminders: QuerySet[Reminder], urgency: Urgency) -> QuerySet[Remi
     return reminders.filter(kind__in=[c for c, k in kinds().items() if k.urgency == urgency])
 
 
-#: A work list counts a group's reminders up to this many and says "1000+" beyond: the exact
-#: figure says nothing more to the reader, and counting every open reminder of a national
-#: registry's clinics scans them all (the first COUNT_CAP stop early on the open-work index).
-COUNT_CAP = 1000
-
-
-def count_open(reminders: QuerySet[Reminder]) -> tuple[int, bool]:
-    """How many ``reminders`` there are, up to ``COUNT_CAP``, and whether the cap was reached."""
-    count = reminders.order_by()[:COUNT_CAP].count()
-    return count, count >= COUNT_CAP
-
-
 def urgency_of_kind() -> Case:
     """The kind's rank on a work list (``Urgency``), as SQL: safety first, then reviews, then
     reports owed, then the rest."""

@@ -26,9 +26,9 @@ from repigment.authorisations import reminders as authorisation_reminders
 from repigment.authorisations import reporting, states
 from repigment.authorisations.models import ApplicationEvent, AuthorisationApplication, State
 from repigment.core.templatetags.dates import day_text
+from repigment.core.worklist import SHOWN, Group, Item, Link, counted
 from repigment.reminders import course
 from repigment.reminders.engine import (
-    count_open,
     is_overdue,
     lead_days,
     open_for,
@@ -39,7 +39,6 @@ from repigment.reminders.registry import URGENCY_LABELS, Urgency, kinds
 from repigment.safety import reminders as safety_reminders
 from repigment.safety.models import AdverseEvent
 from repigment.supply.models import Incident
-from repigment.worklist.queue import SHOWN, Group, Item, Link
 
 ROLE = Role.PRESCRIBER
 #: The reminders page's ``?urgency=`` of each group.
@@ -48,6 +47,8 @@ URGENCY_CODES = frozenset(urgency.name.lower() for urgency in Urgency)
 FROM_THE_RECORD = (authorisation_reminders.QUERY, safety_reminders.REVIEW)
 #: Reminders done by recording a visit: their step is the visit form.
 VISIT_KINDS = frozenset({course.REASSESSMENT, course.EMA_CHECK})
+#: What an item's day is when it says how long the work has waited.
+SINCE = gettext_lazy("waiting since")
 
 
 def per_clinic(found: QuerySet[Any], path: str) -> dict[int, int]:
@@ -88,7 +89,7 @@ def serious_events(group: Group, clinics: dict[int, Clinic]) -> None:
     group.add(sum(report_counts.values()), reporting_items)
     group.add(sum(review_counts.values()), review_items)
     both = {pk: report_counts.get(pk, 0) + review_counts.get(pk, 0) for pk in clinics}
-    group.more += _clinic_links(
+    group.more_links += _clinic_links(
         both,
         clinics,
         lambda clinic, n: (
@@ -114,10 +115,10 @@ def _event_item(event: AdverseEvent, rank: int, label: Any) -> Item:
         label=label,
         text=event.term_text,
         url=reverse("safety:event_detail", args=[event.pk]),
-        clinic=event.patient.clinic,
+        clinic_name=event.patient.clinic.name,
         patient=event.patient,
-        day=day,
-        since=True,
+        when=day,
+        when_label=SINCE,
         action=action,
         action_url=url,
         rank=(rank, day.toordinal(), event.pk),
@@ -139,7 +140,7 @@ def queries(group: Group, clinics: dict[int, Clinic]) -> None:
         .order_by("queried_on", "pk")[:SHOWN]
     )
     group.add(sum(counts.values()), [_query_item(application) for application in first])
-    group.more += _clinic_links(
+    group.more_links += _clinic_links(
         counts,
         clinics,
         lambda clinic, n: (
@@ -156,10 +157,10 @@ def _query_item(application: AuthorisationApplication) -> Item:
         text=_("Application %(reference)s")
         % {"reference": application.reference_number or application.pk},
         url=reverse("authorisations:detail", args=[application.pk]),
-        clinic=application.patient.clinic,
+        clinic_name=application.patient.clinic.name,
         patient=application.patient,
-        day=day,
-        since=True,
+        when=day,
+        when_label=SINCE,
         action=gettext_lazy("Answer the query"),
         action_url=reverse("authorisations:step", args=[application.pk, states.ANSWER]),
         rank=(1, day.toordinal() if day else 0, application.pk),
@@ -183,9 +184,9 @@ def falsified_packs(group: Group, clinics: dict[int, Clinic]) -> None:
                 "pharmacy": incident.pharmacy.name,
             },
             url=reverse("supply:incident_report", args=[incident.pk]),
-            clinic=incident.pharmacy,
-            day=timezone.localdate(incident.found_at),
-            since=True,
+            clinic_name=incident.pharmacy.name,
+            when=timezone.localdate(incident.found_at),
+            when_label=gettext_lazy("found"),
             rank=(4, -incident.found_at.toordinal(), -incident.pk),
         )
         for incident in found.select_related("pharmacy")[:SHOWN]
@@ -215,7 +216,7 @@ def _reminder_item(reminder: Reminder, today: date, rank: int) -> Item:
         label="",
         text=reminder_text(reminder),
         url=reminder.url,
-        clinic=reminder.clinic,
+        clinic_name=reminder.clinic.name,
         patient=reminder.patient,
         late=is_overdue(reminder, today),
         action=gettext_lazy("Record the visit") if visit else "",
@@ -229,16 +230,18 @@ def _reminder_item(reminder: Reminder, today: date, rank: int) -> Item:
 def reminders_group(group: Group, reminders: QuerySet[Reminder], today: date, rank: int) -> None:
     """Add ``reminders`` (one urgency's, most urgent first) to ``group``: a capped count, the
     first few, and the reminders page filtered to the urgency when there are more."""
-    count, capped = count_open(reminders)
+    count, capped = counted(reminders)
     group.add(count, reminder_items(reminders, today, rank), capped)
     if count > SHOWN:
         text = (
-            _("All of them on the reminders page (%(n)s or more)")
+            _("All of them on the reminders page (more than %(n)s)")
             if capped
             else _("All %(n)s on the reminders page")
         ) % {"n": count}
-        urgency = group.code if group.code in URGENCY_CODES else "other"
-        group.more.append(Link(text, f"{reverse('reminders:list')}?role={ROLE}&urgency={urgency}"))
+        urgency = group.key if group.key in URGENCY_CODES else "other"
+        group.more_links.append(
+            Link(text, f"{reverse('reminders:list')}?role={ROLE}&urgency={urgency}")
+        )
 
 
 # --- Reports owed --------------------------------------------------------------------------------
@@ -259,7 +262,7 @@ def reports_owed(group: Group, clinics: dict[int, Clinic], today: date) -> None:
                 "number": task.application.authorisation_number,
             },
             url=reverse("authorisations:detail", args=[task.application_id]),
-            clinic=task.application.patient.clinic,
+            clinic_name=task.application.patient.clinic.name,
             patient=task.application.patient,
             late=task.due_on < today,
             action=gettext_lazy("report (PDF)"),
@@ -271,7 +274,7 @@ def reports_owed(group: Group, clinics: dict[int, Clinic], today: date) -> None:
         for task in owed[:SHOWN]
     ]
     group.add(sum(counts.values()), items)
-    group.more += _clinic_links(
+    group.more_links += _clinic_links(
         counts,
         clinics,
         lambda clinic, n: _("Reports owed at %(clinic)s: %(n)s") % {"clinic": clinic.name, "n": n},
@@ -286,7 +289,8 @@ def prescriber_queue(user: User, clinics: list[Clinic], today: date) -> list[Gro
     """The four groups in their order, each counted, with its first few items."""
     by_pk = {clinic.pk: clinic for clinic in clinics}
     safety, reviews, reports, rest = (
-        Group(urgency.name.lower(), URGENCY_LABELS[urgency]) for urgency in Urgency
+        Group(urgency.name.lower(), URGENCY_LABELS[urgency], safety=urgency == Urgency.SAFETY)
+        for urgency in Urgency
     )
     serious_events(safety, by_pk)
     queries(safety, by_pk)

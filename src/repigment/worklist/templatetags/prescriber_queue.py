@@ -1,5 +1,5 @@
 """``{% load prescriber_queue %}{% prescriber_queue clinics %}``: the prescriber's home as a ranked
-work queue."""
+work queue, drawn like every role's (``core/_worklist.html``)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,17 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from repigment.accounts.models import Clinic, Role
+from repigment.core.worklist import non_empty, patients_of
 from repigment.patients.access import record_listed
 from repigment.worklist.prescriber import prescriber_queue as build
-from repigment.worklist.queue import patients_of
 
 register = template.Library()
 
 
-@register.inclusion_tag("worklist/_queue.html", takes_context=True)
+@register.inclusion_tag("core/_worklist.html", takes_context=True)
 def prescriber_queue(context: dict[str, Any], clinics: Iterable[Clinic]) -> dict[str, Any]:
     """Every patient the queue names is a read of their record: the request's one entry names
     them all."""
@@ -26,7 +27,11 @@ def prescriber_queue(context: dict[str, Any], clinics: Iterable[Clinic]) -> dict
     groups = build(request.user, clinics, timezone.localdate())
     record_listed(request, patients_of(groups), "dashboard", Role.PRESCRIBER)
     return {
-        "groups": [group for group in groups if group.count],
+        "groups": non_empty(groups),
+        "role": Role.PRESCRIBER,
         "several": len(clinics) > 1,
+        "empty": _(
+            "Nothing needs you now: no safety matter, review, report or reminder is waiting."
+        ),
         "csrf_token": context.get("csrf_token"),
     }
