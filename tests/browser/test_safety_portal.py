@@ -50,6 +50,8 @@ def test_a_patient_reports_an_itchy_rash_from_the_phone(page: Any, world_online:
     page.context.clear_cookies()
     log_in(page, world.prescriber.email, PASSWORD)
     page.wait_for_url("**/dashboard/")
-    page.get_by_role("link", name="patient report to review").first.click()
-    page.get_by_role("link", name="Application-site pruritus").first.click()
+    # The home's safety group lists the report, one click from the event.
+    safety = page.locator('section[data-group="safety"]')
+    assert "Side effect reported by the patient, to review" in safety.inner_text()
+    safety.get_by_role("link", name="Application-site pruritus").first.click()
     assert page.get_by_text("Reported by the patient; awaiting your review.").is_visible()
