@@ -258,3 +258,26 @@ def test_remind_catches_up_the_start_of_a_prescription_dated_ahead_once_it_has_c
     call_command("remind", stdout=StringIO())
     world.patient.refresh_from_db()
     assert world.patient.treatment_start == started
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_body_is_the_template_rendered_for_the_patient(world: World, language: str) -> None:
+    """The run renders the message template once per language and fills in each patient:
+    the body must be what rendering it for this patient gives, whatever the name holds."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    world.patient.given_names = "Zoë {{ body }} %(due)s"
+    _contactable(world.patient, language=language)
+    prescription(world.patient, START)
+    remind(WEEK_24)
+    reminder = Reminder.objects.get(kind=course.REASSESSMENT)
+    body = mail.outbox[0].body
+    with translation.override(language):
+        expected = render_to_string(
+            "reminders/email/patient_message.txt",
+            {"patient": world.patient, "clinic": reminder.clinic, "body": body.split("\n")[2]},
+        )
+    assert body == expected
+    assert body.startswith("Dear Zoë {{ body }} %(due)s,") or language != "en"
+    assert reminder.clinic.name in body
