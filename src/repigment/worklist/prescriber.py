@@ -191,7 +191,8 @@ def falsified_packs(group: Group, clinics: dict[int, Clinic]) -> None:
         )
         for incident in found.select_related("pharmacy")[:SHOWN]
     ]
-    group.add(found.count(), items)
+    count, capped = counted(found)
+    group.add(count, items, capped)
 
 
 # --- Reminders ---------------------------------------------------------------------------------
