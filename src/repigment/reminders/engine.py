@@ -19,6 +19,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
+from django.db.models.constants import OnConflict
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -88,9 +89,38 @@ def _store_new(dues: list[Due]) -> int:
     ]  # fmt: skip
     if not rows:
         return 0
-    Reminder.objects.bulk_create(rows, ignore_conflicts=True)  # a second timer may race us
+    insert(rows, ignore_conflicts=True)  # a second timer may race us
     _audit_many(AuditAction.CREATE, [due.patient.pk for due in new.values() if due.patient])
     return len(rows)
+
+
+def insert(rows: list[Model], ignore_conflicts: bool = False) -> None:
+    """``bulk_create(rows, ignore_conflicts=...)`` of new rows of one model as one statement of
+    one row, executed for every row: the values are Django's own (each field prepares its
+    value for the database), but not a statement of a hundred rows compiled per batch, which
+    was most of the cost of storing a first run's reminders. Primary keys are not set."""
+    if not rows:
+        return
+    model = type(rows[0])
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    ops = connection.ops
+    sql = " ".join(
+        part
+        for part in (
+            ops.insert_statement(on_conflict=on_conflict),
+            ops.quote_name(model._meta.db_table),
+            f"({', '.join(ops.quote_name(f.column) for f in fields)})",
+            f"VALUES ({', '.join(['%s'] * len(fields))})",
+            ops.on_conflict_suffix_sql(fields, on_conflict, None, None),
+        )
+        if part
+    )
+    values = [
+        [f.get_db_prep_save(f.pre_save(row, True), connection) for f in fields] for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, values)
 
 
 def _audit_many(action: str, patient_ids: list[int], object_type: str = "reminder") -> None:
@@ -300,9 +330,11 @@ def _claim(channel: str, messages: list[Ready]) -> list[Ready]:
     of them meanwhile, claim one at a time and keep only those this run claimed."""
     try:
         with transaction.atomic():
-            PatientMessage.objects.bulk_create(
-                PatientMessage(reminder=reminder, channel=channel, language=language)
-                for reminder, language, *_ in messages
+            insert(
+                [
+                    PatientMessage(reminder=reminder, channel=channel, language=language)
+                    for reminder, language, *_ in messages
+                ]
             )
         return messages
     except IntegrityError:
