@@ -72,12 +72,29 @@ def _folded(name: str, value: str, linesep: str, max_line_length: int | None, ct
 
 class _SharedHeaders(Compat32):
     """The standard library's ``compat32`` policy (Django's), which folds a shared header's
-    value once: folding is a function of the name, the value and these settings alone."""
+    value once (folding is a function of the name, the value and these settings alone) and
+    writes a short plain header as it is, which is what folding it gives."""
 
     def fold_binary(self, name: str, value: Any) -> bytes:
-        if isinstance(value, str) and name.lower() in _SHARED:
-            return _folded(name, value, self.linesep, self.max_line_length, self.cte_type)
+        if isinstance(value, str):
+            if name.lower() in _SHARED:
+                return _folded(name, value, self.linesep, self.max_line_length, self.cte_type)
+            if _fits(name, value, self.max_line_length):  # Date, Message-ID, most To
+                return f"{name}: {value}{self.linesep}".encode("ascii")
         return super().fold_binary(name, value)
+
+
+def _fits(name: str, value: str, max_line_length: int | None) -> bool:
+    """Whether ``compat32`` leaves the header as it is: printable ASCII, one space at most
+    between words and none around them, on one line within the limit."""
+    return (
+        bool(max_line_length)
+        and len(name) + 2 + len(value) <= max_line_length  # type: ignore[operator]
+        and value.isascii()
+        and value.isprintable()
+        and "  " not in value
+        and value == value.strip()
+    )
 
 
 _POLICY = _SharedHeaders()
