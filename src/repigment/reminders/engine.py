@@ -95,13 +95,22 @@ def _store_new(dues: list[Due]) -> int:
 
 
 def insert(rows: list[Model], ignore_conflicts: bool = False) -> None:
-    """``bulk_create(rows, ignore_conflicts=...)`` of new rows of one model as one statement of
-    one row, executed for every row: the values are Django's own (each field prepares its
-    value for the database), but not a statement of a hundred rows compiled per batch, which
-    was most of the cost of storing a first run's reminders. Primary keys are not set."""
+    """``bulk_create(rows, ignore_conflicts=...)`` of new rows of one model (at most a chunk).
+
+    On SQLite, without compiling Django's statement of about ninety rows per batch (a
+    placeholder and a prepared value per field per row, every placeholder rewritten), which
+    was most of the cost of storing a first run's reminders: Django's own statement for one
+    row (``INSERT OR IGNORE``), each field preparing its own value, executed for every row by
+    the driver. PostgreSQL keeps ``bulk_create``: one statement per chunk there was cheaper
+    than a statement per row (a round trip each) or one built here (psycopg splits a long
+    query in Python). Primary keys are not set.
+    """
     if not rows:
         return
     model = type(rows[0])
+    if connection.vendor != "sqlite":
+        model._default_manager.bulk_create(rows, ignore_conflicts=ignore_conflicts)
+        return
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     ops = connection.ops
