@@ -66,3 +66,18 @@ def test_a_tb_screening_with_a_next_day_is_due_again_then(world: World) -> None:
     assert monitoring.TB_SCREENING not in open_kinds()
     remind(again)
     assert open_kinds()[monitoring.TB_SCREENING] == again
+
+
+def test_the_monitoring_walk_does_not_read_visits(world: World) -> None:
+    """Its checks are dated by their own records, so its walk of the courses skips the
+    visits (the course source's walk reads them)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from repigment.assessments.models import Visit
+
+    prescription(world.patient, START)
+    with CaptureQueriesContext(connection) as captured:
+        found = list(monitoring.SOURCE.due(START))
+    assert {due.kind for due in found} == {monitoring.TB_SCREENING, monitoring.SKIN_EXAM}
+    assert not [q for q in captured if Visit._meta.db_table in q["sql"]]

@@ -116,9 +116,10 @@ Cream = tuple[date, date | None, str]
 CREAM_COLUMNS = ("start_date", "stop_date", "jurisdiction")
 
 
-def courses() -> Iterator[CourseOfCream]:
+def courses(visits: bool = True) -> Iterator[CourseOfCream]:
     """Every course of the cream, a chunk of patients at a time (in id order): their cream
-    prescriptions and visit days read as plain values, one query each per chunk."""
+    prescriptions and visit days read as plain values, one query each per chunk. Without
+    ``visits``, the visit days are left empty and not read (for a walk that needs none)."""
     cream = Prescription.objects.ruxolitinib().order_by("start_date", "pk")
     patients = (
         Patient.objects.filter(
@@ -136,7 +137,7 @@ def courses() -> Iterator[CourseOfCream]:
         ):
             prescribed[patient_id].append(tuple(row))  # type: ignore[arg-type]
         days: dict[int, list[date]] = defaultdict(list)
-        seen = Visit.objects.filter(patient_id__in=ids)
+        seen = Visit.objects.filter(patient_id__in=ids) if visits else Visit.objects.none()
         for patient_id, day in seen.order_by("visit_date").values_list("patient_id", "visit_date"):
             days[patient_id].append(day)
         for patient in chunk:

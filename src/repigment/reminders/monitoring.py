@@ -78,8 +78,10 @@ class MonitoringReminders:
     kinds = KINDS
 
     def due(self, today: date) -> Iterator[Due]:
-        """A chunk of running courses at a time, so the patient ids asked about stay few."""
-        running = (course for course in courses() if course.stopped_on is None)
+        """A chunk of running courses at a time, so the patient ids asked about stay few
+        (the visits are not read: the screening and skin checks are dated by their own
+        records)."""
+        running = (course for course in courses(visits=False) if course.stopped_on is None)
         while chunk := list(islice(running, chunk_size())):
             yield from self._due_in(chunk)
 
