@@ -195,3 +195,63 @@ def test_every_problem_of_a_row_is_listed_and_short_lines_are_read(world: World)
     fixed[4] = files(world)[1].splitlines()[4]
     report = run_import(dictionary, "\n".join(fixed) + "\n", mapping)
     assert report.ok and report.created["visit"] == 5, report.problems
+
+
+def test_the_cycle_collector_is_restored_when_an_import_fails(world: World) -> None:
+    """The import pauses gc process-wide: it must come back on every path, errors included."""
+    import gc
+
+    def broken_progress(done: int, total: int) -> None:
+        assert not gc.isenabled()  # paused while the rows are checked
+        raise RuntimeError("the progress bar broke")
+
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError, match="progress bar broke"):
+        run_import(*files(world), progress=broken_progress)
+    assert gc.isenabled()
+    gc.disable()  # a caller that had paused it itself keeps it paused
+    try:
+        assert run_import(*files(world)).ok
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_row_the_database_refuses_fails_the_whole_write(world: World) -> None:
+    """A row the server refuses while the writer's thread streams it (here a diagnosis of a
+    patient that does not exist) raises when the writer is left, and the transaction is
+    rolled back with every table written before it."""
+    from datetime import date
+
+    from django.db import IntegrityError, connection, transaction
+
+    from repigment.interop.redcap.bulk import Writer
+
+    before = counts()
+    patient = {
+        "clinic_id": world.clinic.pk,
+        "created_by_id": world.prescriber.pk,
+        "family_name": "Broken",
+        "given_names": "Row",
+        "sex": "female",
+        "date_of_birth": date(1980, 1, 1),
+        "phototype": 5,
+    }
+    diagnosis = {
+        "patient_id": 10**12,  # no such patient
+        "recorded_by_id": world.prescriber.pk,
+        "recorded_on": date(2026, 1, 5),
+        "vitiligo_type": "nonsegmental",
+        "onset_year": 2020,
+    }
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"), transaction.atomic():
+        with Writer(Patient, Diagnosis) as out:
+            out.insert(Patient, [{**patient, "record_number": "RC-BROKEN"}])
+            out.insert(Diagnosis, [diagnosis])
+        if connection.vendor == "sqlite":  # checked at COMMIT there: check it now
+            connection.check_constraints(table_names=["patients_diagnosis"])
+    assert counts() == before
+    if connection.vendor == "postgresql":  # the foreign keys are deferred again afterwards
+        with transaction.atomic():
+            Diagnosis.objects.bulk_create([Diagnosis(**{**diagnosis, "patient_id": 10**12})])
+            Diagnosis.objects.filter(patient_id=10**12).delete()  # fine before COMMIT
