@@ -14,8 +14,6 @@ bench wrote the same rows in about half the importer's CPU time and much less of
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
@@ -79,143 +77,34 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
     """
     if not rows:
         return 0
-    db = connections[DEFAULT_DB_ALIAS]  # the connection of the import's transaction
-    with db.cursor() as cursor:
-        for into, values in _statements(model, rows, db):
-            if db.vendor == "postgresql":
-                # COPY: one stream of rows instead of a statement per row (psycopg 3).
-                with cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
-                    for row in values:
-                        copy.write_row(row)
-                continue
-            width = into.count(",") + 1
-            sql = f"INSERT INTO {into} VALUES ({', '.join(['%s'] * width)})"
-            while batch := list(islice(values, BATCH)):
-                cursor.executemany(sql, batch)
-    return len(rows)
-
-
-def _statements(
-    model: type[models.Model], rows: list[dict[str, Any]], db: BaseDatabaseWrapper
-) -> Iterator[tuple[str, Iterator[list[Any]]]]:
-    """Per group of rows that give the same columns: ``table (columns)`` and their values.
-
-    The primary key is written only when the rows give it (ids reserved beforehand).
-    """
     if issubclass(model, WriteOnce):
         raise TypeError(f"{model.__name__} is append-only: write it through its own save()")
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    defaults = _defaults([f for f in fields.values() if not f.primary_key], db)
+    db = connections[DEFAULT_DB_ALIAS]  # the connection of the import's transaction
+    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
+    defaults = _defaults(list(fields.values()), db)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(row), []).append(row)
     quote = db.ops.quote_name
-    for given, members in groups.items():
-        unknown = set(given) - set(fields)
-        if unknown:
-            raise ValueError(f"{model.__name__} has no columns {', '.join(sorted(unknown))}")
-        rest = [name for name in defaults if name not in given]
-        columns = [fields[name].column for name in (*given, *rest)]
-        into = f"{quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
-        yield into, _values(members, given, rest, fields, defaults, db)
-
-
-def reserve_ids(model: type[models.Model], count: int) -> list[int] | None:
-    """``count`` ids taken from the table's sequence (PostgreSQL), or None (SQLite).
-
-    Rows written with these ids need not be read back to learn them; a sequence never
-    hands out an id twice, whatever other transactions do meanwhile.
-    """
-    db = connections[DEFAULT_DB_ALIAS]
-    if db.vendor != "postgresql" or count == 0:
-        return None if db.vendor != "postgresql" else []
-    table, pk = model._meta.db_table, model._meta.pk
-    assert pk is not None
     with db.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [db.ops.quote_name(table), pk.column, count],
-        )
-        return [pk_ for (pk_,) in cursor.fetchall()]
-
-
-class Writer:
-    """Tables written in order, on PostgreSQL by a thread of their own.
-
-    The thread streams one table's COPY while the importer builds the next table's rows,
-    so the server's work (indexes, and the foreign-key checks made at the end of each COPY
-    once the constraints are immediate) overlaps the importer's. Nothing else may use the
-    connection between entering and leaving; leaving waits for the thread and raises its
-    error, if any (the caller's transaction then rolls everything back). On SQLite each
-    table is written at once by ``bulk_insert``.
-    """
-
-    def __init__(self, *tables: type[models.Model]) -> None:
-        self.db = connections[DEFAULT_DB_ALIAS]
-        self.tables = [model._meta.db_table for model in tables]
-        self.deferred: list[str] = []
-        self.threaded = self.db.vendor == "postgresql"
-        self.queue: queue.SimpleQueue[tuple[str, list[list[Any]]] | None] = queue.SimpleQueue()
-        self.error: BaseException | None = None
-        self.thread: threading.Thread | None = None
-
-    def __enter__(self) -> Writer:
-        if self.threaded:
-            self.db.ensure_connection()
-            with self.db.cursor() as cursor:
-                # The tables' deferred foreign keys are checked at the end of each COPY
-                # instead of all at COMMIT (the same checks), and set back afterwards.
-                cursor.execute(
-                    "SELECT conname FROM pg_constraint WHERE contype = 'f' AND condeferred"
-                    " AND conrelid::regclass::text = ANY(%s)",
-                    [self.tables],
-                )
-                self.deferred = [name for (name,) in cursor.fetchall()]
-                self._constraints("IMMEDIATE")
-            self.thread = threading.Thread(target=self._copy, name="redcap-copy", daemon=True)
-            self.thread.start()
-        return self
-
-    def insert(self, model: type[models.Model], rows: list[dict[str, Any]]) -> None:
-        """Write ``rows`` as ``bulk_insert`` does, after the tables given before."""
-        if not self.threaded:
-            bulk_insert(model, rows)
-            return
-        for into, values in _statements(model, rows, self.db):
-            self.queue.put((into, list(values)))
-
-    def _copy(self) -> None:
-        raw = self.db.connection  # the psycopg connection: Django's wrapper is per thread
-        with raw.cursor() as cursor:
-            while (job := self.queue.get()) is not None:
-                if self.error is not None:
-                    continue  # after a failure: only drain, the transaction is lost
-                into, values = job
-                try:
-                    with cursor.copy(f"COPY {into} FROM STDIN") as copy:
-                        for row in values:
-                            copy.write_row(row)
-                except BaseException as error:
-                    self.error = error
-
-    def __exit__(self, kind: Any, error: Any, trace: Any) -> None:
-        if self.thread is None:
-            return
-        if error is not None:
-            self.error = self.error or error  # stop writing: the caller fails anyway
-        self.queue.put(None)
-        self.thread.join()
-        if self.error is not None and error is None:
-            with self.db.wrap_database_errors:  # psycopg's errors as Django's
-                raise self.error
-        if self.error is None:
-            self._constraints("DEFERRED")
-
-    def _constraints(self, when: str) -> None:
-        if self.deferred:
-            quote = self.db.ops.quote_name
-            with self.db.cursor() as cursor:
-                cursor.execute(f"SET CONSTRAINTS {', '.join(map(quote, self.deferred))} {when}")
+        for given, members in groups.items():
+            unknown = set(given) - set(fields)
+            if unknown:
+                raise ValueError(f"{model.__name__} has no columns {', '.join(sorted(unknown))}")
+            rest = [name for name in fields if name not in given]
+            columns = [fields[name].column for name in (*given, *rest)]
+            into = f"{quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+            if db.vendor == "postgresql":
+                # COPY: one stream of rows instead of a statement per row (psycopg 3).
+                with cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                    for values in _values(members, given, rest, fields, defaults, db):
+                        copy.write_row(values)
+                continue
+            sql = f"INSERT INTO {into} VALUES ({', '.join(['%s'] * len(columns))})"
+            rows_of = _values(members, given, rest, fields, defaults, db)
+            while batch := list(islice(rows_of, BATCH)):
+                cursor.executemany(sql, batch)
+    return len(rows)
 
 
 def _values(

@@ -31,7 +31,7 @@ from repigment.clinical.scoring import (
     score_fvasi,
     score_tvasi,
 )
-from repigment.interop.redcap.bulk import BATCH, Writer, bulk_insert, reserve_ids
+from repigment.interop.redcap.bulk import BATCH, bulk_insert
 from repigment.interop.redcap.mapping import ROW_KEYS, SECTIONS, Mapping, Source, parse_mapping
 from repigment.interop.redcap.reader import (
     Field,
@@ -637,14 +637,7 @@ def _write(
         row["record_key"] = number_key(row["record_number"])[:40]
         row["passport_key"] = number_key(row.get("passport_number", ""))[:30]
     ids = dict(existing)
-    # Ids reserved up front (PostgreSQL): nothing is read back, and every read is done
-    # before the writer's thread takes the connection.
-    reserved = reserve_ids(Patient, len(new)) if save else None
-    if reserved is not None:
-        for row, pk in zip(new, reserved, strict=True):
-            row["id"] = pk
-            ids[row["record_number"]] = pk
-    elif save and new:
+    if save and new:
         bulk_insert(Patient, new)
         ids.update(_patient_ids(clinic, [row["record_number"] for row in new]))
     report.created["patient"] += len(new)
@@ -654,8 +647,9 @@ def _write(
     products = dict(Product.objects.values_list("name", "pk"))
     # Only a patient that was there before the import can have rows the files repeat.
     known = _existing_keys(list(existing.values()))
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    scores: list[tuple[tuple[int, date], dict[str, list[VasiEntry]]]] = []
     before = set(existing.values())
-    fresh: dict[str, list[tuple[int | None, Plan, list[Item]]]] = defaultdict(list)
     for plan in plans:
         patient_id = patient_of[plan.record]
         for name, items in plan.items.items():
@@ -663,14 +657,13 @@ def _write(
                 items = _new_items(name, patient_id, items, known[name], products)
                 report.unchanged[name] += len(plan.items[name]) - len(items)
             report.created[name] += len(items)
-            fresh[name].append((patient_id, plan, items))
+            made = rows[name]
+            for item in items:
+                made.append(_row(name, patient_id, item, prescriber.pk, products, plan.record))
+            if name == "visit" and patient_id is not None:
+                scores += [((patient_id, i.values["visit_date"]), i.extra) for i in items]
     if save:
-        visits = sum(len(items) for _p, _plan, items in fresh["visit"])
-        visit_ids = iter(reserve_ids(Visit, visits) or ())
-        with Writer(Patient, Diagnosis, Visit, ScoreEntry, Prescription, AdverseEvent) as out:
-            if reserved:
-                out.insert(Patient, new)
-            _save(fresh, prescriber.pk, products, visit_ids, out)
+        _save(rows, scores)
     report.created, report.unchanged = +report.created, +report.unchanged  # drop the zeros
 
 
@@ -784,49 +777,24 @@ def _row(
 
 
 def _save(
-    fresh: dict[str, list[tuple[int | None, Plan, list[Item]]]],
-    prescriber_id: int,
-    products: dict[str, int],
-    visit_ids: Iterator[int],
-    out: Writer,
+    rows: dict[str, list[dict[str, Any]]],
+    scores: list[tuple[tuple[int, date], dict[str, list[VasiEntry]]]],
 ) -> None:
-    """The new rows, table by table; each table is built while the one before is written."""
-
-    def made(name: str) -> list[dict[str, Any]]:
-        return [
-            _row(name, patient_id, item, prescriber_id, products, plan.record)
-            for patient_id, plan, items in fresh[name]
-            for item in items
-        ]
-
-    out.insert(Diagnosis, made("diagnosis"))
-    visits = made("visit")
-    for row in visits:  # ids reserved on PostgreSQL; SQLite's are read back below
-        if (pk := next(visit_ids, None)) is not None:
-            row["id"] = pk
-    out.insert(Visit, visits)
-    scores = [
-        ((patient_id, item.values["visit_date"]), item.extra)
-        for patient_id, _plan, items in fresh["visit"]
-        if patient_id is not None
-        for item in items
-    ]
-    by_key: dict[tuple[int, date], int] = {}
-    if visits and "id" in visits[0]:
-        by_key = {(row["patient_id"], row["visit_date"]): row["id"] for row in visits}
-    else:
-        for mine, wanted in _of_patients([patient_id for (patient_id, _day), _found in scores]):
-            for pk, patient_id, day in Visit.objects.filter(**mine).values_list(
-                "pk", "patient_id", "visit_date"
-            ):
-                # The newest visit of the day is the one just written (the day was new to it).
-                if patient_id in wanted and by_key.get((patient_id, day), 0) < pk:
-                    by_key[(patient_id, day)] = pk
-    out.insert(
+    bulk_insert(Diagnosis, rows["diagnosis"])
+    bulk_insert(Visit, rows["visit"])
+    visit_ids: dict[tuple[int, date], int] = {}
+    for mine, wanted in _of_patients([patient_id for (patient_id, _day), _found in scores]):
+        for pk, patient_id, day in Visit.objects.filter(**mine).values_list(
+            "pk", "patient_id", "visit_date"
+        ):
+            # The newest visit of the day is the one just written (the day was new to it).
+            if patient_id in wanted and visit_ids.get((patient_id, day), 0) < pk:
+                visit_ids[(patient_id, day)] = pk
+    bulk_insert(
         ScoreEntry,
         [
             {
-                "visit_id": by_key[key],
+                "visit_id": visit_ids[key],
                 "instrument": instrument,
                 "region": e.region,
                 "hand_units": e.hand_units,
@@ -838,5 +806,5 @@ def _save(
             for n, e in enumerate(entries)
         ],
     )
-    out.insert(Prescription, made("prescription"))
-    out.insert(AdverseEvent, made("adverse_event"))
+    bulk_insert(Prescription, rows["prescription"])
+    bulk_insert(AdverseEvent, rows["adverse_event"])
