@@ -255,6 +255,26 @@ def registry_export(
         raise typer.Exit(1) from None
 
 
+@registry_app.command("summaries")
+def registry_summaries(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Recompute every summary.")] = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Recompute in memory; exit 1 when a stored row differs.")
+    ] = False,
+) -> None:
+    """The per-patient summaries the analyst's report reads: rebuild them, or check them."""
+    from django.core.management import CommandError
+
+    if rebuild == check:
+        typer.echo("give one of --rebuild or --check", err=True)
+        raise typer.Exit(2)
+    try:
+        _django("registry_summaries", "--rebuild" if rebuild else "--check")
+    except CommandError as error:
+        typer.echo(str(error), err=True)
+        raise typer.Exit(1) from None
+
+
 @registry_app.command("analyse")
 def registry_analyse(
     datasets: Annotated[

@@ -389,6 +389,7 @@ SCALE_BUILDERS = [
     "repigment.safety.scale.build",
     "repigment.authorisations.scale.build",
     "repigment.supply.scale.build",
+    "repigment.registry.scale.build",
 ]
 
 # Reminder sources, like DEMO_BUILDERS: each app lists the objects that find what falls due

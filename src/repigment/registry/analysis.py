@@ -156,6 +156,13 @@ def _read_table(folder: Path, table: str) -> pl.DataFrame | None:
     return frames_checked(raw, table, f"{folder.name}/{name}")
 
 
+def patient_key() -> pl.Expr:
+    """Site and pseudonym together name a patient; a 64-bit hash groups faster than text."""
+    return (
+        pl.concat_str([pl.col("site"), pl.col("patient")], separator="|").hash(seed=14).alias(KEY)
+    )
+
+
 def frames_checked(raw: pl.DataFrame, table: str, name: str) -> pl.DataFrame:
     """Cast a table (text from CSV, typed from Parquet) to its types, refusing the first bad cell
     (row 1 is the first row after the header)."""
@@ -171,10 +178,7 @@ def frames_checked(raw: pl.DataFrame, table: str, name: str) -> pl.DataFrame:
             ).alias(c.name)
             for c in columns
         ]
-    ).with_columns(
-        # site and pseudonym together name a patient; a 64-bit hash groups faster than text
-        pl.concat_str([pl.col("site"), pl.col("patient")], separator="|").hash(seed=14).alias(KEY)
-    )
+    ).with_columns(patient_key())
     checked = [c for c in columns if c.name not in clean]
     checks = (
         raw.select(c.name for c in checked)
@@ -566,6 +570,44 @@ def _per_patient_empty(visits: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: Per patient from the diary (weeks from start) and the dispensings (weeks, negative before start).
+ADHERENCE_TOTALS = {
+    "applications": pl.Int64,
+    "days_recorded": pl.Int64,
+    "diary_last_week": pl.Int64,
+}
+DISPENSED_TOTALS = {"grams": pl.Int64, "first_week": pl.Int64, "last_week": pl.Int64}
+
+
+def adherence_totals(adherence: pl.DataFrame) -> pl.DataFrame:
+    """Per patient: the applications and days recorded in the diary, and its last week."""
+    return adherence.group_by(KEY).agg(
+        pl.col("applications").sum().cast(pl.Int64),
+        pl.col("days_recorded").sum().cast(pl.Int64),
+        pl.col("week").max().cast(pl.Int64).alias("diary_last_week"),
+    )
+
+
+def dispensed_totals(dispensed: pl.DataFrame) -> pl.DataFrame:
+    """Per patient: the grams dispensed, and the first and last week with a dispensing."""
+    return dispensed.group_by(KEY).agg(
+        pl.col("grams").sum().cast(pl.Int64),
+        pl.col("week").min().cast(pl.Int64).alias("first_week"),
+        pl.col("week").max().cast(pl.Int64).alias("last_week"),
+    )
+
+
+def per_patient_totals(tables: Tables) -> pl.DataFrame:
+    """:func:`per_patient` with each patient's diary and dispensing totals (null when the patient
+    has none; the columns are left out when the dataset has no such table)."""
+    people = per_patient(tables.visits)
+    for name, totals in (("adherence", adherence_totals), ("dispensed", dispensed_totals)):
+        frame = tables.get(name)
+        if frame is not None:
+            people = people.join(totals(frame), on=KEY, how="left", maintain_order="left")
+    return people
+
+
 def evaluable(people: pl.DataFrame, instrument: str, week: int) -> pl.DataFrame:
     """The evaluable patients (baseline above 0, a visit in the window) with ``hit_T`` columns."""
     baseline, current = pl.col(f"{instrument} baseline"), pl.col(f"{instrument} {week}")
@@ -689,29 +731,22 @@ def characteristics(tables: Tables, people: pl.DataFrame) -> pl.DataFrame:
         )
     else:
         tertile = pl.lit("no baseline")
-    people = people.with_columns(tertile.alias("baseline F-VASI"))
-    return people.join(_adherence_groups(tables), on=KEY, how="left").with_columns(
-        pl.col("adherence").fill_null("no diary")
-    )
+    return people.with_columns(tertile.alias("baseline F-VASI"), _adherence_group(people))
 
 
-def _adherence_groups(tables: Tables) -> pl.DataFrame:
-    """Applications recorded / (2 per recorded day): 80 % or more, or less."""
-    adherence = tables.get("adherence")
-    if adherence is None:
-        return pl.DataFrame(schema={KEY: pl.UInt64, "adherence": pl.String})
+def _adherence_group(people: pl.DataFrame) -> pl.Expr:
+    """Applications recorded / (2 per recorded day): 80 % or more, or less; no diary days (or no
+    diary table): "no diary"."""
+    if "days_recorded" not in people.columns:
+        return pl.lit("no diary").alias("adherence")
+    days, applications = pl.col("days_recorded"), pl.col("applications")
     return (
-        adherence.group_by(KEY)
-        .agg(pl.col("applications").sum(), pl.col("days_recorded").sum())
-        .select(
-            KEY,
-            pl.when(pl.col("days_recorded") == 0)
-            .then(pl.lit("no diary"))
-            .when(100 * pl.col("applications") >= 80 * 2 * pl.col("days_recorded"))
-            .then(pl.lit("80 % or more"))
-            .otherwise(pl.lit("under 80 %"))
-            .alias("adherence"),
-        )
+        pl.when(days.is_null() | (days == 0))
+        .then(pl.lit("no diary"))
+        .when(100 * applications >= 80 * 2 * days)
+        .then(pl.lit("80 % or more"))
+        .otherwise(pl.lit("under 80 %"))
+        .alias("adherence")
     )
 
 
@@ -903,22 +938,17 @@ def use(tables: Tables, people: pl.DataFrame) -> Use | None:
 
     A patient's grams per week: everything dispensed, over the weeks from the first dispensing to
     the later of the last dispensing and the last visit (a tube lasts beyond its own week)."""
-    dispensed = tables.get("dispensed")
+    dispensed = "grams" in people.columns
     authorisations = tables.get("authorisations")
-    if dispensed is None and authorisations is None:
+    if not dispensed and authorisations is None:
         return None
     rates: list[float] = []
-    if dispensed is not None:
-        spans = (
-            dispensed.group_by(KEY)
-            .agg(pl.col("grams").sum(), pl.col("week").min().alias("first"), pl.col("week").max())
-            .join(people.select(KEY, "last_day"), on=KEY, how="inner")
-            .select(
-                "grams",
-                (pl.max_horizontal("week", pl.col("last_day") // 7) - pl.col("first") + 1).alias(
-                    "weeks"
-                ),
-            )
+    if dispensed:
+        spans = people.filter(pl.col("grams").is_not_null()).select(
+            "grams",
+            (
+                pl.max_horizontal("last_week", pl.col("last_day") // 7) - pl.col("first_week") + 1
+            ).alias("weeks"),
         )
         rates = [grams / weeks for grams, weeks in spans.iter_rows()]
     routes = []
@@ -981,9 +1011,15 @@ class Report:
     monitoring: Monitoring | None = None
 
 
-def report(tables: Tables, cohort: Cohort | None = None) -> Report:
-    """Every figure of the analyst's page for the patients ``cohort`` chooses."""
-    people = per_patient(tables.visits)
+def report(
+    tables: Tables, cohort: Cohort | None = None, people: pl.DataFrame | None = None
+) -> Report:
+    """Every figure of the analyst's page for the patients ``cohort`` chooses.
+
+    ``people``: the rows :func:`per_patient_totals` makes of these tables, when they were
+    computed already (the live registry keeps them per patient); ``tables.visits`` is then unused.
+    """
+    people = per_patient_totals(tables) if people is None else people
     if cohort is not None:
         people = cohort.choose(people)
         tables = Tables(

@@ -73,6 +73,9 @@ class Dataset:
 
     frames: dict[str, pl.DataFrame] = field(default_factory=dict)
     patient_ids: list[int] = field(default_factory=list)
+    #: The analysis's per-patient rows when read from the stored summaries (``visits``,
+    #: ``adherence`` and ``dispensed`` are then not read).
+    per_patient: pl.DataFrame | None = None
 
     @property
     def tables(self) -> dict[str, list[Row]]:
@@ -132,23 +135,27 @@ def _without_jit() -> Iterator[None]:
 
 
 @contextmanager
-def _chosen_ids(chosen: QuerySet[Patient]) -> Iterator[RawSQL]:
-    """The chosen patients' ids in a temporary table of this connection, for the duration.
+def _chosen_ids(chosen: QuerySet[Patient] | Iterable[int], table: str = CHOSEN) -> Iterator[RawSQL]:
+    """The chosen patients' ids (a query's, or listed) in a temporary table of this connection,
+    for the duration.
 
     Each table is read with ``patient_id IN (that table)``: the consent check runs once, not
     once per table, and no parameter list grows with the registry.
     """
-    sql, params = chosen.order_by().values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"DROP TABLE IF EXISTS {CHOSEN}")
-        cursor.execute(f"CREATE TEMPORARY TABLE {CHOSEN} (id bigint PRIMARY KEY)")
-        cursor.execute(f"INSERT INTO {CHOSEN} (id) {sql}", params)
+        cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {table} (id bigint PRIMARY KEY)")
+        if isinstance(chosen, QuerySet):
+            sql, params = chosen.order_by().values("pk").query.sql_with_params()
+            cursor.execute(f"INSERT INTO {table} (id) {sql}", params)
+        else:
+            cursor.executemany(f"INSERT INTO {table} (id) VALUES (%s)", [(i,) for i in chosen])
     try:
-        yield RawSQL(f"SELECT id FROM {CHOSEN}", ())
+        yield RawSQL(f"SELECT id FROM {table}", ())
     finally:
         try:
             with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {CHOSEN}")
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
         except DatabaseError:  # a failed transaction: its rollback drops the table anyway
             pass
 

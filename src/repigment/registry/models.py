@@ -49,3 +49,46 @@ class PseudonymKey(models.Model):
             return hmac.digest(key, str(patient_id).encode(), "sha256").hex()[:16]
 
         return pseudonym
+
+
+class PatientSummary(models.Model):
+    """One patient's per-patient figures of the registry analysis, kept so that a report reads one
+    row per patient instead of every visit and diary day.
+
+    The figures are those :func:`repigment.registry.analysis.per_patient_totals` makes from the
+    patient's rows (computed by that function, never by a second copy of the rules): scores in
+    millionths, days and weeks from ``start``. A write that changes what they come from marks the
+    row ``stale`` and bumps ``version``; a report recomputes stale and missing rows before it
+    reads, and stores a result only if ``version`` did not move meanwhile.
+    """
+
+    patient = models.OneToOneField(
+        "patients.Patient", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    stale = models.BooleanField(default=True)
+    version = models.BigIntegerField(default=0)
+    start = models.DateField(null=True)
+    visits = models.PositiveIntegerField(default=0)
+    last_day = models.IntegerField(null=True)
+    fvasi_baseline = models.BigIntegerField(null=True)
+    fvasi_24 = models.BigIntegerField(null=True)
+    fvasi_52 = models.BigIntegerField(null=True)
+    tvasi_baseline = models.BigIntegerField(null=True)
+    tvasi_24 = models.BigIntegerField(null=True)
+    tvasi_52 = models.BigIntegerField(null=True)
+    last_after_start = models.IntegerField(null=True)
+    first_response = models.IntegerField(null=True)
+    applications = models.BigIntegerField(null=True)
+    days_recorded = models.BigIntegerField(null=True)
+    diary_last_week = models.IntegerField(null=True)
+    grams = models.BigIntegerField(null=True)
+    first_week = models.IntegerField(null=True)
+    last_week = models.IntegerField(null=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["patient"], condition=models.Q(stale=True), name="summary_stale")
+        ]
+
+    def __str__(self) -> str:
+        return f"registry summary of patient {self.patient_id}"

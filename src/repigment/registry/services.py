@@ -53,10 +53,11 @@ def outcomes(request: HttpRequest | None, user: User, filters: Filters) -> dict[
     if filters.clinic is not None:
         clinics = [clinic for clinic in clinics if clinic.pk == filters.clinic.pk]
     from repigment.registry.analysis import as_json, report, tables_from_frames
-    from repigment.registry.dataset import build  # Polars loads on the first report
+    from repigment.registry.summaries import build_summarised  # Polars loads on the first report
 
-    dataset = build(clinics, started=(filters.started_from, filters.started_to))
-    body = as_json(report(tables_from_frames(dataset.frames), filters.cohort()), suppress=True)
+    dataset = build_summarised(clinics, started=(filters.started_from, filters.started_to))
+    tables = tables_from_frames(dataset.frames)
+    body = as_json(report(tables, filters.cohort(), dataset.per_patient), suppress=True)
     body["clinics"] = [clinic.name for clinic in clinics]
     single = clinics[0] if len(clinics) == 1 else None
     audit.record(

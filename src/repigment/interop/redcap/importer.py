@@ -51,6 +51,7 @@ from repigment.patients.models import (
     name_key,
     number_key,
 )
+from repigment.registry.stale import mark_stale
 from repigment.safety.models import ActionTaken, AdverseEvent, Outcome, ReporterKind, Severity
 from repigment.safety.terms import BY_CODE, OTHER
 from repigment.treatment.models import Frequency, Prescription, Product
@@ -808,3 +809,5 @@ def _save(
     )
     bulk_insert(Prescription, rows["prescription"])
     bulk_insert(AdverseEvent, rows["adverse_event"])
+    # bulk inserts send no signals: the registry summaries of these patients no longer hold
+    mark_stale(row["patient_id"] for table in ("visit", "prescription") for row in rows[table])
