@@ -11,7 +11,8 @@ from decimal import Decimal
 
 from repigment.assessments.models import Instrument, ScoreEntry, Visit
 from repigment.clinical.scoring import DEPIGMENTATION_LADDER, VasiEntry, score_fvasi, score_tvasi
-from repigment.core.scale import BATCH_SIZE, Chunk, insert_rows
+from repigment.core.rows import create_objects
+from repigment.core.scale import Chunk, insert_rows
 
 SCHEDULE_WEEKS = (0, 4, 8, 12, 16, 24, 32, 40, 52, 64, 78, 91, 104)
 MISSED = 0.15
@@ -54,7 +55,7 @@ def build(chunk: Chunk) -> None:
                     vns=rng.randint(1, 5) if week else None,
                 )
             )
-    made = Visit.objects.bulk_create(visits, batch_size=BATCH_SIZE)
+    made = create_objects(visits)
     insert_rows(
         ScoreEntry,
         ("visit", "instrument", "region", "hand_units", "depigmentation", "position"),

@@ -27,6 +27,7 @@ from repigment.authorisations.models import (
     PrescriberRecord,
     State,
 )
+from repigment.core.rows import create_objects
 from repigment.core.scale import BATCH_SIZE, Chunk
 
 SHARE = 0.6
@@ -75,7 +76,7 @@ def build(chunk: Chunk) -> None:
         application = _application(patient, prescription, shared, path, days, today)
         applications.append(application)
         histories.append((path, days))
-    made = AuthorisationApplication.objects.bulk_create(applications, batch_size=BATCH_SIZE)
+    made = create_objects(applications)
     events = []
     for application, (path, days) in zip(made, histories, strict=True):
         events.append(_event(application, "", State.DRAFT, days[0], "Application started."))

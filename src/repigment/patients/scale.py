@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from repigment.clinical.identifiers import Citizenship, format_za_id
-from repigment.core.scale import BATCH_SIZE, Chunk
+from repigment.core.rows import create_objects
+from repigment.core.scale import Chunk
 from repigment.patients.demo import FAMILY_NAMES, FEMALE_NAMES, FOREIGN, MALE_NAMES
 from repigment.patients.models import (
     Activity,
@@ -82,7 +83,7 @@ def build(chunk: Chunk) -> None:
                 created_by=prescribers[clinic.pk],
             )
         )
-    chunk.patients = Patient.objects.bulk_create(people, batch_size=BATCH_SIZE)
+    chunk.patients = _create_patients(people)
     consents, diagnoses = [], []
     for patient in chunk.patients:
         day = (patient.treatment_start or today) - timedelta(days=rng.randrange(3, 15))
@@ -121,10 +122,18 @@ def build(chunk: Chunk) -> None:
                 notes="Invented scale patient.",
             )
         )
-    Consent.objects.bulk_create(consents, batch_size=BATCH_SIZE)
-    Diagnosis.objects.bulk_create(diagnoses, batch_size=BATCH_SIZE)
+    create_objects(consents)
+    create_objects(diagnoses)
     chunk.by_patient["diagnosis"] = {row.patient_id: row for row in diagnoses}
 
 
 def _za_id(born: date, female: bool, sequence: int) -> str:
     return format_za_id(born, sequence if female else 5000 + sequence, Citizenship.CITIZEN)
+
+
+def _create_patients(people: list[Patient]) -> list[Patient]:
+    """The patients inserted with their search keys (``Patient.objects.bulk_create`` fills
+    them the same way)."""
+    for person in people:
+        person.fill_keys()
+    return create_objects(people)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from repigment.core.scale import BATCH_SIZE, Chunk
+from repigment.core.rows import create_objects
+from repigment.core.scale import Chunk
 from repigment.safety.models import AdverseEvent, ReporterKind, SafetyReport, Status
 from repigment.safety.terms import OTHER, TERMS
 
@@ -40,7 +41,7 @@ def build(chunk: Chunk) -> None:
                 reported_by=None if by_patient else patient.created_by,
             )
         )
-    made = AdverseEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+    made = create_objects(events)
     reports = [
         SafetyReport(
             event=event,
@@ -51,4 +52,4 @@ def build(chunk: Chunk) -> None:
         for event in made
         if event.seriousness and rng.random() < 0.8
     ]
-    SafetyReport.objects.bulk_create(reports, batch_size=BATCH_SIZE)
+    create_objects(reports)

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils import timezone
 
 from repigment.accounts.models import User
+from repigment.core.rows import create_objects
 from repigment.core.scale import BATCH_SIZE, Chunk
 from repigment.supply.models import (
     Dispense,
@@ -63,7 +64,7 @@ def build(chunk: Chunk) -> None:
             )
         )  # fmt: skip
         plans.append((application, received, _dispense_days(application, received, today)))
-    made = ImportOrder.objects.bulk_create(orders, batch_size=BATCH_SIZE)
+    made = create_objects(orders)
     packs, dispensed = [], []
     for order, (application, received, days) in zip(made, plans, strict=True):
         lot = shared["lots"][application.pack_grams]

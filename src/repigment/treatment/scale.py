@@ -12,7 +12,8 @@ from typing import Any
 
 from repigment.clinical.label import LabelInput, check_label
 from repigment.clinical.quantity import estimate_quantity
-from repigment.core.scale import BATCH_SIZE, Chunk
+from repigment.core.rows import create_objects
+from repigment.core.scale import Chunk
 from repigment.treatment import services
 from repigment.treatment.models import BodyRegion, DiaryEntry, LabelLevel, Prescription, Product
 
@@ -40,9 +41,9 @@ def build(chunk: Chunk) -> None:
         prescriptions.append(_prescription(patient, diagnosis, product, areas, start, weeks))
         if rng.random() < DIARY_SHARE:
             diaries += _diary(patient, max(start, today - timedelta(days=DIARY_DAYS)), chunk)
-    Prescription.objects.bulk_create(prescriptions, batch_size=BATCH_SIZE)
+    create_objects(prescriptions)
     chunk.by_patient["prescription"] = {row.patient_id: row for row in prescriptions}
-    DiaryEntry.objects.bulk_create(diaries, batch_size=BATCH_SIZE)
+    create_objects(diaries)
 
 
 def _cream(chunk: Chunk) -> Product | None:

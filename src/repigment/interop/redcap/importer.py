@@ -31,7 +31,7 @@ from repigment.clinical.scoring import (
     score_fvasi,
     score_tvasi,
 )
-from repigment.interop.redcap.bulk import BATCH, bulk_insert
+from repigment.core.rows import BATCH, bulk_insert
 from repigment.interop.redcap.mapping import ROW_KEYS, SECTIONS, Mapping, Source, parse_mapping
 from repigment.interop.redcap.reader import (
     Field,

@@ -1,7 +1,8 @@
-"""Rows written straight through the connection's cursor, without building model instances.
+"""Rows written straight through the connection's cursor, without ``bulk_create``.
 
-The importer knows every value already checked; making a model instance per row and letting
-``bulk_create`` take it apart again cost most of an import's time (about 45 µs a row). Here
+Used by the REDCap importer and the scale world's generator (``core.scale``), which both know
+every value already checked; making a model instance per row and letting ``bulk_create`` take
+it apart again cost most of an import's time (about 45 µs a row). Here
 each column is prepared once per table: a column with a plain Python value (text, whole
 numbers, yes/no, keys) is passed as it is, any other (dates, times, decimals, JSON) goes
 through its field's own ``get_db_prep_save``, so the database sees what ``save()`` would have
@@ -10,6 +11,10 @@ take them. Nothing here fires signals or calls ``save()``: only for tables that 
 and never for append-only tables (they are chained row by row, see ``core.appendonly``).
 SQLite gets ``executemany`` in batches; PostgreSQL gets ``COPY ... FROM STDIN``, which on the
 bench wrote the same rows in about half the importer's CPU time and much less of the server's.
+
+A caller that needs the new rows' ids (other rows point at them) reserves them first with
+:func:`reserve_ids` (one ``nextval`` call for the whole batch on PostgreSQL), or hands model
+instances to :func:`create_objects`, which does that and writes them as ``bulk_create`` would.
 """
 
 from __future__ import annotations
@@ -73,15 +78,17 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
 
     Rows that give the same columns (in the same order) go in one statement: those columns
     first, the defaults after them as one prepared tail, so a row costs a few C calls plus
-    one call per date or decimal it gives.
+    one call per date or decimal it gives. A row may give its primary key (from
+    :func:`reserve_ids`); otherwise the database numbers it.
     """
     if not rows:
         return 0
     if issubclass(model, WriteOnce):
         raise TypeError(f"{model.__name__} is append-only: write it through its own save()")
     db = connections[DEFAULT_DB_ALIAS]  # the connection of the import's transaction
-    fields = {f.attname: f for f in model._meta.concrete_fields if not f.primary_key}
-    defaults = _defaults(list(fields.values()), db)
+    fields = {f.attname: f for f in model._meta.concrete_fields}
+    key = model._meta.pk.attname
+    defaults = _defaults([f for f in fields.values() if not f.primary_key], db)
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:
         groups.setdefault(tuple(row), []).append(row)
@@ -91,7 +98,7 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
             unknown = set(given) - set(fields)
             if unknown:
                 raise ValueError(f"{model.__name__} has no columns {', '.join(sorted(unknown))}")
-            rest = [name for name in fields if name not in given]
+            rest = [name for name in fields if name not in given and name != key]
             columns = [fields[name].column for name in (*given, *rest)]
             into = f"{quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)})"
             if db.vendor == "postgresql":
@@ -146,3 +153,64 @@ def _defaults(fields: list[models.Field[Any, Any]], db: BaseDatabaseWrapper) -> 
         prepare = _column(f, db)
         defaults[f.attname] = value if value is None or prepare is None else prepare(value)
     return defaults
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """``count`` new primary keys of ``model``'s table, in the order the database would have
+    given them to ``count`` rows inserted now (so a world built with them is the same).
+
+    PostgreSQL: one ``nextval`` call per key, all in one statement. SQLite: the keys after the
+    largest ever given (``sqlite_sequence``, as AUTOINCREMENT counts) or stored; the caller's
+    transaction holds SQLite's write lock (Repigment's SQLite begins every transaction
+    IMMEDIATE), so no other writer can take them before the rows are inserted.
+    """
+    if count <= 0:
+        return []
+    db = connections[DEFAULT_DB_ALIAS]
+    table, column = model._meta.db_table, model._meta.pk.column
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) "
+                "ORDER BY 1",
+                [db.ops.quote_name(table), column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        quote = db.ops.quote_name
+        cursor.execute(
+            f"SELECT MAX(n) FROM (SELECT MAX({quote(column)}) AS n FROM {quote(table)} "
+            "UNION ALL SELECT seq FROM sqlite_sequence WHERE name = %s)",
+            [table],
+        )
+        last = cursor.fetchone()[0] or 0
+    return list(range(last + 1, last + 1 + count))
+
+
+def create_objects(objs: list[Any]) -> list[Any]:
+    """Insert new instances of one model as ``bulk_create`` would (no ``save()``, no signals),
+    their ids reserved first (:func:`reserve_ids`) and set on them; returns ``objs``.
+
+    Each field's ``pre_save`` runs where the field has one of its own (``auto_now`` times take
+    the moment of the insert, as in ``bulk_create``); the other columns are read as they are.
+    """
+    if not objs:
+        return objs
+    model = type(objs[0])
+    if any(type(obj) is not model for obj in objs):
+        raise TypeError("create_objects takes instances of one model")
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    special = [f for f in fields if type(f).pre_save is not models.Field.pre_save]
+    plain = [f.attname for f in fields if f not in special]
+    key = model._meta.pk.attname
+    db = connections[DEFAULT_DB_ALIAS]
+    rows = []
+    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
+        values = obj.__dict__
+        row = {key: pk, **{name: values[name] for name in plain}}
+        for f in special:
+            row[f.attname] = f.pre_save(obj, True)
+        rows.append(row)
+        setattr(obj, key, pk)
+        obj._state.adding, obj._state.db = False, db.alias
+    bulk_insert(model, rows)
+    return objs
