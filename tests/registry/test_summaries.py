@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import polars as pl
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
@@ -162,7 +163,11 @@ def test_check_finds_a_tampered_row_and_rebuild_repairs_it(world: World) -> None
     made = edge_cases(world)
     call_command("registry_summaries", "--rebuild")
     call_command("registry_summaries", "--check")
-    PatientSummary.objects.filter(pk=made["EXACT"].pk).update(fvasi_24=1)
+    row = PatientSummary.objects.get(pk=made["EXACT"].pk)
+    tampered = summaries.unpack([row.figures]).with_columns(
+        patient_id=pl.lit(row.pk), fvasi_24=pl.lit(1, dtype=pl.Int64)
+    )
+    PatientSummary.objects.filter(pk=row.pk).update(figures=summaries.pack(tampered)[0])
     with pytest.raises(CommandError):
         call_command("registry_summaries", "--check")
     found = summaries.check().differences

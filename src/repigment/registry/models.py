@@ -53,13 +53,15 @@ class PseudonymKey(models.Model):
 
 class PatientSummary(models.Model):
     """One patient's per-patient figures of the registry analysis, kept so that a report reads one
-    row per patient instead of every visit and diary day.
+    row per patient instead of every visit, diary day and dispensing.
 
     The figures are those :func:`repigment.registry.analysis.per_patient_totals` makes from the
-    patient's rows (computed by that function, never by a second copy of the rules): scores in
-    millionths, days and weeks from ``start``. A write that changes what they come from marks the
-    row ``stale`` and bumps ``version``; a report recomputes stale and missing rows before it
-    reads, and stores a result only if ``version`` did not move meanwhile.
+    patient's rows (computed by that function, never by a second copy of the rules): the start,
+    scores in millionths, days and weeks from the start, packed as ``summaries.STORED`` says (one
+    value per row: reading twenty columns per patient cost more than the report). A write that
+    changes what they come from marks the row ``stale`` and bumps ``version``; a report
+    recomputes stale and missing rows before it reads, and stores a result only if ``version``
+    did not move meanwhile. ``repigment registry summaries --check`` shows them unpacked.
     """
 
     patient = models.OneToOneField(
@@ -67,23 +69,7 @@ class PatientSummary(models.Model):
     )
     stale = models.BooleanField(default=True)
     version = models.BigIntegerField(default=0)
-    start = models.DateField(null=True)
-    visits = models.PositiveIntegerField(default=0)
-    last_day = models.IntegerField(null=True)
-    fvasi_baseline = models.BigIntegerField(null=True)
-    fvasi_24 = models.BigIntegerField(null=True)
-    fvasi_52 = models.BigIntegerField(null=True)
-    tvasi_baseline = models.BigIntegerField(null=True)
-    tvasi_24 = models.BigIntegerField(null=True)
-    tvasi_52 = models.BigIntegerField(null=True)
-    last_after_start = models.IntegerField(null=True)
-    first_response = models.IntegerField(null=True)
-    applications = models.BigIntegerField(null=True)
-    days_recorded = models.BigIntegerField(null=True)
-    diary_last_week = models.IntegerField(null=True)
-    grams = models.BigIntegerField(null=True)
-    first_week = models.IntegerField(null=True)
-    last_week = models.IntegerField(null=True)
+    figures = models.BinaryField(null=True)
 
     class Meta:
         indexes = [

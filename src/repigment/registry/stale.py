@@ -23,7 +23,7 @@ def mark_stale(patient_ids: Iterable[int | None]) -> None:
         return
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {TABLE} (patient_id, stale, version, visits) VALUES (%s, %s, 1, 0)"
+            f"INSERT INTO {TABLE} (patient_id, stale, version) VALUES (%s, %s, 1)"
             f" ON CONFLICT (patient_id) DO UPDATE SET stale = excluded.stale,"
             f" version = {TABLE}.version + 1",
             [(pk, True) for pk in ids],

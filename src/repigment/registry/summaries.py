@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import polars as pl
 from django.db import connection, transaction
+from django.db.models import IntegerField
+from django.db.models.functions import Cast
 
 from repigment.accounts.models import Clinic
 from repigment.patients.models import Patient
@@ -26,7 +29,7 @@ from repigment.registry.models import PatientSummary
 
 TABLE = PatientSummary._meta.db_table
 WORK = "registry_summary_patients"
-#: The per-patient columns of the analysis and the summary's fields holding them.
+#: The per-patient columns of the analysis and the names the summaries give them.
 FIELDS = {
     "visits": "visits",
     "last_day": "last_day",
@@ -41,14 +44,35 @@ FIELDS = {
     **{name: name for name in analysis.ADHERENCE_TOTALS},
     **{name: name for name in analysis.DISPENSED_TOTALS},
 }
+#: What ``PatientSummary.figures`` packs, in this order: the start (days since 1970-01-01) and
+#: the per-patient columns, each a little-endian 64-bit integer, NULL for none.
 STORED = ["start", *FIELDS.values()]
-SCHEMA: dict[str, Any] = {
-    "patient_id": pl.Int64,
-    "stale": pl.Boolean,
-    "version": pl.Int64,
-    "start": pl.Date,
-    **dict.fromkeys(FIELDS.values(), pl.Int64),
-}
+NULL = np.iinfo(np.int64).min
+PACKED = np.dtype("<i8")
+
+
+def pack(summaries: pl.DataFrame) -> list[bytes]:
+    """Each row's ``STORED`` columns as the bytes of ``PatientSummary.figures``."""
+    numbers = summaries.select(
+        pl.col("start").cast(pl.Int32).cast(pl.Int64).fill_null(NULL),
+        *(pl.col(field).cast(pl.Int64).fill_null(NULL) for field in FIELDS.values()),
+    ).to_numpy()
+    packed = np.ascontiguousarray(numbers, dtype=PACKED)
+    return [row.tobytes() for row in packed]
+
+
+def unpack(figures: list[bytes | None]) -> pl.DataFrame:
+    """The ``STORED`` columns of packed summaries (none stored: every column null)."""
+    empty = np.full(len(STORED), NULL, dtype=PACKED).tobytes()
+    joined = b"".join(empty if found is None else bytes(found) for found in figures)
+    numbers = np.frombuffer(joined, dtype=PACKED).reshape(len(figures), len(STORED))
+    columns = {
+        name: pl.Series(name, numbers[:, n], dtype=pl.Int64) for n, name in enumerate(STORED)
+    }
+    frame = pl.DataFrame(columns).with_columns(
+        pl.when(pl.col(name) != NULL).then(pl.col(name)).alias(name) for name in STORED
+    )
+    return frame.with_columns(pl.col("start").cast(pl.Int32).cast(pl.Date))
 
 
 def compute(ids: Iterable[int]) -> pl.DataFrame:
@@ -86,45 +110,45 @@ def _computed(chosen: data.Ids) -> pl.DataFrame:
 
 
 def stored(chosen: data.Ids | None = None) -> pl.DataFrame:
-    """The stored summaries (of the patients in ``chosen``, all when None), with their marks."""
+    """The stored summaries (of the patients in ``chosen``, all when None), with their marks.
+
+    Packed, one value of bytes per patient: read column by column, a patient's twenty numbers
+    cost SQLite's driver more than the rest of the report."""
     rows = PatientSummary.objects.all()
     if chosen is not None:
         rows = rows.filter(patient_id__in=chosen)
-    return data._read(
-        rows.order_by(),
-        patient_id=("patient_id", pl.Int64),
-        stale=("stale", pl.Int64),  # SQLite's 0 and 1, PostgreSQL's t and f: read as numbers
-        version=("version", pl.Int64),
-        start=("start", pl.Date),
-        **{field: (field, pl.Int64) for field in FIELDS.values()},
-    ).with_columns(pl.col("stale").cast(pl.Boolean))
+    # the mark as a number: SQLite's driver converts a boolean column one Python call a row
+    marked = rows.order_by().annotate(mark=Cast("stale", IntegerField()))
+    found = data._raw(marked.values_list("patient_id", "mark", "version", "figures"))
+    marks = pl.DataFrame(
+        found,
+        schema={"patient_id": pl.Int64, "stale": pl.Int64, "version": pl.Int64, "f": pl.Binary},
+        orient="row",
+    )
+    return marks.select("patient_id", pl.col("stale").cast(pl.Boolean), "version").hstack(
+        unpack(marks.get_column("f").to_list())
+    )
 
 
 def save(summaries: pl.DataFrame, versions: dict[int, int]) -> int:
     """Store computed summaries: a patient's row is replaced only while its ``version`` is the
     one read before computing (a write meanwhile keeps it stale); a missing row is inserted
     unless a writer made one meanwhile. Returns the rows stored."""
-    adapt = connection.ops.adapt_datefield_value
-    rows = [
-        (adapt(start), *values)
-        for start, *values in summaries.select(*STORED, "patient_id").iter_rows()
-    ]
-    known = [(*row, versions[row[-1]]) for row in rows if row[-1] in versions]
-    new = [row for row in rows if row[-1] not in versions]
-    settings = ", ".join(f"{field} = %s" for field in STORED)
-    names = ", ".join(STORED)
-    marks = ", ".join(["%s"] * len(STORED))
+    rows = list(zip(pack(summaries), summaries.get_column("patient_id").to_list(), strict=True))
+    known = [(figures, False, pk, versions[pk]) for figures, pk in rows if pk in versions]
+    new = [(pk, figures, False) for figures, pk in rows if pk not in versions]
     with transaction.atomic(), connection.cursor() as cursor:
         if known:
             cursor.executemany(
-                f"UPDATE {TABLE} SET {settings}, stale = %s WHERE patient_id = %s AND version = %s",
-                [(*row[:-1], False, row[-1], version) for *row, version in known],
+                f"UPDATE {TABLE} SET figures = %s, stale = %s"
+                " WHERE patient_id = %s AND version = %s",
+                known,
             )
         if new:
             cursor.executemany(
-                f"INSERT INTO {TABLE} ({names}, patient_id, stale, version)"
-                f" VALUES ({marks}, %s, %s, 0) ON CONFLICT (patient_id) DO NOTHING",
-                [(*row, False) for row in new],
+                f"INSERT INTO {TABLE} (patient_id, figures, stale, version)"
+                " VALUES (%s, %s, %s, 0) ON CONFLICT (patient_id) DO NOTHING",
+                new,
             )
     return len(rows)
 
