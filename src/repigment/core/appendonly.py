@@ -49,6 +49,8 @@ from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 from django.db.migrations.operations.base import Operation
 from django.db.migrations.state import StateApps
 
+from repigment.core.rows import write_objects
+
 #: The advisory lock (PostgreSQL) that serialises the heads of every chain.
 CHAIN_LOCK_KEY = 0x52_45_50_49_47_4D  # "REPIGM"
 #: How far behind the database clock an inserted row's time may be (the insert trigger's slack
@@ -79,7 +81,7 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
     ) -> list[Any]:
         rows = list(objs)
         if issubclass(self.model, AppendOnly):
-            append_many(self.model, rows, batch_size)
+            append_many(self.model, rows)  # one COPY or executemany: no batches
             return rows
         return super().bulk_create(rows, batch_size=batch_size)
 
@@ -119,7 +121,7 @@ class AppendOnly(WriteOnce):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnlyError(f"{self._meta.verbose_name_plural} cannot be changed")
-        append_many(type(self), [self], None, using=kwargs.get("using"))
+        append_many(type(self), [self], using=kwargs.get("using"))
 
     def chain_children(self) -> dict[str, list[Any]]:
         """Child values the hash covers besides the row's columns (sorted lists)."""
@@ -143,9 +145,7 @@ class AppendOnly(WriteOnce):
 # --- Writing -----------------------------------------------------------------------------------
 
 
-def append_many(
-    model: type[AppendOnly], rows: list[Any], batch_size: int | None, using: str | None = None
-) -> None:
+def append_many(model: type[AppendOnly], rows: list[Any], using: str | None = None) -> None:
     """Stamp, chain and insert ``rows`` in order while holding the chain's head."""
     if not rows:
         return
@@ -162,7 +162,7 @@ def append_many(
         if len(rows) == 1:
             models.Model.save(rows[0], using=alias, force_insert=True)
         else:
-            models.QuerySet(model, using=alias).bulk_create(rows, batch_size=batch_size)
+            write_objects(rows, using=alias)  # COPY on PostgreSQL: no statement per batch
         model.write_children(rows)
 
 

@@ -30,8 +30,6 @@ from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from repigment.core.appendonly import WriteOnce
-
 BATCH = 2000  # rows per executemany; also the size of an ``__in`` lookup
 
 PLAIN = (
@@ -81,11 +79,16 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
     one call per date or decimal it gives. A row may give its primary key (from
     :func:`reserve_ids`); otherwise the database numbers it.
     """
+    if _written_once(model):
+        raise TypeError(f"{model.__name__} is append-only: write it through its own save()")
+    return _write(model, rows, DEFAULT_DB_ALIAS)  # the connection of the caller's transaction
+
+
+def _write(model: type[models.Model], rows: list[dict[str, Any]], alias: str) -> int:
+    """:func:`bulk_insert` without its guard against append-only tables."""
     if not rows:
         return 0
-    if issubclass(model, WriteOnce):
-        raise TypeError(f"{model.__name__} is append-only: write it through its own save()")
-    db = connections[DEFAULT_DB_ALIAS]  # the connection of the import's transaction
+    db = connections[alias]
     fields = {f.attname: f for f in model._meta.concrete_fields}
     key = model._meta.pk.attname
     defaults = _defaults([f for f in fields.values() if not f.primary_key], db)
@@ -162,7 +165,8 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     PostgreSQL: one ``nextval`` call per key, all in one statement. SQLite: the keys after the
     largest ever given (``sqlite_sequence``, as AUTOINCREMENT counts) or stored; the caller's
     transaction holds SQLite's write lock (Repigment's SQLite begins every transaction
-    IMMEDIATE), so no other writer can take them before the rows are inserted.
+    IMMEDIATE), so no other writer can take them before the rows are inserted; insert them
+    before reserving more (until then, SQLite would give the same keys again).
     """
     if count <= 0:
         return []
@@ -186,31 +190,56 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
+def create_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
+    """:func:`bulk_insert` of new ``rows``, their ids reserved first (:func:`reserve_ids`) and
+    returned in the rows' order, for rows other rows will point at."""
+    ids = reserve_ids(model, len(rows))
+    key = model._meta.pk.attname
+    bulk_insert(model, [{key: pk, **row} for pk, row in zip(ids, rows, strict=True)])
+    return ids
+
+
 def create_objects(objs: list[Any]) -> list[Any]:
     """Insert new instances of one model as ``bulk_create`` would (no ``save()``, no signals),
-    their ids reserved first (:func:`reserve_ids`) and set on them; returns ``objs``.
+    their ids reserved first (:func:`reserve_ids`) and set on them; returns ``objs``."""
+    if objs:
+        if _written_once(type(objs[0])):
+            raise TypeError(f"{type(objs[0]).__name__} is append-only: use its bulk_create")
+        key = type(objs[0])._meta.pk.attname
+        for obj, pk in zip(objs, reserve_ids(type(objs[0]), len(objs)), strict=True):
+            setattr(obj, key, pk)
+        write_objects(objs)
+    return objs
+
+
+def write_objects(objs: list[Any], using: str = DEFAULT_DB_ALIAS) -> None:
+    """Insert instances of one model whose ids are set, as ``bulk_create`` would.
 
     Each field's ``pre_save`` runs where the field has one of its own (``auto_now`` times take
     the moment of the insert, as in ``bulk_create``); the other columns are read as they are.
+    Unguarded: append-only rows come here only through ``appendonly.append_many``, which has
+    chained them.
     """
     if not objs:
-        return objs
+        return
     model = type(objs[0])
     if any(type(obj) is not model for obj in objs):
-        raise TypeError("create_objects takes instances of one model")
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        raise TypeError("write_objects takes instances of one model")
+    fields = model._meta.concrete_fields
     special = [f for f in fields if type(f).pre_save is not models.Field.pre_save]
     plain = [f.attname for f in fields if f not in special]
-    key = model._meta.pk.attname
-    db = connections[DEFAULT_DB_ALIAS]
     rows = []
-    for obj, pk in zip(objs, reserve_ids(model, len(objs)), strict=True):
+    for obj in objs:
         values = obj.__dict__
-        row = {key: pk, **{name: values[name] for name in plain}}
+        row = {name: values[name] for name in plain}
         for f in special:
             row[f.attname] = f.pre_save(obj, True)
         rows.append(row)
-        setattr(obj, key, pk)
-        obj._state.adding, obj._state.db = False, db.alias
-    bulk_insert(model, rows)
-    return objs
+        obj._state.adding, obj._state.db = False, using
+    _write(model, rows, using)
+
+
+def _written_once(model: type[models.Model]) -> bool:
+    """Whether ``model`` is a ``core.appendonly.WriteOnce`` (which every such model marks with
+    ``changeable_fields``; that module imports this one, so the class is not imported here)."""
+    return hasattr(model, "changeable_fields")

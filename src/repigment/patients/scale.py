@@ -8,9 +8,10 @@ two thirds have started the cream, from a few days to two years ago.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from repigment.clinical.identifiers import Citizenship, format_za_id
-from repigment.core.rows import create_objects
+from repigment.core.rows import bulk_insert, create_objects
 from repigment.core.scale import Chunk
 from repigment.patients.demo import FAMILY_NAMES, FEMALE_NAMES, FOREIGN, MALE_NAMES
 from repigment.patients.models import (
@@ -84,7 +85,8 @@ def build(chunk: Chunk) -> None:
             )
         )
     chunk.patients = _create_patients(people)
-    consents, diagnoses = [], []
+    consents: list[dict[str, Any]] = []
+    diagnoses = []
     for patient in chunk.patients:
         day = (patient.treatment_start or today) - timedelta(days=rng.randrange(3, 15))
         minor = patient.is_minor_on(day)
@@ -93,16 +95,16 @@ def build(chunk: Chunk) -> None:
         purposes += [ConsentPurpose.REGISTRY] if rng.random() < 0.8 else []
         recorder = prescribers[patient.clinic_id]
         consents += [
-            Consent(
-                patient=patient,
-                purpose=purpose,
-                given_on=day,
-                method=ConsentMethod.IN_PERSON,
-                given_by=ConsentGiver.GUARDIAN if minor else ConsentGiver.PATIENT,
-                guardian_name=f"Parent of {patient.given_names}" if minor else "",
-                guardian_relationship="mother" if minor else "",
-                recorded_by=recorder,
-            )
+            {
+                "patient_id": patient.pk,
+                "purpose": purpose,
+                "given_on": day,
+                "method": ConsentMethod.IN_PERSON,
+                "given_by": ConsentGiver.GUARDIAN if minor else ConsentGiver.PATIENT,
+                "guardian_name": f"Parent of {patient.given_names}" if minor else "",
+                "guardian_relationship": "mother" if minor else "",
+                "recorded_by_id": recorder.pk,
+            }
             for purpose in purposes
         ]
         active = rng.random() < 0.35
@@ -122,7 +124,7 @@ def build(chunk: Chunk) -> None:
                 notes="Invented scale patient.",
             )
         )
-    create_objects(consents)
+    bulk_insert(Consent, consents)  # columns, not instances: nothing points at them
     create_objects(diagnoses)
     chunk.by_patient["diagnosis"] = {row.patient_id: row for row in diagnoses}
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from repigment.clinical.label import LabelInput, check_label
 from repigment.clinical.quantity import estimate_quantity
-from repigment.core.rows import create_objects
+from repigment.core.rows import bulk_insert, create_objects
 from repigment.core.scale import Chunk
 from repigment.treatment import services
 from repigment.treatment.models import BodyRegion, DiaryEntry, LabelLevel, Prescription, Product
@@ -43,7 +43,7 @@ def build(chunk: Chunk) -> None:
             diaries += _diary(patient, max(start, today - timedelta(days=DIARY_DAYS)), chunk)
     create_objects(prescriptions)
     chunk.by_patient["prescription"] = {row.patient_id: row for row in prescriptions}
-    create_objects(diaries)
+    bulk_insert(DiaryEntry, diaries)
 
 
 def _cream(chunk: Chunk) -> Product | None:
@@ -104,21 +104,16 @@ def _prescription(
     )
 
 
-def _diary(patient: Any, first: Any, chunk: Chunk) -> list[DiaryEntry]:
+def _diary(patient: Any, first: Any, chunk: Chunk) -> list[dict[str, Any]]:
+    """A diary's days as columns (not instances: nothing points at them)."""
     rng, habit = chunk.rng, chunk.rng.uniform(0.6, 0.97)
     rows, day = [], first
     while day < chunk.today:
         morning, evening = rng.random() < habit, rng.random() < habit - 0.05
         skipped = not (morning or evening) and rng.random() < 0.6
-        rows.append(
-            DiaryEntry(
-                patient=patient,
-                day=day,
-                morning=morning,
-                evening=evening,
-                skipped=skipped,
-                skip_reason="forgot" if skipped else "",
-            )
-        )
+        rows.append({
+            "patient_id": patient.pk, "day": day, "morning": morning, "evening": evening,
+            "skipped": skipped, "skip_reason": "forgot" if skipped else "",
+        })  # fmt: skip
         day += timedelta(days=1)
     return rows
