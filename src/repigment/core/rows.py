@@ -7,8 +7,9 @@ each column is prepared once per table: a column with a plain Python value (text
 numbers, yes/no, keys) is passed as it is, any other (dates, times, decimals, JSON) goes
 through its field's own ``get_db_prep_save``, so the database sees what ``save()`` would have
 sent. Defaults (``default=``, ``auto_now``) are taken once per call, as ``bulk_create`` would
-take them. Nothing here fires signals or calls ``save()``: only for tables that need neither,
-and never for append-only tables (they are chained row by row, see ``core.appendonly``).
+take them. Nothing here fires signals or calls ``save()``: only for tables that need neither.
+Append-only tables are refused, except through :func:`write_objects`, which
+``core.appendonly.append_many`` calls once it has stamped and chained the rows.
 SQLite gets ``executemany`` in batches; PostgreSQL gets ``COPY ... FROM STDIN``, which on the
 bench wrote the same rows in about half the importer's CPU time and much less of the server's.
 
