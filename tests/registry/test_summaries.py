@@ -102,13 +102,32 @@ def test_summaries_follow_edits_deletions_and_start_changes(world: World) -> Non
 
 
 @pytest.mark.django_db
-def test_a_changed_start_is_recomputed_even_when_no_signal_said_so(world: World) -> None:
+def test_check_finds_a_bulk_write_that_marked_nothing_and_rebuild_repairs_it(world: World) -> None:
     made = edge_cases(world)
     from_summaries()
     type(made["EDGE"]).objects.filter(pk=made["EDGE"].pk).update(
         treatment_start=START - timedelta(days=5)
     )  # a bulk write: no signal
+    found = summaries.check().differences
+    assert {d.field for d in found} >= {"start", "last_day"}
+    assert {d.patient_id for d in found} == {made["EDGE"].pk}
+    summaries.rebuild()
     assert from_summaries() == from_every_visit()
+
+
+@pytest.mark.django_db
+def test_a_new_diagnosis_and_a_renamed_clinic_show_in_the_next_report(world: World) -> None:
+    from repigment.patients.models import Diagnosis
+
+    made = edge_cases(world)
+    from_summaries()
+    Diagnosis.objects.create(
+        patient=made["TIE"], vitiligo_type="non_segmental", onset_year=2001, activity="stable"
+    )
+    world.clinic.code = "NEW"
+    world.clinic.save()
+    assert from_summaries() == from_every_visit()
+    assert "NEW" in from_summaries()["sites"]
 
 
 @pytest.mark.django_db

@@ -259,7 +259,12 @@ def _people(
     One query (start and onset as subqueries), the columns computed by Polars: three queries
     and a Python loop per patient cost twice as much for a national registry.
     """
-    persons = _frame(
+    return people_of(persons(ids), started)
+
+
+def persons(ids: Ids) -> pl.DataFrame:
+    """The patients' rows the person columns come from (``PERSONS``), by patient id."""
+    return _frame(
         Patient.objects.filter(pk__in=ids)
         .order_by("pk")
         .annotate(  # dates as ISO text: the driver's date converters cost more than the query
@@ -286,6 +291,26 @@ def _people(
         start=pl.String,
         onset_year=pl.Int64,
     ).with_columns(pl.col("born", "start").str.to_date("%Y-%m-%d"))
+
+
+#: The columns of :func:`persons`.
+PERSONS = {
+    "patient_id": pl.Int64,
+    "clinic_id": pl.Int64,
+    "code": pl.String,
+    "sex": pl.String,
+    "born": pl.Date,
+    "phototype": pl.Int64,
+    "start": pl.Date,
+    "onset_year": pl.Int64,
+}
+
+
+def people_of(
+    persons: pl.DataFrame, started: tuple[date | None, date | None] = (None, None)
+) -> pl.DataFrame:
+    """The dataset's patients among ``persons`` (treatment started within ``started``) with
+    their pseudonym, site and person columns."""
     first, last = started
     people = persons.filter(
         pl.col("start").is_not_null()

@@ -1,9 +1,9 @@
 """Marking patients' registry summaries stale: light (no Polars), for signals and bulk writers.
 
 A summary (``PatientSummary``) holds figures computed from a patient's visits, diary days,
-dispensings and treatment start; whatever writes one of those calls :func:`mark_stale` (ordinary
-saves and deletions through the signals below; bulk writers explicitly), and the next report
-recomputes the row.
+dispensings, diagnoses (the onset year) and the patient's own row; whatever writes one of those
+calls :func:`mark_stale` (ordinary saves and deletions through the signals below; bulk writers
+explicitly), and the next report recomputes the row.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def mark_stale(patient_ids: Iterable[int | None]) -> None:
 
 
 def on_patient_row(sender: Any, instance: Any, **kwargs: Any) -> None:
-    """A visit, prescription, diary day or dispensing saved or deleted."""
+    """A visit, prescription, diary day, dispensing or diagnosis saved or deleted."""
     mark_stale([instance.patient_id])
 
 
@@ -45,11 +45,11 @@ def connect() -> None:
     from django.db.models.signals import post_delete, post_save
 
     from repigment.assessments.models import Visit
-    from repigment.patients.models import Patient
+    from repigment.patients.models import Diagnosis, Patient
     from repigment.supply.models import Dispense
     from repigment.treatment.models import DiaryEntry, Prescription
 
-    for model in (Visit, Prescription, DiaryEntry, Dispense):
+    for model in (Visit, Prescription, DiaryEntry, Dispense, Diagnosis):
         post_save.connect(on_patient_row, sender=model, dispatch_uid=f"registry-{model.__name__}")
         post_delete.connect(
             on_patient_row, sender=model, dispatch_uid=f"registry-d{model.__name__}"

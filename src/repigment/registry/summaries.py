@@ -18,11 +18,9 @@ from typing import Any
 import numpy as np
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import IntegerField
-from django.db.models.functions import Cast
 
 from repigment.accounts.models import Clinic
-from repigment.patients.models import Patient
+from repigment.patients.models import Patient, Sex
 from repigment.registry import analysis
 from repigment.registry import dataset as data
 from repigment.registry.models import PatientSummary
@@ -44,9 +42,14 @@ FIELDS = {
     **{name: name for name in analysis.ADHERENCE_TOTALS},
     **{name: name for name in analysis.DISPENSED_TOTALS},
 }
-#: What ``PatientSummary.figures`` packs, in this order: the start (days since 1970-01-01) and
-#: the per-patient columns, each a little-endian 64-bit integer, NULL for none.
-STORED = ["start", *FIELDS.values()]
+#: The patient's row the person columns come from (``dataset.persons``, the clinic's code
+#: aside: it is looked up when read, so a renamed clinic needs no recomputation).
+PERSON = ["start", "born", "clinic_id", "sex", "phototype", "onset_year"]
+#: What ``PatientSummary.figures`` packs, in this order, each a little-endian 64-bit integer,
+#: NULL for none: dates as days since 1970-01-01, the sex as its place in ``SEXES``.
+STORED = [*PERSON, *FIELDS.values()]
+SEXES = tuple(str(sex) for sex in Sex.values)
+DATES = ("start", "born")
 NULL = np.iinfo(np.int64).min
 PACKED = np.dtype("<i8")
 
@@ -54,30 +57,43 @@ PACKED = np.dtype("<i8")
 def pack(summaries: pl.DataFrame) -> list[bytes]:
     """Each row's ``STORED`` columns as the bytes of ``PatientSummary.figures``."""
     numbers = summaries.select(
-        pl.col("start").cast(pl.Int32).cast(pl.Int64).fill_null(NULL),
-        *(pl.col(field).cast(pl.Int64).fill_null(NULL) for field in FIELDS.values()),
+        (
+            pl.col(name).cast(pl.Int32).cast(pl.Int64)
+            if name in DATES
+            else pl.col(name).replace_strict(SEXES, range(len(SEXES)), return_dtype=pl.Int64)
+            if name == "sex"
+            else pl.col(name).cast(pl.Int64)
+        ).fill_null(NULL)
+        for name in STORED
     ).to_numpy()
     packed = np.ascontiguousarray(numbers, dtype=PACKED)
     return [row.tobytes() for row in packed]
 
 
+def fits(figures: bytes | None) -> bool:
+    """Packed as ``STORED`` says now (a row of another layout is recomputed, as if missing)."""
+    return figures is not None and len(figures) == len(STORED) * PACKED.itemsize
+
+
 def unpack(figures: list[bytes | None]) -> pl.DataFrame:
     """The ``STORED`` columns of packed summaries (none stored: every column null)."""
     empty = np.full(len(STORED), NULL, dtype=PACKED).tobytes()
-    joined = b"".join(empty if found is None else bytes(found) for found in figures)
+    joined = b"".join(empty if not fits(found) else bytes(found) for found in figures)
     numbers = np.frombuffer(joined, dtype=PACKED).reshape(len(figures), len(STORED))
-    columns = {
-        name: pl.Series(name, numbers[:, n], dtype=pl.Int64) for n, name in enumerate(STORED)
-    }
-    frame = pl.DataFrame(columns).with_columns(
-        pl.when(pl.col(name) != NULL).then(pl.col(name)).alias(name) for name in STORED
+    frame = pl.DataFrame(
+        {name: pl.Series(name, numbers[:, n], dtype=pl.Int64) for n, name in enumerate(STORED)}
+    ).with_columns(pl.when(pl.col(name) != NULL).then(pl.col(name)).alias(name) for name in STORED)
+    return frame.with_columns(
+        *(pl.col(name).cast(pl.Int32).cast(pl.Date) for name in DATES),
+        pl.col("sex").replace_strict(
+            range(len(SEXES)), SEXES, default=None, return_dtype=pl.String
+        ),
     )
-    return frame.with_columns(pl.col("start").cast(pl.Int32).cast(pl.Date))
 
 
 def compute(ids: Iterable[int]) -> pl.DataFrame:
-    """The summaries of these patients (``STORED`` columns and ``patient_id``), computed from
-    their rows in one batch; a patient without a treatment start has only nulls."""
+    """The summaries of these patients (``patient_id`` and the ``STORED`` columns), computed
+    from their rows in one batch; a patient without a treatment start has no figures."""
     wanted = sorted(set(ids))
     with data._chosen_ids(wanted, WORK) as chosen:
         computed = _computed(chosen)
@@ -86,7 +102,7 @@ def compute(ids: Iterable[int]) -> pl.DataFrame:
         every.join(computed, on="patient_id", how="left")
         .select(
             "patient_id",
-            "start",
+            *(pl.col(name).cast(data.PERSONS[name]) for name in PERSON),
             *(pl.col(field).cast(pl.Int64) for field in FIELDS.values()),
         )
         .with_columns(pl.col("visits").fill_null(0))
@@ -95,7 +111,8 @@ def compute(ids: Iterable[int]) -> pl.DataFrame:
 
 def _computed(chosen: data.Ids) -> pl.DataFrame:
     """The dataset rows of the chosen patients, through the analysis's own per-patient code."""
-    people = data._people(Patient.objects.none(), chosen)
+    persons = data.persons(chosen)
+    people = data.people_of(persons)
     frames = {
         "visits": data._visits(people, chosen),
         "adherence": data._adherence(people, chosen),
@@ -105,29 +122,47 @@ def _computed(chosen: data.Ids) -> pl.DataFrame:
         {name: frame.select(data.columns(name)) for name, frame in frames.items()}
     )
     rows = analysis.per_patient_totals(tables).rename(FIELDS).select(analysis.KEY, *FIELDS.values())
-    keyed = people.select("patient_id", "start", analysis.patient_key())
-    return keyed.join(rows, on=analysis.KEY, how="left").drop(analysis.KEY)
+    keyed = people.select("patient_id", analysis.patient_key()).join(
+        rows, on=analysis.KEY, how="inner"
+    )
+    return persons.select("patient_id", *PERSON).join(
+        keyed.drop(analysis.KEY), on="patient_id", how="left"
+    )
 
 
 def stored(chosen: data.Ids | None = None) -> pl.DataFrame:
-    """The stored summaries (of the patients in ``chosen``, all when None), with their marks.
+    """The stored summaries (of the patients in ``chosen``, all when None), with their marks;
+    with ``chosen``, a chosen patient without a summary has a row with the marks null.
 
     Packed, one value of bytes per patient: read column by column, a patient's twenty numbers
     cost SQLite's driver more than the rest of the report."""
-    rows = PatientSummary.objects.all()
-    if chosen is not None:
-        rows = rows.filter(patient_id__in=chosen)
     # the mark as a number: SQLite's driver converts a boolean column one Python call a row
-    marked = rows.order_by().annotate(mark=Cast("stale", IntegerField()))
-    found = data._raw(marked.values_list("patient_id", "mark", "version", "figures"))
+    marks = "CAST(s.stale AS integer), s.version, s.figures"
+    if chosen is None:
+        sql = f"SELECT s.patient_id, {marks} FROM {TABLE} s"
+    else:
+        sql = (
+            f"SELECT c.id, {marks} FROM ({chosen.sql}) c LEFT JOIN {TABLE} s ON s.patient_id = c.id"
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        found = cursor.fetchall()
     marks = pl.DataFrame(
         found,
         schema={"patient_id": pl.Int64, "stale": pl.Int64, "version": pl.Int64, "f": pl.Binary},
         orient="row",
     )
-    return marks.select("patient_id", pl.col("stale").cast(pl.Boolean), "version").hstack(
-        unpack(marks.get_column("f").to_list())
-    )
+    figures = marks.get_column("f").to_list()
+    unusable = pl.Series([not fits(found) for found in figures])
+    return marks.select(
+        "patient_id",
+        pl.when(pl.col("stale").is_not_null() & unusable)
+        .then(pl.lit(1))
+        .otherwise(pl.col("stale"))
+        .cast(pl.Boolean)
+        .alias("stale"),
+        "version",
+    ).hstack(unpack(figures))
 
 
 def save(summaries: pl.DataFrame, versions: dict[int, int]) -> int:
@@ -153,16 +188,10 @@ def save(summaries: pl.DataFrame, versions: dict[int, int]) -> int:
     return len(rows)
 
 
-def current(people: pl.DataFrame, chosen: data.Ids) -> pl.DataFrame:
-    """The summaries of ``people`` (the dataset's patients, with their start), recomputing first
-    those missing, marked stale, or made from another start than the patient's now."""
+def current(chosen: data.Ids) -> pl.DataFrame:
+    """The summaries of the chosen patients, recomputing first those missing or marked stale."""
     found = stored(chosen)
-    checked = people.select("patient_id", pl.col("start").alias("now")).join(
-        found, on="patient_id", how="left"
-    )
-    needing = checked.filter(
-        pl.col("stale").is_null() | pl.col("stale") | (pl.col("start") != pl.col("now"))
-    )
+    needing = found.filter(pl.col("stale").is_null() | pl.col("stale"))
     if needing.is_empty():
         return found
     versions = {
@@ -179,13 +208,22 @@ def current(people: pl.DataFrame, chosen: data.Ids) -> pl.DataFrame:
 def build_summarised(
     clinics: Iterable[Clinic] | None = None, started: tuple[date | None, date | None] = (None, None)
 ) -> data.Dataset:
-    """What :func:`build` reads, for a report: the per-patient rows from the stored summaries
-    (``per_patient``) instead of every visit, diary day and dispensing, whose tables are left
-    out; the patients table's follow-up from the summaries and the adverse events."""
+    """What :func:`dataset.build` reads, for a report: the patients and their per-patient rows
+    from the stored summaries (``per_patient``) instead of every visit, diary day and dispensing,
+    whose tables are left out; the patients table's follow-up from the summaries and the
+    adverse events."""
     chosen = data.chosen_patients(clinics)
     with data._without_jit(), data._chosen_ids(chosen) as ids:
-        people = data._people(chosen, ids, started)
-        summary = current(people, ids)
+        summary = current(ids)
+        codes = pl.DataFrame(
+            list(Clinic.objects.values_list("pk", "code")),
+            schema={"clinic_id": pl.Int64, "code": pl.String},
+            orient="row",
+        )
+        persons = summary.select("patient_id", *PERSON).join(
+            codes, on="clinic_id", how="left", maintain_order="left"
+        )
+        people = data.people_of(persons.select(list(data.PERSONS)).sort("patient_id"), started)
         events = data._adverse_events(people, ids)
         frames = {
             "patients": data._patients(
@@ -214,7 +252,12 @@ def _per_patient(people: pl.DataFrame, summary: pl.DataFrame) -> pl.DataFrame:
     )
     stored = {field: name for name, field in FIELDS.items()}
     return (
-        people.join(summary, on="patient_id", how="inner", maintain_order="left")
+        people.join(
+            summary.select("patient_id", *FIELDS.values()),
+            on="patient_id",
+            how="inner",
+            maintain_order="left",
+        )
         .filter(pl.col("visits") > 0)
         .select(
             analysis.patient_key(),
