@@ -220,3 +220,16 @@ def test_recomputing_stale_summaries_costs_the_same_queries_for_few_and_for_many
     many = queries_of_a_report()
     assert at_rest < few == many
     assert at_rest == queries_of_a_report()
+
+
+@pytest.mark.django_db
+def test_the_redcap_import_marks_its_patients_summaries_stale(world: World) -> None:
+    from repigment.interop.redcap.importer import run_import
+    from repigment.patients.models import Patient
+    from tests.interop.test_redcap_import import files
+
+    report_ = run_import(*files(world), user=world.prescriber)
+    assert report_.ok and report_.written
+    imported = set(Patient.objects.filter(visits__isnull=False).values_list("pk", flat=True))
+    marked = set(PatientSummary.objects.filter(stale=True).values_list("patient_id", flat=True))
+    assert imported and imported <= marked
