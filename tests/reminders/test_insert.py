@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from repigment.reminders.engine import insert
+from repigment.reminders.engine import insert, store_dues
 from repigment.reminders.models import PatientMessage, Reminder
+from repigment.reminders.registry import Due
 from tests.conftest import World
 
 FIELDS = [f.attname for f in Reminder._meta.concrete_fields if not f.primary_key]
@@ -40,6 +41,37 @@ def test_insert_stores_what_bulk_create_stores(world: World) -> None:
     mine, theirs = stored("ours"), stored("django")
     assert mine[0] == "ours" and theirs[0] == "django"
     assert mine[1:] == theirs[1:]
+
+
+def test_dues_are_stored_as_bulk_create_stores_them(world: World) -> None:
+    """The run's reminders, stored from what the sources found without model instances."""
+    found = [
+        Due(
+            key=f"due-{n}", kind="course.reassessment", due_on=date(2026, 6, 22),
+            clinic=world.clinic, patient=patient, responsible_role="prescriber",
+            responsible_user=user, params={"start": "2026-01-05", "name": "Zoë \"Ngũgĩ\""},
+            url="/patients/1/", notify_patient=notify,
+        )
+        for n, (patient, user, notify) in enumerate(
+            [(world.patient, None, True), (None, world.prescriber, False)]
+        )
+    ]  # fmt: skip
+    store_dues(found)
+    store_dues(found[:1])  # a key stored already is ignored
+    for due in found:
+        ours = Reminder.objects.get(key=due.key)
+        Reminder.objects.bulk_create(
+            [
+                Reminder(
+                    key=f"django-{due.key}", kind=due.kind, due_on=due.due_on, clinic=due.clinic,
+                    patient=due.patient, responsible_role=due.responsible_role,
+                    responsible_user=due.responsible_user, params=due.params, url=due.url,
+                    notify_patient=due.notify_patient, created=ours.created,
+                )
+            ]
+        )  # fmt: skip
+        assert stored(due.key)[1:] == stored(f"django-{due.key}")[1:]
+    assert Reminder.objects.count() == 4
 
 
 def test_conflicts_are_ignored_when_asked_and_refused_otherwise(world: World) -> None:

@@ -126,6 +126,7 @@ def courses(visits: bool = True) -> Iterator[CourseOfCream]:
             Q(Exists(cream.filter(patient=OuterRef("pk")))) | Q(treatment_start__isnull=False)
         )
         .select_related("clinic")
+        .only("clinic", "treatment_start")  # all a course reads (and a reminder stores)
         .order_by("pk")
     )
     found = patients.iterator(chunk_size=chunk_size())
