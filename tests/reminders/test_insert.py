@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from repigment.reminders.engine import insert, store_dues
+from repigment.reminders.engine import insert, store_claims, store_dues
 from repigment.reminders.models import PatientMessage, Reminder
 from repigment.reminders.registry import Due
 from tests.conftest import World
@@ -83,3 +83,19 @@ def test_conflicts_are_ignored_when_asked_and_refused_otherwise(world: World) ->
     with pytest.raises(IntegrityError), transaction.atomic():
         insert([PatientMessage(reminder=one, channel="sms", language="en")])
     assert list(PatientMessage.objects.values_list("channel", "language")) == [("email", "fr")]
+
+
+def test_claims_are_stored_as_bulk_create_stores_them(world: World) -> None:
+    insert([reminder(world, "one"), reminder(world, "two")])
+    one, two = Reminder.objects.order_by("key")
+    store_claims("email", [(one.pk, "fr")])
+    ours = PatientMessage.objects.get(reminder=one)
+    PatientMessage.objects.bulk_create(
+        [PatientMessage(reminder=two, channel="email", language="fr", sent_at=ours.sent_at)]
+    )
+    columns = ["channel", "language", "sent_at"]
+    assert PatientMessage.objects.filter(reminder=one).values_list(*columns).get() == (
+        PatientMessage.objects.filter(reminder=two).values_list(*columns).get()
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        store_claims("sms", [(two.pk, "en")])  # claimed already: refused, as before

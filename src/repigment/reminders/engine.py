@@ -115,6 +115,31 @@ def store_dues(dues: list[Due]) -> None:
     _execute_insert(Reminder, fields, [[row[f.attname] for f in fields] for row in values], True)
 
 
+def store_claims(channel: str, claims: list[tuple[int, str]]) -> None:
+    """Insert a claim (``PatientMessage``) for each (reminder id, language): the rows
+    ``bulk_create`` stores; on SQLite built directly, as ``store_dues`` builds reminders."""
+    if connection.vendor != "sqlite":
+        insert(
+            [PatientMessage(reminder_id=pk, channel=channel, language=lang) for pk, lang in claims]
+        )
+        return
+    fields = _insert_fields(PatientMessage)
+    now = connection.ops.adapt_datetimefield_value
+    values = [
+        {
+            "channel": channel,
+            "language": language,
+            "sent_at": now(timezone.now()),
+            "reminder_id": pk,
+        }
+        for pk, language in claims
+    ]
+    assert values[0].keys() == {f.attname for f in fields}, "a claim field is not stored"
+    _execute_insert(
+        PatientMessage, fields, [[row[f.attname] for f in fields] for row in values], False
+    )
+
+
 def _reminder(due: Due) -> Reminder:
     return Reminder(
         key=due.key, kind=due.kind, due_on=due.due_on, clinic=due.clinic, patient=due.patient,
@@ -382,12 +407,7 @@ def _claim(channel: str, messages: list[Ready]) -> list[Ready]:
     of them meanwhile, claim one at a time and keep only those this run claimed."""
     try:
         with transaction.atomic():
-            insert(
-                [
-                    PatientMessage(reminder=reminder, channel=channel, language=language)
-                    for reminder, language, *_ in messages
-                ]
-            )
+            store_claims(channel, [(reminder.pk, language) for reminder, language, *_ in messages])
         return messages
     except IntegrityError:
         pass
