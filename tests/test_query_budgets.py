@@ -22,6 +22,7 @@ from repigment.patients.models import Patient
 from repigment.reminders import course
 from repigment.reminders.models import Reminder
 from repigment.supply.models import Dispense, ImportOrder, Pack
+from tests import scale_world
 from tests.access_rules import ANONYMOUS, Row
 from tests.authorisations.helpers import importer, section_21
 from tests.conftest import PATIENT, World
@@ -62,16 +63,7 @@ def rows_built() -> dict[str, int]:
 
 def grow(world: World, first: int, count: int) -> None:
     """``count`` more synthetic patients of the world's clinic, with all their records."""
-    shared: dict[str, Any] = {
-        "clinics": [world.clinic],
-        "prescribers": {world.clinic.pk: world.prescriber},
-        "pharmacy": world.pharmacy,
-        "pharmacist": world.pharmacist,
-    }
-    chunk = Chunk(7, first + count, first, count, timezone.localdate(), shared)
-    for path in settings.SCALE_BUILDERS:
-        if path not in NOT_YET:
-            import_string(path)(chunk)
+    scale_world.grow(world, first, count, seed=7, leave_out=NOT_YET)
     summaries_brought_up_to_date()
 
 

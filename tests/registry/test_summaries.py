@@ -8,12 +8,8 @@ from typing import Any
 
 import polars as pl
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from repigment.core.scale import Chunk
 from repigment.registry import stale, summaries
 from repigment.registry.analysis import as_json, report, tables_from_frames
 from repigment.registry.dataset import build
@@ -22,6 +18,7 @@ from repigment.treatment.models import DiaryEntry
 from tests.authorisations.helpers import cream_prescription
 from tests.conftest import World
 from tests.registry.cohort import START, registry_patient, scored
+from tests.scale_world import grow
 
 
 def from_every_visit() -> dict[str, Any]:
@@ -143,15 +140,7 @@ def test_a_write_while_a_summary_is_computed_keeps_it_stale(world: World) -> Non
 
 def scale_world(world: World, first: int, count: int) -> None:
     """``count`` synthetic patients with all their records, as ``repigment demo --scale``."""
-    shared: dict[str, Any] = {
-        "clinics": [world.clinic],
-        "prescribers": {world.clinic.pk: world.prescriber},
-        "pharmacy": world.pharmacy,
-        "pharmacist": world.pharmacist,
-    }
-    chunk = Chunk(14, first + count, first, count, timezone.localdate(), shared)
-    for path in settings.SCALE_BUILDERS:
-        import_string(path)(chunk)
+    grow(world, first, count, seed=14)
 
 
 @pytest.mark.django_db
