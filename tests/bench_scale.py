@@ -506,11 +506,19 @@ def write(
     ]
     options.out.parent.mkdir(exist_ok=True)
     old = options.out.read_text() if options.out.exists() else HEADER
-    head, *sections = old.split("\n## ")
-    kept = [
-        "## " + part.rstrip() + "\n" for part in sections if ("## " + part).split("\n")[0] != title
-    ]
-    options.out.write_text("\n".join([head.rstrip() + "\n", *sorted([*kept, "\n".join(lines)])]))
+    options.out.write_text(_with_section(old, title, "\n".join(lines)))
+
+
+def _with_section(document: str, title: str, section: str) -> str:
+    """The document with its section headed ``title`` replaced where it stands (or appended)."""
+    head, *sections = document.split("\n## ")
+    parts = ["## " + part.rstrip() + "\n" for part in sections]
+    titles = [part.split("\n")[0] for part in parts]
+    if title in titles:
+        parts[titles.index(title)] = section
+    else:
+        parts.append(section)
+    return "\n".join([head.rstrip() + "\n", *parts])
 
 
 def _extra_lines(extra: dict[str, object]) -> list[str]:
