@@ -56,6 +56,8 @@ class Figure:
     p50: float = 0.0
     p95: float = 0.0
     kb_gzip: float = 0.0
+    #: The page and the assets it links (style sheets, scripts, images), gzip-compressed.
+    kb_with_assets: float = 0.0
     queries: int = 0
     #: Median time of re-running the page's SELECTs: all of them, and those reading patients.
     sql_ms: float = 0.0
@@ -145,6 +147,17 @@ def time_page(browser: Browser, figure: Figure) -> None:
         assert status == 200, f"{figure.url}: {status}"
     figure.p50, figure.p95 = statistics.median(samples), percentile(samples, 0.95)
     figure.kb_gzip = len(gzip.compress(body)) / 1024
+    assets = sum(len(gzip.compress(browser.get(url)[1])) for url in linked_assets(body))
+    figure.kb_with_assets = figure.kb_gzip + assets / 1024
+
+
+ASSET = re.compile(rb"""<(?:link|script|img)\b[^>]*?\b(?:href|src)=["'](/[^"'/][^"']*)["']""")
+
+
+def linked_assets(page: bytes) -> set[str]:
+    """The same-site files a browser fetches to show the page (links to other pages left out)."""
+    found = {match.decode() for match in ASSET.findall(page)}
+    return {url for url in found if not url.endswith("/") and "." in url.rsplit("/", 1)[-1]}
 
 
 def load(base: str, email: str, urls: list[str], clients: int = 16) -> tuple[float, float, int]:
@@ -460,15 +473,17 @@ def write(
         f"`make bench SCALE={options.scale}` on {database}, {cores} cores, "
         f"{time.strftime('%Y-%m-%d', time.gmtime())}; seed {options.seed}. Pages through "
         "`repigment serve` (gunicorn, gthread) over loopback, "
-        f"{ROUNDS} sequential requests each after one to warm up; sizes gzip-compressed "
-        "(the page only, not its assets); queries counted in-process.",
+        f"{ROUNDS} sequential requests each after one to warm up; sizes gzip-compressed, "
+        "the page alone and with the files it links; queries counted in-process.",
         "",
         f"World built (migrate + demo + `--scale {options.scale}`): {build_s:.0f} s.",
         "",
-        "| page | p50 ms | p95 ms | KB (gzip) | queries | bare SQL ms | page / SQL |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | p50 ms | p95 ms | KB (gzip) | KB with assets | queries | bare SQL ms "
+        "| page / SQL |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
         *[
-            f"| {f.label} | {f.p50:.1f} | {f.p95:.1f} | {f.kb_gzip:.1f} | {f.queries} "
+            f"| {f.label} | {f.p50:.1f} | {f.p95:.1f} | {f.kb_gzip:.1f} "
+            f"| {f.kb_with_assets:.1f} | {f.queries} "
             f"| {f.sql_ms:.1f} | {f.p50 / f.sql_ms if f.sql_ms else 0:.1f} |"
             for f in figures
         ],
