@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.db import connection
+from django.db.migrations.recorder import MigrationRecorder
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -149,3 +150,18 @@ def test_the_fuzzy_branch_uses_its_index(world: World, people: dict[str, Patient
             plan = " ".join(row[0] for row in cursor.fetchall())
             assert "patient_family_key_trgm" in plan and "patient_given_key_trgm" in plan, plan
             assert "Seq Scan on patients_patient" not in plan, plan
+
+
+def test_trigram_comparisons_are_priced_so_the_planner_reads_their_indexes(world: World) -> None:
+    """At the default cost of one operator PostgreSQL tested a common name against every
+    patient rather than read the trigram index (220 ms against 20 ms at 100,000 patients)."""
+    applied = MigrationRecorder(connection).applied_migrations()
+    assert ("patients", "0006_trigram_cost") in applied
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT procost FROM pg_proc WHERE oid IN "
+                "('similarity_op(text, text)'::regprocedure, "
+                "'word_similarity_commutator_op(text, text)'::regprocedure)"
+            )
+            assert sorted(row[0] for row in cursor.fetchall()) == [50, 50]
