@@ -162,3 +162,26 @@ def test_report_tasks_are_brought_up_to_date_a_chunk_of_courses_at_a_time(
     assert not [
         q for q in again.captured_queries if q["sql"].startswith(("INSERT", "UPDATE", "DELETE"))
     ]
+
+
+def test_a_large_run_refreshes_the_planners_statistics(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Statistics taken while the table was nearly empty led both databases' planners to scan
+    every reminder for each dashboard list once a first run had created 155,000 of them."""
+    monkeypatch.setattr(engine, "ANALYSE_AFTER", 0)
+    grow(world, 0, 20)
+    call_command("remind", stdout=StringIO())
+    created = Reminder.objects.count()
+    assert created > 20
+    table = Reminder._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT stat FROM sqlite_stat1 WHERE tbl = %s AND idx IS NOT NULL", [table]
+            )
+            counted = {int(row[0].split()[0]) for row in cursor.fetchall()}
+        else:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            counted = {int(row[0]) for row in cursor.fetchall()}
+    assert counted == {created}

@@ -440,11 +440,10 @@ def run(today: date | None = None) -> RunResult:
 
 
 def _analyse(*models: type[Model]) -> None:
-    """Refresh PostgreSQL's planner statistics of these tables: after a run that created far
-    more reminders than the table held, the planner still thinks it small and sorts every
-    matching reminder for each chunk of messages (0.35 s a chunk at 100,000 patients)."""
-    if connection.vendor != "postgresql":
-        return
+    """Refresh the planner's statistics of these tables: after a run that created far more
+    reminders than the table held, the planner still thinks it small. PostgreSQL then sorted
+    every matching reminder for each chunk of messages (0.35 s a chunk at 100,000 patients);
+    SQLite read the whole table for each of the dashboard's reminder lists (50 ms each)."""
     with connection.cursor() as cursor:
         for model in models:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
