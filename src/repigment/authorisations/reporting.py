@@ -26,6 +26,7 @@ from repigment.authorisations.models import (
     ReportTask,
     State,
 )
+from repigment.core.rows import STALE_AFTER, refresh_statistics
 from repigment.reminders.models import DoneReason, Reminder
 
 PROGRESS_MONTHS = 6
@@ -209,7 +210,7 @@ def sync_all(today: date, batch: int = BATCH) -> None:
         .select_related("prescription")
         .order_by("pk")
     )
-    last = 0
+    last, written = 0, 0
     while chunk := list(roots.filter(pk__gt=last)[:batch]):
         last = chunk[-1].pk
         families = _families(chunk, batch)
@@ -224,6 +225,9 @@ def sync_all(today: date, batch: int = BATCH) -> None:
             _changes(course, today, stored[course.approved[0].pk], changes)
         with transaction.atomic():
             changes.write(batch)
+        written += len(changes.new) + len(changes.changed) + len(changes.dropped)
+    if written > STALE_AFTER:  # the pipeline and the dashboards plan on these statistics
+        refresh_statistics(ReportTask)
 
 
 def _families(

@@ -244,3 +244,17 @@ def _written_once(model: type[models.Model]) -> bool:
     """Whether ``model`` is a ``core.appendonly.WriteOnce`` (which every such model marks with
     ``changeable_fields``; that module imports this one, so the class is not imported here)."""
     return hasattr(model, "changeable_fields")
+
+
+#: Rows written at once past which the planner's statistics of a table are refreshed.
+STALE_AFTER = 10_000
+
+
+def refresh_statistics(*tables: type[models.Model], using: str = DEFAULT_DB_ALIAS) -> None:
+    """``ANALYZE`` these tables, after a bulk write made them many times larger than the
+    planner's statistics say: planned as tiny tables, the dashboards' lists read every row
+    (SQLite: 50 ms a reminder list at 100,000 patients; PostgreSQL: 76 ms for the reports
+    owed, 20 ms once analysed), and PostgreSQL's autovacuum may be off or not yet awake."""
+    with connections[using].cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connections[using].ops.quote_name(model._meta.db_table)}")
