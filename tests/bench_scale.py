@@ -356,18 +356,24 @@ def probe(kind: str, env: dict[str, str], *args: str) -> dict[str, object]:
 
 
 def sample_urls(env: dict[str, str]) -> dict[str, str]:
-    """A patient of the scale world with visits, their record number and a family name."""
+    """A patient of the scale world with visits, their record number, a family name, and a
+    prescriber of that patient's clinic who works in that clinic only."""
     script = (
         "import django; django.setup()\n"
+        "from django.db.models import Count\n"
         "from repigment.patients.models import Patient\n"
         "p = Patient.objects.filter(clinic__name__startswith='Scale clinic', "
         "visits__isnull=False).order_by('pk').first()\n"
-        "print(p.pk, p.record_number, p.family_name.split()[0])\n"
+        "from repigment.accounts.models import Membership\n"
+        "one = Membership.objects.filter(user__memberships__clinic=p.clinic, "
+        "role='prescriber').values('user__email').annotate(n=Count('pk')).filter(n=1)\n"
+        "print(p.pk, p.record_number, p.family_name.split()[0], "
+        "one.order_by('user__email').first()['user__email'])\n"
     )
     out = subprocess.run(
         [sys.executable, "-c", script], env=env, check=True, capture_output=True, text=True
     ).stdout.split()
-    return {"pk": out[0], "record": out[1], "name": out[2]}
+    return {"pk": out[0], "record": out[1], "name": out[2], "one_clinic": out[3]}
 
 
 def typo(name: str) -> str:
@@ -431,26 +437,30 @@ def main() -> None:
         Figure("API: adverse events", "/api/v1/adverse-events"),
         Figure("API: a patient's visits", f"/api/v1/patients/{sample['pk']}/visits"),
     ]
-    audit = [Figure("audit trail, first page", "/audit/")]
+    # the demo prescriber works in every clinic of the world (a national view); most work in one
+    readers = [
+        (figures, "prescriber@example.org"),
+        ([Figure("prescriber dashboard, one clinic", "/dashboard/")], sample["one_clinic"]),
+        ([Figure("pharmacist dashboard", "/dashboard/")], "pharmacist@example.org"),
+        ([Figure("audit trail, first page", "/audit/")], "auditor@example.org"),
+    ]
     server, base = serve(env)
     try:
-        prescriber = Browser(base, "prescriber@example.org")
-        for figure in figures:
-            time_page(prescriber, figure)
-        auditor = Browser(base, "auditor@example.org")
-        for figure in audit:
-            time_page(auditor, figure)
+        for read, email in readers:
+            browser = Browser(base, email)
+            for figure in read:
+                time_page(browser, figure)
         rps, load_p95, errors = load(base, "prescriber@example.org", [f.url for f in figures])
     finally:
         os.killpg(server.pid, 15)
         server.wait(timeout=60)
-    count_queries([(figures, "prescriber@example.org"), (audit, "auditor@example.org")])
+    count_queries(readers)
     sizes = options.export_sizes.split(",")
     extra = {"export": probe("export", env, *sizes), "import": probe("import", env),
              "load": (load_before, os.getloadavg())}  # fmt: skip
     print(json.dumps(extra), flush=True)
     write(options, database, migrate_s + build_s, (remind_s, remind_mb, again_s, again_mb),
-          figures + audit, (rps, load_p95, errors), extra)  # fmt: skip
+          [f for read, _ in readers for f in read], (rps, load_p95, errors), extra)  # fmt: skip
     print(options.out.read_text())
     if not options.world:
         shutil.rmtree(folder, ignore_errors=True)
