@@ -18,6 +18,8 @@ PHONE_390 = {"width": 390, "height": 844}
 
 
 def _fits(page: Any) -> None:
+    # after a click the next page may still be loading, its document not yet there (seen in CI)
+    page.wait_for_load_state("load")
     width = page.evaluate("document.scrollingElement.scrollWidth")
     inner = page.evaluate("window.innerWidth")
     assert width <= inner, f"{page.url} scrolls sideways: {width}px in {inner}px"
@@ -55,6 +57,7 @@ def test_the_portal_home_leads_with_large_actions_and_fits_a_390_pixel_phone(pag
         assert box["y"] < PHONE_390["height"], f"{name} is below the first screen"
     assert "getting better" in page.locator("#progress").inner_text()
     page.get_by_role("link", name="Report a side effect", exact=True).click()
+    page.wait_for_url("**/my/side-effects/new/")
     _fits(page)
     box = page.get_by_label("I had to stay in hospital because of this").bounding_box()
     assert box["width"] >= 24 and box["height"] >= 24, box
