@@ -27,7 +27,7 @@ from django.utils.formats import date_format
 from repigment.accounts import audit
 from repigment.accounts.models import AuditAction, Clinic, User
 from repigment.core.languages import Scope, covers
-from repigment.core.rows import refresh_statistics
+from repigment.core.rows import STALE_AFTER, refresh_statistics
 from repigment.core.templatetags.dates import day_text
 from repigment.patients.services import contact_consent
 from repigment.reminders.channels import CHANNELS, channel_for
@@ -425,9 +425,9 @@ def _claim(channel: str, messages: list[Ready]) -> list[Ready]:
     return mine
 
 
-#: New reminders in one run above which PostgreSQL's statistics are brought up to date
+#: New reminders in one run above which the planner's statistics are brought up to date
 #: before the messages are looked up (autovacuum's analyse may not have come yet).
-ANALYSE_AFTER = 10_000
+ANALYSE_AFTER = STALE_AFTER
 
 
 def run(today: date | None = None) -> RunResult:
