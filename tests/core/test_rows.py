@@ -6,12 +6,15 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 
-from repigment.core.rows import create_objects, reserve_ids
+from repigment.core.rows import TableWriter, bulk_insert, create_objects, reserve_ids
+from repigment.patients.models import Patient
+from repigment.registry.models import PatientSummary
+from repigment.registry.stale import mark_stale
 from repigment.supply.models import PackMovement
 from repigment.treatment.models import DiaryEntry
-from tests.conftest import World
+from tests.conftest import World, build_world
 
 
 def diary(world: World, day: int) -> DiaryEntry:
@@ -47,3 +50,63 @@ def test_reserved_ids_follow_each_other(world: World) -> None:
 def test_append_only_rows_are_refused(world: World) -> None:
     with pytest.raises(TypeError, match="append-only"):
         create_objects([PackMovement(reason="not through its chain")])
+
+
+def nowhere() -> int:
+    """A patient id no row has."""
+    return (Patient.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1000
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_pointing_nowhere_fails_its_table_writer_and_nothing_is_kept() -> None:
+    world = build_world()
+    failed_in_the_writer = False
+    with pytest.raises(IntegrityError), transaction.atomic():
+        try:
+            with TableWriter() as out:
+                out.insert(DiaryEntry, [{"patient_id": world.patient.pk, "day": date(2026, 1, 1)}])
+                out.insert(DiaryEntry, [{"patient_id": nowhere(), "day": date(2026, 1, 2)}])
+        except IntegrityError:
+            failed_in_the_writer = True
+            raise
+    # PostgreSQL checks each table as soon as it is written; SQLite at the commit
+    assert failed_in_the_writer is (connection.vendor == "postgresql")
+    assert not DiaryEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_table_writer_the_foreign_keys_are_deferred_again() -> None:
+    world = build_world()
+    with transaction.atomic():
+        with TableWriter() as out:
+            out.insert(DiaryEntry, [{"patient_id": world.patient.pk, "day": date(2026, 1, 1)}])
+        # checked at the commit, as Django declares them: a row gone by then is not checked
+        # (written and deleted without the signals, which would mark a summary of nobody)
+        missing = nowhere()
+        bulk_insert(DiaryEntry, [{"patient_id": missing, "day": date(2026, 1, 2)}])
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM treatment_diaryentry WHERE patient_id = %s", [missing])
+    assert list(DiaryEntry.objects.values_list("patient_id", "day")) == [
+        (world.patient.pk, date(2026, 1, 1))
+    ]
+
+
+@pytest.mark.django_db
+def test_marking_stale_makes_missing_summaries_and_moves_the_version_of_the_others(
+    world: World,
+) -> None:
+    kept = PatientSummary.objects.create(patient=world.patient, stale=False, version=3)
+    other = Patient.objects.create(
+        clinic=world.clinic,
+        record_number="JHB-T-2",
+        given_names="Other",
+        family_name="Jhb",
+        date_of_birth=date(1985, 2, 3),
+        sex="male",
+        phototype=6,
+    )
+    assert not PatientSummary.objects.filter(patient=other).exists()
+    mark_stale([world.patient.pk, other.pk, None, other.pk])
+    rows = dict(PatientSummary.objects.values_list("patient_id", "version"))
+    assert rows == {kept.pk: 4, other.pk: 1}
+    assert PatientSummary.objects.filter(stale=True).count() == 2
