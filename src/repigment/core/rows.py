@@ -16,6 +16,8 @@ bench wrote the same rows in about half the importer's CPU time and much less of
 A caller that needs the new rows' ids (other rows point at them) reserves them first with
 :func:`reserve_ids` (one ``nextval`` call for the whole batch on PostgreSQL), or hands model
 instances to :func:`create_objects`, which does that and writes them as ``bulk_create`` would.
+A caller writing several tables in one transaction uses :class:`TableWriter`, which on
+PostgreSQL has the server check each table's foreign keys while the next table is prepared.
 """
 
 from __future__ import annotations
