@@ -110,3 +110,13 @@ def test_marking_stale_makes_missing_summaries_and_moves_the_version_of_the_othe
     rows = dict(PatientSummary.objects.values_list("patient_id", "version"))
     assert rows == {kept.pk: 4, other.pk: 1}
     assert PatientSummary.objects.filter(stale=True).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_table_writer_checks_each_table_as_it_is_written() -> None:
+    world = build_world()
+    with TableWriter() as out:
+        out.insert(DiaryEntry, [{"patient_id": world.patient.pk, "day": date(2026, 1, 1)}])
+        with pytest.raises(IntegrityError):
+            out.insert(DiaryEntry, [{"patient_id": nowhere(), "day": date(2026, 1, 2)}])
+    assert list(DiaryEntry.objects.values_list("day", flat=True)) == [date(2026, 1, 1)]

@@ -139,8 +139,9 @@ def _send(prepared: Prepared, db: BaseDatabaseWrapper) -> None:
     with db.cursor() as cursor:
         for into, values in prepared:
             if db.vendor == "postgresql":
-                # COPY: one stream of rows instead of a statement per row (psycopg 3).
-                with cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
+                # COPY: one stream of rows instead of a statement per row (psycopg 3), through
+                # psycopg's own cursor, so its errors are given Django's classes here.
+                with db.wrap_database_errors, cursor.cursor.copy(f"COPY {into} FROM STDIN") as copy:
                     for row in values:
                         copy.write_row(row)
                 continue
@@ -326,8 +327,8 @@ class TableWriter:
         self.__exit__(None, None, None)
 
     def _start_checks(self) -> None:
-        if self.db.vendor != "postgresql":
-            return
+        if self.db.vendor != "postgresql" or not self.db.in_atomic_block:
+            return  # outside a transaction each COPY was checked as it ended
         checks = ExitStack()
         raw = self.db.connection
         cursor = raw.cursor()
