@@ -70,8 +70,9 @@ def _add_patients(count: int, prefix: str) -> None:
         )
 
 
-def _export(user_id: int, types: list[str]) -> tuple[int, float, int]:
-    """(resources, seconds, peak resident bytes) of one export job run in this process."""
+def _export(user_id: int, types: list[str], clinic_id: int | None = None) -> tuple[int, float, int]:
+    """(resources, seconds, peak resident bytes) of one export job run in this process: the
+    user's patients, or one clinic's (a Group export) when ``clinic_id`` is given."""
     from django.core.files.storage import default_storage
 
     from repigment.core.jobs import Work
@@ -84,8 +85,8 @@ def _export(user_id: int, types: list[str]) -> tuple[int, float, int]:
         task_path="bench",
         params={
             "user": user_id,
-            "level": "patient",
-            "group": None,
+            "level": "patient" if clinic_id is None else "group",
+            "group": clinic_id,
             "types": types,
             "since": None,
             "request": "bench",

@@ -41,6 +41,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 REPIGMENT = Path(sys.executable).with_name("repigment")
@@ -346,6 +347,29 @@ def probe_import(rows: int = 5000) -> dict[str, object]:
             "rows_per_cpu_s": rows / cpu_s}  # fmt: skip
 
 
+def probe_fhir() -> dict[str, object]:
+    """The FHIR bulk export job (patient level, every type it offers) run as the demo
+    prescriber, who works in every clinic: the whole world's resources (issue 15: >= 5,000
+    resources/s in constant memory); the process's peak resident size after one clinic's
+    export (a Group export) and after the whole world's."""
+    import django
+
+    django.setup()
+    from repigment.accounts.models import User
+    from repigment.interop.fhir.bulk import PATIENT_TYPES
+    from repigment.patients.models import Patient
+    from tests.bench_fhir import _export
+
+    user = User.objects.get(email="prescriber@example.org")
+    types = list(PATIENT_TYPES)
+    clinic = Patient.objects.order_by("pk").values_list("clinic_id", flat=True).last()
+    small, _, small_peak = _export(user.pk, types, clinic)  # one clinic's: a Group export
+    count, seconds, peak = _export(user.pk, types)
+    return {"patients": Patient.objects.count(), "types": types, "resources": count,
+            "seconds": seconds, "per_s": count / seconds, "small": small,
+            "small_peak_mb": small_peak / 2**20, "peak_mb": peak / 2**20}  # fmt: skip
+
+
 def probe(kind: str, env: dict[str, str], *args: str) -> dict[str, object]:
     """A probe run in a fresh process (its memory its own), answering one JSON line."""
     out = subprocess.run(
@@ -392,7 +416,7 @@ def main() -> None:
     parser.add_argument("--built-seconds", type=float, default=0.0)
     parser.add_argument("--export-sizes", default="10000,50000")
     parser.add_argument("--no-remind", action="store_true", help="leave repigment remind out")
-    parser.add_argument("--probe", choices=("export", "import"), help=argparse.SUPPRESS)
+    parser.add_argument("--probe", choices=("export", "import", "fhir"), help=argparse.SUPPRESS)
     parser.add_argument("probe_args", nargs="*", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.probe:
@@ -400,6 +424,8 @@ def main() -> None:
         found = (
             probe_export([int(n) for n in options.probe_args])
             if options.probe == "export"
+            else probe_fhir()
+            if options.probe == "fhir"
             else probe_import()
         )
         print(json.dumps(found))
@@ -457,7 +483,7 @@ def main() -> None:
     count_queries(readers)
     sizes = options.export_sizes.split(",")
     extra = {"export": probe("export", env, *sizes), "import": probe("import", env),
-             "load": (load_before, os.getloadavg())}  # fmt: skip
+             "fhir": probe("fhir", env), "load": (load_before, os.getloadavg())}  # fmt: skip
     print(json.dumps(extra), flush=True)
     write(options, database, migrate_s + build_s, (remind_s, remind_mb, again_s, again_mb),
           [f for read, _ in readers for f in read], (rps, load_p95, errors), extra)  # fmt: skip
@@ -549,6 +575,7 @@ def _with_section(document: str, title: str, section: str) -> str:
 def _extra_lines(extra: dict[str, object]) -> list[str]:
     export: dict[str, dict[str, float]] = extra["export"]  # type: ignore[assignment]
     imported: dict[str, float] = extra["import"]  # type: ignore[assignment]
+    fhir: dict[str, Any] = extra["fhir"]  # type: ignore[assignment]
     before, after = extra["load"]  # type: ignore[misc]
     lines = [
         "Audit CSV export, streamed whole (entries naming 25 patients added, then undone):",
@@ -566,6 +593,12 @@ def _extra_lines(extra: dict[str, object]) -> list[str]:
         f"Recall import, {int(imported['rows']):,} rows (median of 3, undone): "
         f"{imported['rows_per_s']:,.0f} rows/s wall ({imported['wall_s'] * 1000:.0f} ms), "
         f"{imported['rows_per_cpu_s']:,.0f} rows per CPU second.",
+        "",
+        f"FHIR bulk export, patient level ({', '.join(fhir['types'])}), as the demo prescriber "
+        f"(every clinic, {int(fhir['patients']):,} patients): {int(fhir['resources']):,} "
+        f"resources in {fhir['seconds']:.0f} s = {fhir['per_s']:,.0f} resources/s; the "
+        f"process's peak resident size {fhir['small_peak_mb']:.0f} MB after one clinic's "
+        f"{int(fhir['small']):,} resources, {fhir['peak_mb']:.0f} MB after all of them.",
         "",
         f"Load average (1, 5, 15 min) at the start: {before[0]:.1f}, {before[1]:.1f}, "
         f"{before[2]:.1f}; at the end: {after[0]:.1f}, {after[1]:.1f}, {after[2]:.1f}.",
