@@ -3,8 +3,10 @@ reserved first, hold what ``bulk_create`` would have stored, under the same ids.
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
+import psycopg
 import pytest
 from django.db import IntegrityError, connection, transaction
 
@@ -120,3 +122,24 @@ def test_outside_a_transaction_a_table_writer_checks_each_table_as_it_is_written
         with pytest.raises(IntegrityError):
             out.insert(DiaryEntry, [{"patient_id": nowhere(), "day": date(2026, 1, 2)}])
     assert list(DiaryEntry.objects.values_list("day", flat=True)) == [date(2026, 1, 1)]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_check_that_fails_while_the_writer_still_sends_is_django_s_integrity_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """In CI the failed check answered before the second SET CONSTRAINTS was sent, and psycopg
+    raised its own class from there; the second statement is held back here to make it so."""
+    world = build_world()
+    send = psycopg.Cursor.execute
+
+    def late(self: psycopg.Cursor, query: str, *args: object, **kwargs: object) -> object:
+        if query == "SET CONSTRAINTS ALL DEFERRED":
+            time.sleep(0.3)  # the check of one row has answered by then
+        return send(self, query, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", late)
+    with pytest.raises(IntegrityError), transaction.atomic(), TableWriter() as out:
+        out.insert(DiaryEntry, [{"patient_id": world.patient.pk, "day": date(2026, 1, 1)}])
+        out.insert(DiaryEntry, [{"patient_id": nowhere(), "day": date(2026, 1, 2)}])
+    assert not DiaryEntry.objects.exists()

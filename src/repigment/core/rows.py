@@ -333,10 +333,13 @@ class TableWriter:
         raw = self.db.connection
         cursor = raw.cursor()
         checks.callback(cursor.close)  # after the pipeline has ended: its answers are read
-        checks.enter_context(raw.pipeline())
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-        self._checks = checks
+        self._checks = checks  # from here on, leaving the writer ends the pipeline
+        # A check that fails at once may already answer while the second statement is sent:
+        # psycopg raises it there, so that one is given Django's class too.
+        with self.db.wrap_database_errors:
+            checks.enter_context(raw.pipeline())
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _written_once(model: type[models.Model]) -> bool:
