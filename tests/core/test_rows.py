@@ -17,6 +17,7 @@ from repigment.registry.stale import mark_stale
 from repigment.supply.models import PackMovement
 from repigment.treatment.models import DiaryEntry
 from tests.conftest import World, build_world
+from tests.patients.helpers import patient_in
 
 
 def diary(world: World, day: int) -> DiaryEntry:
@@ -98,15 +99,7 @@ def test_marking_stale_makes_missing_summaries_and_moves_the_version_of_the_othe
     world: World,
 ) -> None:
     kept = PatientSummary.objects.create(patient=world.patient, stale=False, version=3)
-    other = Patient.objects.create(
-        clinic=world.clinic,
-        record_number="JHB-T-2",
-        given_names="Other",
-        family_name="Jhb",
-        date_of_birth=date(1985, 2, 3),
-        sex="male",
-        phototype=6,
-    )
+    other = patient_in(world, world.other_clinic)
     assert not PatientSummary.objects.filter(patient=other).exists()
     mark_stale([world.patient.pk, other.pk, None, other.pk])
     rows = dict(PatientSummary.objects.values_list("patient_id", "version"))
