@@ -93,8 +93,7 @@ def bulk_insert(model: type[models.Model], rows: list[dict[str, Any]]) -> int:
     one call per date or decimal it gives. A row may give its primary key (from
     :func:`reserve_ids`); otherwise the database numbers it.
     """
-    if _written_once(model):
-        raise TypeError(f"{model.__name__} is append-only: write it through its own save()")
+    _refuse_append_only(model)
     return _write(model, rows, DEFAULT_DB_ALIAS)  # the connection of the caller's transaction
 
 
@@ -228,9 +227,16 @@ def create_rows(model: type[models.Model], rows: list[dict[str, Any]]) -> list[i
     """:func:`bulk_insert` of new ``rows``, their ids reserved first (:func:`reserve_ids`) and
     returned in the rows' order, for rows other rows will point at."""
     ids = reserve_ids(model, len(rows))
-    key = model._meta.pk.attname
-    bulk_insert(model, [{key: pk, **row} for pk, row in zip(ids, rows, strict=True)])
+    bulk_insert(model, _keyed(model, ids, rows))
     return ids
+
+
+def _keyed(
+    model: type[models.Model], ids: list[int], rows: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Each row with its reserved primary key."""
+    key = model._meta.pk.attname
+    return [{key: pk, **row} for pk, row in zip(ids, rows, strict=True)]
 
 
 def create_objects(objs: list[Any]) -> list[Any]:
@@ -308,14 +314,19 @@ class TableWriter:
 
     def insert(self, model: type[models.Model], rows: list[dict[str, Any]]) -> int:
         """:func:`bulk_insert` of ``rows``, then this table's checks started."""
-        if _written_once(model):
-            raise TypeError(f"{model.__name__} is append-only: write it through its own save()")
+        _refuse_append_only(model)
         prepared = _prepare(model, rows, self.db)  # while the previous table is checked
         self.wait()
         if prepared:
             _send(prepared, self.db)
             self._start_checks()
         return len(rows)
+
+    def create(self, model: type[models.Model], rows: list[dict[str, Any]]) -> list[int]:
+        """:func:`create_rows` through this writer: ids reserved, then :meth:`insert`."""
+        ids = self.reserve(model, len(rows))
+        self.insert(model, _keyed(model, ids, rows))
+        return ids
 
     def reserve(self, model: type[models.Model], count: int) -> list[int]:
         """:func:`reserve_ids`, once the checks under way are done."""
@@ -340,6 +351,11 @@ class TableWriter:
             checks.enter_context(raw.pipeline())
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _refuse_append_only(model: type[models.Model]) -> None:
+    if _written_once(model):
+        raise TypeError(f"{model.__name__} is append-only: write it through its own save()")
 
 
 def _written_once(model: type[models.Model]) -> bool:

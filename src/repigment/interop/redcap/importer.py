@@ -645,8 +645,7 @@ def _write(
     ids = dict(existing)
     with TableWriter() as out:
         if save and new:
-            made = out.reserve(Patient, len(new))  # ids reserved: nothing to read back
-            out.insert(Patient, [{"id": pk, **row} for pk, row in zip(made, new, strict=True)])
+            made = out.create(Patient, new)  # ids reserved: nothing to read back
             ids.update(zip((row["record_number"] for row in new), made, strict=True))
         report.created["patient"] += len(new)
         report.unchanged["patient"] += len(plans) - len(new)
@@ -803,9 +802,8 @@ def _save(
     scores: list[tuple[tuple[int, date], dict[str, list[VasiEntry]]]],
 ) -> None:
     new_visits = rows["visit"]
-    visit_ids = out.reserve(Visit, len(new_visits))  # ids reserved: nothing to read back
+    visit_ids = out.create(Visit, new_visits)  # ids reserved: nothing to read back
     out.insert(Diagnosis, rows["diagnosis"])
-    out.insert(Visit, [{"id": pk, **row} for pk, row in zip(visit_ids, new_visits, strict=True)])
     visit_of = dict(
         zip(((row["patient_id"], row["visit_date"]) for row in new_visits), visit_ids, strict=True)
     )
