@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from repigment.safety.models import AdverseEvent, ReporterKind, Status
 from tests.browser.conftest import log_in
@@ -54,4 +55,6 @@ def test_a_patient_reports_an_itchy_rash_from_the_phone(page: Any, world_online:
     safety = page.locator('section[data-group="safety"]')
     assert "Side effect reported by the patient, to review" in safety.inner_text()
     safety.get_by_role("link", name="Application-site pruritus").first.click()
-    assert page.get_by_text("Reported by the patient; awaiting your review.").is_visible()
+    # The click starts the navigation; the event's page may not be drawn yet.
+    page.wait_for_url(f"**/adverse-events/{reported.pk}/")
+    expect(page.get_by_text("Reported by the patient; awaiting your review.")).to_be_visible()

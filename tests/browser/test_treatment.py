@@ -90,6 +90,8 @@ def test_the_patient_records_a_week_on_the_phone(page: Any, world_online: World)
     expect(page.get_by_label("Morning")).to_be_checked()
     page.get_by_text("I started a new tube").click()
     page.get_by_role("button", name="Save").click()
+    yesterday = TODAY() - timedelta(days=1)
+    expect(page.get_by_role("status")).to_contain_text(f"Saved for {yesterday}")
     assert DiaryEntry.objects.filter(patient=patient).count() == 7
     assert DiaryEntry.objects.get(day=TODAY() - timedelta(days=1)).tube_changed
     assert sum(e.applications for e in DiaryEntry.objects.all()) == 13
