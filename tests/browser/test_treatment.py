@@ -93,6 +93,6 @@ def test_the_patient_records_a_week_on_the_phone(page: Any, world_online: World)
     yesterday = TODAY() - timedelta(days=1)
     expect(page.get_by_role("status")).to_contain_text(f"Saved for {yesterday}")
     assert DiaryEntry.objects.filter(patient=patient).count() == 7
-    assert DiaryEntry.objects.get(day=TODAY() - timedelta(days=1)).tube_changed
+    assert DiaryEntry.objects.get(day=yesterday).tube_changed
     assert sum(e.applications for e in DiaryEntry.objects.all()) == 13
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
